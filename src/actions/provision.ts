@@ -1,0 +1,87 @@
+import type { Context } from '../context.js';
+import { ensureBucket } from '../ensure/bucket.js';
+import { ensureQueues } from '../ensure/queues.js';
+import { ensureTable } from '../ensure/table.js';
+import type { EnsureResult } from '../ensure/types.js';
+import { assertBucketName } from '../resources/names.js';
+import { openStack, type OpenStack } from '../state/open-stack.js';
+
+export interface ProvisionOptions {
+  /** Read only and report the plan; default false. */
+  dryRun?: boolean;
+  /** Use this existing bucket for originals instead of creating one; it is never changed or deleted. */
+  originalsBucket?: string;
+  /** Likewise for thumbnails. */
+  thumbnailsBucket?: string;
+  /** The function's timeout; the queue's visibility timeout is 6x this. Default 30. */
+  functionTimeoutSeconds?: number;
+}
+
+export interface ProvisionResult {
+  stack: string;
+  account: string;
+  region: string;
+  backend: string;
+  dryRun: boolean;
+  resources: EnsureResult[];
+  seconds: number;
+}
+
+export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 30;
+export const MAX_RECEIVE_COUNT = 5;
+
+/** Visibility timeout for a function timeout: Lambda's SQS docs ask for at least 6x. */
+export const visibilityTimeoutFor = (functionTimeoutSeconds: number) => 6 * functionTimeoutSeconds;
+
+/** The data side of the stack: buckets, table and queues are independent, so they are ensured concurrently. */
+export async function provisionData(ctx: Context, stack: OpenStack, options: ProvisionOptions): Promise<EnsureResult[]> {
+  const dryRun = options.dryRun ?? false;
+  if (options.originalsBucket) assertBucketName(options.originalsBucket, '--originals-bucket');
+  if (options.thumbnailsBucket) assertBucketName(options.thumbnailsBucket, '--thumbnails-bucket');
+  const { names, store } = stack;
+  const bucket = (kind: 'originalsBucket' | 'thumbnailsBucket', adopted: string | undefined) => {
+    const name = adopted ?? names[kind];
+    return ctx.reporter.step(`bucket ${name}`, () =>
+      ensureBucket(ctx, { kind, name, stack: stack.stack, cors: true, adopt: adopted !== undefined }, store, { dryRun }),
+    );
+  };
+  const timeout = options.functionTimeoutSeconds ?? DEFAULT_FUNCTION_TIMEOUT_SECONDS;
+  const results = await Promise.all([
+    bucket('originalsBucket', options.originalsBucket),
+    bucket('thumbnailsBucket', options.thumbnailsBucket),
+    ctx.reporter.step(`table ${names.table}`, () => ensureTable(ctx, { name: names.table, stack: stack.stack }, store, { dryRun })),
+    ctx.reporter.step(`queues ${names.queue}, ${names.deadLetterQueue}`, () =>
+      ensureQueues(
+        ctx,
+        {
+          stack: stack.stack,
+          account: stack.account,
+          region: stack.region,
+          name: names.queue,
+          deadLetterName: names.deadLetterQueue,
+          visibilityTimeoutSeconds: visibilityTimeoutFor(timeout),
+          maxReceiveCount: MAX_RECEIVE_COUNT,
+        },
+        store,
+        { dryRun },
+      ),
+    ),
+  ]);
+  return results.flat();
+}
+
+export async function provision(ctx: Context, options: ProvisionOptions = {}): Promise<ProvisionResult> {
+  const started = performance.now();
+  const dryRun = options.dryRun ?? false;
+  const stack = await openStack(ctx, { persist: !dryRun });
+  const resources = await provisionData(ctx, stack, options);
+  return {
+    stack: stack.stack,
+    account: stack.account,
+    region: stack.region,
+    backend: ctx.target.backend,
+    dryRun,
+    resources,
+    seconds: (performance.now() - started) / 1000,
+  };
+}

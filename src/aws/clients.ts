@@ -1,0 +1,136 @@
+import http from 'node:http';
+import https from 'node:https';
+import { AmplifyClient } from '@aws-sdk/client-amplify';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { STSClient } from '@aws-sdk/client-sts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { CallLog } from './call-log.js';
+import type { AwsTarget } from './target.js';
+
+export interface Clients {
+  readonly s3: S3Client;
+  readonly sqs: SQSClient;
+  readonly dynamodb: DynamoDBClient;
+  /** Marshals plain JS objects; drops undefined attributes instead of failing on them. */
+  readonly doc: DynamoDBDocumentClient;
+  readonly sts: STSClient;
+  readonly ec2: EC2Client;
+  readonly iam: IAMClient;
+  readonly lambda: LambdaClient;
+  readonly logs: CloudWatchLogsClient;
+  readonly amplify: AmplifyClient;
+  readonly tagging: ResourceGroupsTaggingAPIClient;
+  /** The region every client uses. */
+  readonly region: string;
+  destroy(): void;
+}
+
+interface ClientOptions {
+  region: string;
+  callLog?: CallLog;
+}
+
+/**
+ * The only place SDK clients are built. Credentials come from the default provider chain
+ * (env, profile, SSO, session tokens) unless the target is the embedded backend.
+ * Clients are created on first use, so a command pays only for the services it touches.
+ */
+export function createClients(target: AwsTarget, options: ClientOptions): Clients {
+  const local = target.backend !== 'aws';
+  // Upload concurrency is 16 by default; keep-alive sockets avoid a TLS handshake per object.
+  const agentOptions = { keepAlive: true, maxSockets: 64 };
+  const requestHandler = new NodeHttpHandler({
+    httpAgent: new http.Agent(agentOptions),
+    httpsAgent: new https.Agent(agentOptions),
+    // A local endpoint that refuses connections should fail in seconds, not after minutes of retries.
+    connectionTimeout: local ? 2_000 : 10_000,
+  });
+  const common = {
+    region: options.region,
+    requestHandler,
+    maxAttempts: local ? 2 : 5,
+    ...(target.profile && !target.credentials ? { profile: target.profile } : {}),
+    ...(target.credentials ? { credentials: target.credentials } : {}),
+  };
+  const endpointFor = (service: 's3' | 'sqs' | 'dynamodb' | 'other') => {
+    const endpoint = target.endpoints?.[service] ?? target.endpoints?.other;
+    return endpoint ? { endpoint } : {};
+  };
+  const cache = new Map<string, { destroy(): void }>();
+  function lazy<T extends { destroy(): void; middlewareStack: unknown }>(name: string, build: () => T): T {
+    let client = cache.get(name) as T | undefined;
+    if (!client) {
+      client = build();
+      options.callLog?.attach(name, client.middlewareStack as never);
+      cache.set(name, client);
+    }
+    return client;
+  }
+
+  const clients: Clients = {
+    region: options.region,
+    get s3() {
+      // Custom endpoints rarely resolve virtual-hosted bucket names (bucket.localhost), so use path style.
+      return lazy('s3', () => new S3Client({ ...common, ...endpointFor('s3'), forcePathStyle: local }));
+    },
+    get sqs() {
+      return lazy('sqs', () => new SQSClient({ ...common, ...endpointFor('sqs') }));
+    },
+    get dynamodb() {
+      return lazy('dynamodb', () => new DynamoDBClient({ ...common, ...endpointFor('dynamodb') }));
+    },
+    get doc() {
+      return lazy('doc', () =>
+        DynamoDBDocumentClient.from(clients.dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
+      );
+    },
+    get sts() {
+      return lazy('sts', () => new STSClient({ ...common, ...endpointFor('other') }));
+    },
+    get ec2() {
+      return lazy('ec2', () => new EC2Client({ ...common, ...endpointFor('other') }));
+    },
+    get iam() {
+      return lazy('iam', () => new IAMClient({ ...common, ...endpointFor('other') }));
+    },
+    get lambda() {
+      return lazy('lambda', () => new LambdaClient({ ...common, ...endpointFor('other') }));
+    },
+    get logs() {
+      return lazy('logs', () => new CloudWatchLogsClient({ ...common, ...endpointFor('other') }));
+    },
+    get amplify() {
+      return lazy('amplify', () => new AmplifyClient({ ...common, ...endpointFor('other') }));
+    },
+    get tagging() {
+      return lazy('tagging', () => new ResourceGroupsTaggingAPIClient({ ...common, ...endpointFor('other') }));
+    },
+    destroy() {
+      for (const client of cache.values()) client.destroy();
+      cache.clear();
+      requestHandler.destroy();
+    },
+  };
+  return clients;
+}
+
+/** The region when none was given: the profile's, else us-east-1 (the SDK's own answer, not a guess). */
+export async function resolveRegion(target: AwsTarget): Promise<string> {
+  if (target.region) return target.region;
+  const probe = new STSClient(target.profile ? { profile: target.profile } : {});
+  try {
+    return await probe.config.region();
+  } catch {
+    return 'us-east-1';
+  } finally {
+    probe.destroy();
+  }
+}

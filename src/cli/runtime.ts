@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import { explainAwsError } from '../aws/aws-errors.js';
+import type { AwsTarget } from '../aws/target.js';
+import type { ConfigFile, GlobalFlags, Settings } from '../config/settings.js';
+import { resolveSettings } from '../config/settings.js';
+import { createContext, resolveTarget, type Context } from '../context.js';
+import { ConsoleReporter } from '../output/console-reporter.js';
+import { createConfirm } from './prompt.js';
+
+/** Facts about the terminal, decided once. */
+export interface Terminal {
+  interactive: boolean;
+  color: boolean;
+}
+
+export function detectTerminal(env: NodeJS.ProcessEnv = process.env): Terminal {
+  const tty = Boolean(process.stderr.isTTY);
+  return {
+    interactive: tty && !env.CI && Boolean(process.stdin.isTTY),
+    color: tty && env.NO_COLOR === undefined && env.TERM !== 'dumb',
+  };
+}
+
+export interface Runtime {
+  config: ConfigFile;
+  terminal: Terminal;
+}
+
+export function settingsOf(command: Command, runtime: Runtime): Settings {
+  return resolveSettings(command.optsWithGlobals<GlobalFlags>(), process.env, runtime.config);
+}
+
+export function reporterFor(settings: Settings, terminal: Terminal): ConsoleReporter {
+  return new ConsoleReporter({
+    interactive: terminal.interactive && !settings.quiet,
+    verbose: settings.verbose,
+    quiet: settings.quiet,
+    color: terminal.color,
+  });
+}
+
+/**
+ * Builds the context for one command, runs the action, and turns AWS errors a user can act on
+ * into ThumbsErrors. Clients are destroyed afterwards so the process exits promptly.
+ */
+export async function withContext<T>(
+  command: Command,
+  runtime: Runtime,
+  action: (ctx: Context) => Promise<T>,
+  target?: AwsTarget,
+): Promise<T> {
+  const settings = settingsOf(command, runtime);
+  const resolved = target ?? (await resolveTarget(settings));
+  const ctx = await createContext(
+    settings,
+    resolved,
+    reporterFor(settings, runtime.terminal),
+    createConfirm({ yes: settings.yes, interactive: runtime.terminal.interactive }),
+  );
+  try {
+    return await action(ctx);
+  } catch (error) {
+    throw explainAwsError(error, ctx.target);
+  } finally {
+    if (settings.verbose) {
+      ctx.reporter.detail(`${ctx.callLog.calls.length} AWS calls, ${ctx.callLog.criticalPathLength()} sequential round trips`);
+    }
+    ctx.clients.destroy();
+  }
+}

@@ -1,0 +1,89 @@
+import { usageError } from '../errors.js';
+
+/** Options every command accepts (see `thumbs --help`). */
+export interface GlobalFlags {
+  stack?: string;
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  local?: boolean;
+  json?: boolean;
+  yes?: boolean;
+  verbose?: boolean;
+  quiet?: boolean;
+}
+
+/** The keys thumbs.config.json may hold; any command option may also appear there by its camelCase name. */
+export type ConfigFile = GlobalFlags & { stateDir?: string } & Record<string, unknown>;
+
+export interface Settings {
+  /** default: "default" */
+  stack: string;
+  /** undefined: let the SDK resolve it from the profile, else us-east-1 */
+  region: string | undefined;
+  profile: string | undefined;
+  endpointUrl: string | undefined;
+  local: boolean;
+  json: boolean;
+  yes: boolean;
+  verbose: boolean;
+  quiet: boolean;
+  /** Where state files live; default ".thumbs" */
+  stateDir: string;
+}
+
+export const DEFAULT_STACK = 'default';
+export const DEFAULT_STATE_DIR = '.thumbs';
+
+type Env = Record<string, string | undefined>;
+
+function envFlag(env: Env, name: string): boolean | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw usageError('bad-env', `${name}=${raw} is not a boolean`, `Set ${name} to 1 or 0.`);
+}
+
+function firstDefined<T>(...values: Array<T | undefined>): T | undefined {
+  return values.find((value) => value !== undefined && value !== '');
+}
+
+/** Precedence: flags, then environment (THUMBS_*, then AWS_*), then thumbs.config.json, then defaults. */
+export function resolveSettings(flags: GlobalFlags, env: Env, file: ConfigFile = {}): Settings {
+  const bool = (flag: boolean | undefined, envName: string, fileValue: unknown): boolean =>
+    firstDefined(flag, envFlag(env, envName), typeof fileValue === 'boolean' ? fileValue : undefined) ?? false;
+  const settings: Settings = {
+    stack: firstDefined(flags.stack, env.THUMBS_STACK, file.stack) ?? DEFAULT_STACK,
+    region: firstDefined(flags.region, env.THUMBS_REGION, env.AWS_REGION, env.AWS_DEFAULT_REGION, file.region),
+    profile: firstDefined(flags.profile, env.THUMBS_PROFILE, env.AWS_PROFILE, file.profile),
+    endpointUrl: firstDefined(flags.endpointUrl, env.THUMBS_ENDPOINT_URL, env.AWS_ENDPOINT_URL, file.endpointUrl),
+    local: bool(flags.local, 'THUMBS_LOCAL', file.local),
+    json: bool(flags.json, 'THUMBS_JSON', file.json),
+    yes: bool(flags.yes, 'THUMBS_YES', file.yes),
+    verbose: bool(flags.verbose, 'THUMBS_VERBOSE', file.verbose),
+    quiet: bool(flags.quiet, 'THUMBS_QUIET', file.quiet),
+    stateDir: firstDefined(env.THUMBS_STATE_DIR, file.stateDir) ?? DEFAULT_STATE_DIR,
+  };
+  if (settings.local && settings.endpointUrl) {
+    throw usageError(
+      'conflicting-options',
+      `--local and --endpoint-url ${settings.endpointUrl} both choose a backend`,
+      'Use --local for the embedded backend (thumbs dev), or --endpoint-url for LocalStack or another endpoint, not both.',
+    );
+  }
+  if (settings.endpointUrl !== undefined) assertUrl(settings.endpointUrl);
+  return settings;
+}
+
+function assertUrl(value: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw usageError('bad-endpoint', `--endpoint-url ${value} is not a URL`, 'Give a full URL, e.g. http://localhost:4566');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw usageError('bad-endpoint', `--endpoint-url ${value} must use http or https`, 'e.g. http://localhost:4566');
+  }
+}

@@ -1,0 +1,78 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ThumbsError } from '../errors.js';
+import type { BackendKind } from '../aws/target.js';
+
+/** Every resource thumbs may create or adopt, in teardown's dependency order (last first). */
+export const RESOURCE_KINDS = [
+  'role',
+  'originalsBucket',
+  'thumbnailsBucket',
+  'table',
+  'deadLetterQueue',
+  'queue',
+  'logGroup',
+  'function',
+  'eventSourceMapping',
+  'bucketNotification',
+  'siteBucket',
+  'amplifyApp',
+] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+
+export interface ResourceRecord {
+  /** Name, URL, UUID or app id: whatever the service addresses it by. */
+  id: string;
+  arn?: string;
+  /** created: thumbs made it and may delete it; adopted: it was there before and is never deleted. */
+  origin: 'created' | 'adopted';
+  extra?: Record<string, string>;
+}
+
+export interface StackState {
+  version: 1;
+  stack: string;
+  account: string;
+  region: string;
+  backend: BackendKind;
+  endpoint?: string;
+  updatedAt: string;
+  resources: Partial<Record<ResourceKind, ResourceRecord>>;
+}
+
+export function stateFilePath(stateDir: string, stack: string): string {
+  return path.join(stateDir, `${stack}.json`);
+}
+
+export async function readState(stateDir: string, stack: string): Promise<StackState | undefined> {
+  const file = stateFilePath(stateDir, stack);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    const state = JSON.parse(text) as StackState;
+    if (state.version !== 1 || state.stack !== stack) throw new Error(`unexpected version or stack`);
+    return state;
+  } catch (error) {
+    throw new ThumbsError('bad-state-file', `state file ${file} is unreadable (${(error as Error).message})`, {
+      hint: 'Move it aside; teardown can still find the stack by its tags.',
+    });
+  }
+}
+
+/** Write to a temporary file and rename it over the old one, so a crash never leaves half a file. */
+export async function writeState(stateDir: string, state: StackState): Promise<void> {
+  const file = stateFilePath(stateDir, state.stack);
+  await mkdir(stateDir, { recursive: true });
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  await rename(temporary, file);
+}
+
+export async function deleteState(stateDir: string, stack: string): Promise<void> {
+  await rm(stateFilePath(stateDir, stack), { force: true });
+}

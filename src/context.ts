@@ -4,7 +4,7 @@ import { createClients, resolveRegion } from './aws/clients.js';
 import type { AwsTarget, BackendCapabilities } from './aws/target.js';
 import { capabilitiesOf, endpointTarget } from './aws/target.js';
 import type { Settings } from './config/settings.js';
-import { LOCAL_CREDENTIALS, type LocalEndpoints } from './local/emulators.js';
+import { LOCAL_CREDENTIALS, type LocalEndpoints } from './local/constants.js';
 import { readLocalEndpoints } from './local/local-file.js';
 import type { Reporter } from './output/reporter.js';
 

@@ -1,4 +1,3 @@
-import inquirer from 'inquirer';
 import type { Confirm } from '../context.js';
 import { usageError } from '../errors.js';
 
@@ -14,6 +13,7 @@ export function createConfirm(options: { yes: boolean; interactive: boolean }): 
       );
     }
     // Prompts go to stderr so that stdout stays clean for results.
+    const { default: inquirer } = await import('inquirer');
     const prompt = inquirer.createPromptModule({ output: process.stderr });
     const { ok } = await prompt<{ ok: boolean }>([{ type: 'confirm', name: 'ok', message: question, default: false }]);
     return ok;

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { explainAwsError } from '../aws/aws-errors.js';
 import type { AwsTarget } from '../aws/target.js';
 import type { ConfigFile, GlobalFlags, Settings } from '../config/settings.js';
 import { resolveSettings } from '../config/settings.js';
-import { createContext, resolveTarget, type Context } from '../context.js';
+import type { Context } from '../context.js';
 import { ConsoleReporter } from '../output/console-reporter.js';
 import { createConfirm } from './prompt.js';
 
@@ -50,6 +49,11 @@ export async function withContext<T>(
   target?: AwsTarget,
 ): Promise<T> {
   const settings = settingsOf(command, runtime);
+  // Loaded on demand: the SDK clients cost more to load than everything else, and --help needs none.
+  const [{ createContext, resolveTarget }, { explainAwsError }] = await Promise.all([
+    import('../context.js'),
+    import('../aws/aws-errors.js'),
+  ]);
   const resolved = target ?? (await resolveTarget(settings));
   const ctx = await createContext(
     settings,

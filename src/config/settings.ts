@@ -1,4 +1,5 @@
 import { usageError } from '../errors.js';
+import { assertStackName } from '../resources/names.js';
 
 /** Options every command accepts (see `thumbs --help`). */
 export interface GlobalFlags {
@@ -73,6 +74,8 @@ export function resolveSettings(flags: GlobalFlags, env: Env, file: ConfigFile =
     );
   }
   if (settings.endpointUrl !== undefined) assertUrl(settings.endpointUrl);
+  // Checked before any call, so a bad name never costs a credential lookup or a round trip.
+  assertStackName(settings.stack);
   return settings;
 }
 

@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { ThumbsError } from '../errors.js';
-import type { LocalEndpoints } from './emulators.js';
+import type { LocalEndpoints } from './constants.js';
 
 export function localFilePath(stateDir: string): string {
   return path.join(stateDir, 'local.json');

@@ -48,11 +48,13 @@ export function stackNames(stack: string, account: string, region: string): Stac
     logGroup: `/aws/lambda/${fn}`,
     amplifyApp: `${prefix}-gallery`,
   };
-  for (const [what, name] of [
+  // Check the longest name first, so that following the hint fixes every bucket name at once.
+  const buckets = [
     ['originals', names.originalsBucket],
     ['thumbnails', names.thumbnailsBucket],
     ['site', names.siteBucket],
-  ] as const) {
+  ].sort((a, b) => (b[1] ?? '').length - (a[1] ?? '').length);
+  for (const [what, name = ''] of buckets) {
     const problem = bucketNameProblem(name);
     if (problem) {
       const over = name.length - 63;

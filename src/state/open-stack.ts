@@ -2,7 +2,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import path from 'node:path';
 import type { Context } from '../context.js';
 import { ThumbsError } from '../errors.js';
-import { LOCAL_ACCOUNT } from '../local/emulators.js';
+import { LOCAL_ACCOUNT } from '../local/constants.js';
 import type { StackNames } from '../resources/names.js';
 import { stackNames } from '../resources/names.js';
 import { readState } from './state-file.js';

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { startEmulators } from '../../local/emulators.js';
-import { localFilePath, removeLocalEndpoints, writeLocalEndpoints } from '../../local/local-file.js';
 import { printResult } from '../../output/print.js';
 import { untilInterrupted } from '../interrupt.js';
 import type { Runtime } from '../runtime.js';
@@ -19,6 +17,10 @@ Example, in a second terminal:
     .action(async (_options: object, command: Command) => {
       const settings = settingsOf(command, runtime);
       const reporter = reporterFor(settings, runtime.terminal);
+      const [{ startEmulators }, { localFilePath, removeLocalEndpoints, writeLocalEndpoints }] = await Promise.all([
+        import('../../local/emulators.js'),
+        import('../../local/local-file.js'),
+      ]);
       const emulators = await startEmulators();
       await writeLocalEndpoints(settings.stateDir, emulators.endpoints);
       printResult(settings.json, emulators.endpoints, () =>

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { provision, type ProvisionResult } from '../../actions/provision.js';
+import type { ProvisionResult } from '../../actions/provision.js';
 import { printResult, renderTable } from '../../output/print.js';
 import type { Runtime } from '../runtime.js';
 import { settingsOf, withContext } from '../runtime.js';
@@ -28,8 +28,8 @@ Examples:
   thumbs provision --dry-run          show the plan against your AWS account
   thumbs provision --endpoint-url http://localhost:4566   on LocalStack`)
     .action(async (options: { dryRun?: boolean; originalsBucket?: string; thumbnailsBucket?: string; timeout: number }, command: Command) => {
-      const result = await withContext(command, runtime, (ctx) =>
-        provision(ctx, {
+      const result = await withContext(command, runtime, async (ctx) =>
+        (await import('../../actions/provision.js')).provision(ctx, {
           dryRun: options.dryRun,
           originalsBucket: options.originalsBucket,
           thumbnailsBucket: options.thumbnailsBucket,

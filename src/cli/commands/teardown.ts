@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import type { TeardownResult } from '../../actions/teardown.js';
+import { printResult, renderTable } from '../../output/print.js';
+import type { Runtime } from '../runtime.js';
+import { settingsOf, withContext } from '../runtime.js';
+
+export function renderTeardown(result: TeardownResult): string {
+  if (!result.confirmed) return 'cancelled: nothing was deleted';
+  if (result.results.length === 0) return `stack ${result.stack}: nothing to delete`;
+  const count = (status: string) => result.results.filter((r) => r.status === status).length;
+  const rows = result.results.map((r) => [result.dryRun && r.status === 'deleted' ? 'would delete' : r.status, r.kind, r.id, r.reason ?? '']);
+  const found = result.foundBy === 'discovery' ? ' (no state file: found by name and tag)' : '';
+  const summary = result.dryRun
+    ? `dry run: ${count('deleted')} would be deleted, ${count('kept')} kept${found}`
+    : `stack ${result.stack}: ${count('deleted')} deleted, ${count('kept')} kept, ${count('absent')} already gone${found}`;
+  return `${renderTable(['result', 'resource', 'id', 'why'], rows)}\n${summary}`;
+}
+
+export function registerTeardown(program: Command, runtime: Runtime): void {
+  program
+    .command('teardown')
+    .description('delete what this stack created (and still carries its tag), emptying buckets first; adopted resources are kept')
+    .option('--dry-run', 'show what would be deleted and what kept, delete nothing')
+    .addHelpText('after', `
+Asks for confirmation on a terminal; without one, --yes is required (else exit 2, nothing deleted).
+Works after a partial provision, and without the state file (resources are found by name and tag).
+A second run does nothing.
+
+Examples:
+  thumbs teardown --dry-run
+  thumbs teardown --local --yes`)
+    .action(async (options: { dryRun?: boolean }, command: Command) => {
+      const result = await withContext(command, runtime, async (ctx) => (await import('../../actions/teardown.js')).teardown(ctx, { dryRun: options.dryRun }));
+      printResult(settingsOf(command, runtime).json, result, () => renderTeardown(result));
+    });
+}

@@ -1,0 +1,80 @@
+/** IAM policy documents, pure: every statement names the stack's exact ARNs, never a wildcard resource. */
+
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: Array<Record<string, unknown>>;
+}
+
+/** Only the Lambda service may assume the function's role. */
+export function lambdaTrustPolicy(): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  };
+}
+
+export interface FunctionPolicyArns {
+  originalsBucketArn: string;
+  thumbnailsBucketArn: string;
+  tableArn: string;
+  queueArn: string;
+  /** arn:...:log-group:/aws/lambda/<function> (without the trailing `:*`). */
+  logGroupArn: string;
+}
+
+/** What the thumbnailer does and nothing more: read originals, write thumbnails and items, consume the queue, log. */
+export function functionPolicy(arns: FunctionPolicyArns): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'ReadOriginals', Effect: 'Allow', Action: 's3:GetObject', Resource: `${arns.originalsBucketArn}/*` },
+      { Sid: 'WriteThumbnails', Effect: 'Allow', Action: 's3:PutObject', Resource: `${arns.thumbnailsBucketArn}/*` },
+      {
+        Sid: 'RecordMetadata',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: arns.tableArn,
+      },
+      {
+        Sid: 'ConsumeQueue',
+        Effect: 'Allow',
+        Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
+        Resource: arns.queueArn,
+      },
+      { Sid: 'CreateLogGroup', Effect: 'Allow', Action: 'logs:CreateLogGroup', Resource: arns.logGroupArn },
+      {
+        Sid: 'WriteLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: `${arns.logGroupArn}:log-stream:*`,
+      },
+    ],
+  };
+}
+
+/** Lets exactly one bucket of one account send its event notifications to the queue. */
+export function queuePolicyForBucket(queueArn: string, bucketArn: string, account: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'AllowOriginalsBucketNotifications',
+        Effect: 'Allow',
+        Principal: { Service: 's3.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: queueArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': bucketArn }, StringEquals: { 'aws:SourceAccount': account } },
+      },
+    ],
+  };
+}
+
+/** IAM returns policy documents URL-encoded; compare parsed documents, not strings. */
+export function samePolicy(actual: string | undefined, desired: PolicyDocument): boolean {
+  if (!actual) return false;
+  try {
+    return JSON.stringify(JSON.parse(decodeURIComponent(actual))) === JSON.stringify(desired);
+  } catch {
+    return false;
+  }
+}

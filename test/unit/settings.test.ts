@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { resolveSettings } from '../../src/config/settings.js';
+
+describe('resolveSettings', () => {
+  it('takes flags over env over config file over defaults', () => {
+    const file = { stack: 'from-file', region: 'eu-west-1', verbose: true };
+    expect(resolveSettings({}, {}, file)).toMatchObject({ stack: 'from-file', region: 'eu-west-1', verbose: true });
+    expect(resolveSettings({}, { THUMBS_STACK: 'from-env', AWS_REGION: 'us-west-2' }, file)).toMatchObject({ stack: 'from-env', region: 'us-west-2' });
+    expect(resolveSettings({ stack: 'from-flag' }, { THUMBS_STACK: 'from-env' }, file).stack).toBe('from-flag');
+    expect(resolveSettings({}, {}, {})).toMatchObject({ stack: 'default', region: undefined, local: false, stateDir: '.thumbs' });
+  });
+
+  it('prefers THUMBS_REGION to AWS_REGION to AWS_DEFAULT_REGION', () => {
+    expect(resolveSettings({}, { AWS_DEFAULT_REGION: 'c', AWS_REGION: 'b', THUMBS_REGION: 'a' }).region).toBe('a');
+    expect(resolveSettings({}, { AWS_DEFAULT_REGION: 'c', AWS_REGION: 'b' }).region).toBe('b');
+    expect(resolveSettings({}, { AWS_DEFAULT_REGION: 'c' }).region).toBe('c');
+  });
+
+  it('reads AWS_ENDPOINT_URL and rejects a malformed one naming it', () => {
+    expect(resolveSettings({}, { AWS_ENDPOINT_URL: 'http://localhost:4566' }).endpointUrl).toBe('http://localhost:4566');
+    expect(() => resolveSettings({ endpointUrl: 'localhost:4566' }, {})).toThrow(/--endpoint-url localhost:4566/);
+  });
+
+  it('refuses --local together with --endpoint-url', () => {
+    expect(() => resolveSettings({ local: true, endpointUrl: 'http://x:1' }, {})).toThrow(/both choose a backend/);
+  });
+
+  it('parses boolean env values and rejects others', () => {
+    expect(resolveSettings({}, { THUMBS_LOCAL: '1', THUMBS_YES: 'true' })).toMatchObject({ local: true, yes: true });
+    expect(resolveSettings({ json: false }, { THUMBS_JSON: '1' }).json).toBe(false);
+    expect(() => resolveSettings({}, { THUMBS_YES: 'maybe' })).toThrow(/THUMBS_YES=maybe/);
+  });
+});

@@ -1,0 +1,85 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { loadConfig } from './config.js';
+import type { ThumbsConfig } from './config.js';
+import { parseEvent } from './events.js';
+import type { Job } from './events.js';
+import { jsonLogger } from './log.js';
+import type { Logger } from './log.js';
+import { mapLimit } from './pool.js';
+import { processJob } from './process-job.js';
+
+export interface HandlerDeps {
+  s3: S3Client;
+  ddb: DynamoDBDocumentClient;
+  config: ThumbsConfig;
+  /** Default: JSON lines on stdout/stderr. */
+  log?: Logger;
+}
+
+/** SQS partial batch response (requires ReportBatchItemFailures on the event source mapping). */
+export interface BatchResponse {
+  batchItemFailures: Array<{ itemIdentifier: string }>;
+}
+
+export type ThumbsHandler = (event: unknown) => Promise<BatchResponse>;
+
+/**
+ * Builds the handler around injected clients. One record never fails the batch: permanent failures
+ * are recorded and acknowledged, transient ones are returned as batch item failures.
+ */
+export function createHandler(deps: HandlerDeps): ThumbsHandler {
+  const log = deps.log ?? jsonLogger;
+  return async (event) => {
+    const parsed = parseEvent(event);
+    const failures = new Set<string>();
+    for (const { messageId, reason } of parsed.malformed) {
+      log('error', { msg: 'malformed message', messageId, reason });
+      failures.add(messageId);
+    }
+    for (const skipped of parsed.ignored) log('info', { msg: 'ignored', ...skipped });
+
+    const outcomes = await mapLimit(parsed.jobs, deps.config.concurrency, async (job) => {
+      const outcome = await processJob(deps, job);
+      log(outcome.status === 'retry' ? 'warn' : 'info', { msg: 'record', ...describe(job), ...outcome });
+      return { job, outcome };
+    });
+    const retry = outcomes.filter(({ outcome }) => outcome.status === 'retry');
+    for (const { job } of retry) if (job.messageId) failures.add(job.messageId);
+
+    // A direct S3 invocation has no partial response; throwing makes Lambda retry it (done records are skipped).
+    if (parsed.source === 's3' && retry.length > 0) {
+      throw new Error(`${retry.length} of ${parsed.jobs.length} records failed transiently; see the record log lines`);
+    }
+    return { batchItemFailures: [...failures].map((itemIdentifier) => ({ itemIdentifier })) };
+  };
+}
+
+function describe(job: Job): Record<string, unknown> {
+  return { messageId: job.messageId, bucket: job.bucket, key: job.key, etag: job.etag };
+}
+
+/** Clients from the environment; a custom endpoint (LocalStack, emulators) needs path-style S3 URLs. */
+export function createDepsFromEnv(env: Record<string, string | undefined> = process.env): HandlerDeps {
+  const endpoint = env.AWS_ENDPOINT_URL || undefined;
+  const s3 = new S3Client({ ...(endpoint ? { endpoint } : {}), forcePathStyle: Boolean(endpoint) });
+  const ddb = DynamoDBDocumentClient.from(new DynamoDBClient(endpoint ? { endpoint } : {}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return { s3, ddb, config: loadConfig(env) };
+}
+
+let lambdaHandler: ThumbsHandler | undefined;
+
+function coldStart(): ThumbsHandler {
+  lambdaHandler ??= createHandler(createDepsFromEnv());
+  return lambdaHandler;
+}
+
+// In Lambda, build at init so a bad configuration fails the cold start with a clear message;
+// elsewhere (tests, local worker importing createHandler) importing this module needs no environment.
+if (process.env.AWS_LAMBDA_FUNCTION_NAME) coldStart();
+
+/** The Lambda entry point (`handler.handler`). */
+export const handler: ThumbsHandler = (event) => coldStart()(event);

@@ -1,0 +1,13 @@
+export type LogLevel = 'info' | 'warn' | 'error';
+
+/** Writes one structured line; the handler never formats text itself. */
+export type Logger = (level: LogLevel, fields: Record<string, unknown>) => void;
+
+/** One JSON object per line: CloudWatch Logs Insights can filter on every field. */
+export const jsonLogger: Logger = (level, fields) => {
+  const line = JSON.stringify({ level, time: new Date().toISOString(), ...fields });
+  if (level === 'info') console.log(line);
+  else console.error(line);
+};
+
+export const silentLogger: Logger = () => {};

@@ -1,0 +1,140 @@
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ThumbsConfig } from './config.js';
+import type { Job } from './events.js';
+import { unquote } from './events.js';
+import { classifyFailure, PermanentError } from './failures.js';
+import { renditionKey, THUMBNAIL_CACHE_CONTROL } from './keys.js';
+import { isDone, readItem, writeItem } from './store.js';
+import type { ImageItem, RenditionRecord } from './store.js';
+import { transform } from './transform.js';
+import type { RenditionOutput } from './transform.js';
+
+export interface JobDeps {
+  s3: S3Client;
+  ddb: DynamoDBDocumentClient;
+  config: ThumbsConfig;
+}
+
+export interface JobOutcome {
+  /** done: written; failed: permanent failure recorded; skipped: already done; retry: transient. */
+  status: 'done' | 'failed' | 'skipped' | 'retry';
+  reason?: string;
+  ms: number;
+}
+
+/** What is known about the original so far; a failed item records as much of it as was learnt. */
+interface Facts {
+  etag: string;
+  bytes: number;
+  contentType: string;
+  attempts: number;
+  width?: number;
+  height?: number;
+  format?: string;
+}
+
+/** Processes one original. Never throws: every error becomes an outcome. */
+export async function processJob(deps: JobDeps, job: Job): Promise<JobOutcome> {
+  const started = performance.now();
+  const facts: Facts = {
+    etag: job.etag ?? '',
+    bytes: job.size ?? 0,
+    contentType: job.contentType ?? 'application/octet-stream',
+    attempts: job.receiveCount ?? 1,
+  };
+  const elapsed = () => Math.round(performance.now() - started);
+  try {
+    const outcome = await run(deps, job, facts, started);
+    return { ...outcome, ms: elapsed() };
+  } catch (err) {
+    const failure = classifyFailure(err);
+    if (failure.kind === 'transient') return { status: 'retry', reason: failure.reason, ms: elapsed() };
+    try {
+      const written = await writeItem(deps.ddb, deps.config.table, buildItem(job, facts, [], started, failure.reason));
+      return { status: written ? 'failed' : 'skipped', reason: failure.reason, ms: elapsed() };
+    } catch (writeErr) {
+      return { status: 'retry', reason: `recording failure: ${classifyFailure(writeErr).reason}`, ms: elapsed() };
+    }
+  }
+}
+
+async function run(deps: JobDeps, job: Job, facts: Facts, started: number): Promise<Omit<JobOutcome, 'ms'>> {
+  const { s3, ddb, config } = deps;
+  const prior = await readItem(ddb, config.table, job.key);
+  if (isDone(prior, job.etag)) return { status: 'skipped', reason: 'already done' };
+  if (job.size !== undefined && job.size > config.maxBytes) throw overBytes(job.size, config.maxBytes);
+
+  const original = await fetchOriginal(s3, job, config.maxBytes, facts);
+  // The object may have been replaced since the message was sent: what counts is the version read.
+  if (isDone(prior, facts.etag)) return { status: 'skipped', reason: 'already done' };
+  if (prior?.etag === facts.etag) facts.attempts = Math.max(facts.attempts, prior.attempts + 1);
+
+  const result = await transform(original, config);
+  Object.assign(facts, { width: result.width, height: result.height, format: result.format });
+  const renditions = await Promise.all(
+    result.renditions.map((output, i) => upload(s3, config.thumbnailsBucket, job.key, output, config.renditions[i]!)),
+  );
+  const written = await writeItem(ddb, config.table, buildItem(job, facts, renditions, started));
+  return written ? { status: 'done' } : { status: 'skipped', reason: 'a concurrent delivery recorded it first' };
+}
+
+async function fetchOriginal(s3: S3Client, job: Job, maxBytes: number, facts: Facts): Promise<Buffer> {
+  const res = await s3.send(new GetObjectCommand({ Bucket: job.bucket, Key: job.key }));
+  if (res.ETag) facts.etag = unquote(res.ETag);
+  if (res.ContentType) facts.contentType = res.ContentType;
+  if (res.ContentLength !== undefined) facts.bytes = res.ContentLength;
+  if (!res.Body) throw new PermanentError('object has no body');
+  if (res.ContentLength !== undefined && res.ContentLength > maxBytes) {
+    // Checked before reading so an oversized object is never buffered.
+    (res.Body as { destroy?: () => void }).destroy?.();
+    throw overBytes(res.ContentLength, maxBytes);
+  }
+  const bytes = await res.Body.transformToByteArray();
+  facts.bytes = bytes.length;
+  if (bytes.length > maxBytes) throw overBytes(bytes.length, maxBytes);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+async function upload(
+  s3: S3Client,
+  bucket: string,
+  originalKey: string,
+  output: RenditionOutput,
+  spec: ThumbsConfig['renditions'][number],
+): Promise<RenditionRecord> {
+  const key = renditionKey(originalKey, spec);
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: output.body,
+      ContentType: output.contentType,
+      CacheControl: THUMBNAIL_CACHE_CONTROL,
+    }),
+  );
+  return { name: output.name, key, width: output.width, height: output.height, bytes: output.bytes, format: output.format };
+}
+
+function buildItem(job: Job, facts: Facts, renditions: RenditionRecord[], started: number, error?: string): ImageItem {
+  const item: ImageItem = {
+    imageKey: job.key,
+    sourceBucket: job.bucket,
+    etag: facts.etag,
+    bytes: facts.bytes,
+    contentType: facts.contentType,
+    renditions,
+    status: error === undefined ? 'done' : 'failed',
+    attempts: facts.attempts,
+    processedAt: new Date().toISOString(),
+    durationMs: Math.round(performance.now() - started),
+  };
+  if (facts.width !== undefined) Object.assign(item, { width: facts.width, height: facts.height, format: facts.format });
+  if (error !== undefined) item.error = error;
+  return item;
+}
+
+function overBytes(size: number, max: number): PermanentError {
+  return new PermanentError(`over byte limit (${size} > ${max} bytes)`);
+}

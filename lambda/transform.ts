@@ -1,0 +1,153 @@
+import sharp from 'sharp';
+import type { Sharp } from 'sharp';
+import type { OutputFormat, RenditionSpec } from './config.js';
+import { imageFailure, PermanentError } from './failures.js';
+
+// Every image is decoded exactly once, so libvips' operation cache would only hold memory between records.
+sharp.cache(false);
+
+export interface TransformOptions {
+  renditions: readonly RenditionSpec[];
+  /** Encoder quality 1-100. */
+  quality: number;
+  /** Inputs with more pixels than this are refused (permanent failure). */
+  maxPixels: number;
+}
+
+export interface RenditionOutput {
+  /** The box size as a string ("128"): stable whatever the input's dimensions. */
+  name: string;
+  width: number;
+  height: number;
+  format: OutputFormat;
+  contentType: string;
+  body: Buffer;
+  bytes: number;
+}
+
+export interface TransformResult {
+  /** Upright dimensions of the original (after EXIF orientation). */
+  width: number;
+  height: number;
+  /** Input format detected from the bytes: jpeg, png, webp, gif, tiff or avif. */
+  format: string;
+  renditions: RenditionOutput[];
+}
+
+export const CONTENT_TYPES: Record<string, string> = {
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  avif: 'image/avif',
+  gif: 'image/gif',
+  tiff: 'image/tiff',
+};
+
+// SVG, PDF and the like are left out on purpose: they are documents rendered by large parsers, not photos.
+const INPUT_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif']);
+
+interface Decoded {
+  data: Buffer;
+  width: number;
+  height: number;
+  channels: 1 | 2 | 3 | 4;
+}
+
+/** Pure: image bytes in, upright sRGB renditions out (metadata stripped, never enlarged). */
+export async function transform(input: Buffer, options: TransformOptions): Promise<TransformResult> {
+  const specs = options.renditions;
+  if (specs.length === 0) throw new Error('transform needs at least one rendition');
+  const source = await inspect(input, options.maxPixels);
+  const renditions: RenditionOutput[] = [];
+  if (specs.length === 1) {
+    // One rendition: decode, resize and encode in a single pipeline; no raw intermediate to copy.
+    renditions.push(await encode(decoder(input, options.maxPixels), specs[0]!, options.quality));
+  } else {
+    const decoded = await decode(input, Math.max(...specs.map((r) => r.size)), options.maxPixels);
+    // One after the other: records already run in parallel, and fewer threads allocating at once
+    // keeps glibc's per-thread arenas (and so RSS) smaller.
+    for (const spec of specs) {
+      const raw = sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: decoded.channels } });
+      renditions.push(await encode(raw, spec, options.quality));
+    }
+  }
+  return { width: source.width, height: source.height, format: source.format, renditions };
+}
+
+/** Reads the header only: format by content, upright size, pixel limit. */
+async function inspect(input: Buffer, maxPixels: number): Promise<{ format: string; width: number; height: number }> {
+  if (input.length === 0) throw new PermanentError('empty file');
+  const meta = await sharp(input).metadata().catch((err: unknown) => {
+    throw imageFailure(err);
+  });
+  const format = meta.format === 'heif' ? heifFormat(meta.compression) : meta.format;
+  if (!format || !INPUT_FORMATS.has(format)) throw new PermanentError(`unsupported format: ${format ?? 'unknown'}`);
+  const { width, height } = meta.autoOrient;
+  if (!width || !height) throw new PermanentError('corrupt image: no dimensions');
+  if (width * height > maxPixels) {
+    throw new PermanentError(`over pixel limit (${width}x${height} > ${maxPixels} pixels)`);
+  }
+  return { format, width, height };
+}
+
+function heifFormat(compression: string | undefined): string {
+  // HEIF with AV1 is AVIF; HEIC (HEVC) has no decoder in sharp's prebuilt binaries.
+  return compression === 'av1' ? 'avif' : 'heic';
+}
+
+/**
+ * The one decode: auto-orient and shrink toward the largest box in a single pipeline to raw sRGB
+ * pixels. Asking for the final size up front lets libvips shrink-on-load (JPEG DCT scaling, WebP),
+ * so a 5640x3172 JPEG is never held at full size.
+ */
+async function decode(input: Buffer, box: number, maxPixels: number): Promise<Decoded> {
+  try {
+    const { data, info } = await decoder(input, maxPixels)
+      .resize(box, box, { fit: 'inside', withoutEnlargement: true })
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height, channels: info.channels };
+  } catch (err) {
+    throw imageFailure(err);
+  }
+}
+
+/** Auto-orients from EXIF; refuses oversized and broken inputs instead of decoding garbage. */
+function decoder(input: Buffer, maxPixels: number): Sharp {
+  return sharp(input, { limitInputPixels: maxPixels, failOn: 'error', autoOrient: true });
+}
+
+async function encode(image: Sharp, spec: RenditionSpec, quality: number): Promise<RenditionOutput> {
+  image.resize(spec.size, spec.size, { fit: 'inside', withoutEnlargement: true });
+  // JPEG has no alpha: flatten on white rather than let transparent pixels turn black (no-op without alpha).
+  if (spec.format === 'jpeg') image.flatten({ background: '#ffffff' });
+  let body: Buffer;
+  let info: { width: number; height: number };
+  try {
+    ({ data: body, info } = await withFormat(image, spec.format, quality).toBuffer({ resolveWithObject: true }));
+  } catch (err) {
+    throw imageFailure(err);
+  }
+  return {
+    name: String(spec.size),
+    width: info.width,
+    height: info.height,
+    format: spec.format,
+    contentType: CONTENT_TYPES[spec.format] ?? 'application/octet-stream',
+    body,
+    bytes: body.length,
+  };
+}
+
+function withFormat(image: Sharp, format: OutputFormat, quality: number): Sharp {
+  switch (format) {
+    case 'jpeg':
+      return image.jpeg({ quality, mozjpeg: false });
+    case 'webp':
+      return image.webp({ quality });
+    case 'avif':
+      return image.avif({ quality });
+    case 'png':
+      return image.png();
+  }
+}

@@ -13,6 +13,8 @@ export interface ThumbsErrorOptions {
   hint?: string;
   cause?: unknown;
   exitCode?: ExitCode;
+  /** The command already printed its result (which holds the details); --json must not add a second document. */
+  resultPrinted?: boolean;
 }
 
 /**
@@ -23,6 +25,7 @@ export class ThumbsError extends Error {
   readonly code: string;
   readonly hint: string | undefined;
   readonly exitCode: ExitCode;
+  readonly resultPrinted: boolean;
 
   constructor(code: string, message: string, options: ThumbsErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -30,6 +33,7 @@ export class ThumbsError extends Error {
     this.code = code;
     this.hint = options.hint;
     this.exitCode = options.exitCode ?? ExitCode.failure;
+    this.resultPrinted = options.resultPrinted ?? false;
   }
 }
 

@@ -67,7 +67,9 @@ export function explainAwsError(error: unknown, target: AwsTarget): unknown {
       : `no usable AWS credentials${target.profile ? ` for profile ${target.profile}` : ''} (${name}: ${firstLine(message)})`, {
       hint: expired
         ? 'Refresh them: `aws sso login`, or paste fresh session credentials from your lab page, then run again.'
-        : 'Configure credentials (`aws configure`, `aws sso login`, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN), or run offline with --local.',
+        : target.backend === 'endpoint'
+          ? 'LocalStack accepts any credentials: export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test.'
+          : 'Configure credentials (`aws configure`, `aws sso login`, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN), or run offline with --local.',
       cause: error,
     });
   }

@@ -36,7 +36,8 @@ export async function readLocalEndpoints(stateDir: string): Promise<LocalEndpoin
   return endpoints;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether the process that wrote the endpoints file still runs (EPERM: it does, as another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

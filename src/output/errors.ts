@@ -19,6 +19,6 @@ export function reportError(error: unknown, options: ErrorReportOptions): number
     process.stderr.write(`${error.stack ?? ''}\n`);
     if (error.cause instanceof Error) process.stderr.write(`caused by: ${error.cause.stack ?? error.cause.message}\n`);
   }
-  if (options.json) process.stdout.write(`${JSON.stringify({ error: { code, message, hint } }, null, 2)}\n`);
+  if (options.json && !(known && error.resultPrinted)) process.stdout.write(`${JSON.stringify({ error: { code, message, hint } }, null, 2)}\n`);
   return known ? error.exitCode : ExitCode.failure;
 }

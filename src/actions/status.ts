@@ -1,0 +1,144 @@
+import { paginateScan } from '@aws-sdk/client-dynamodb';
+import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { errorName, isAccessDenied, isNotFound } from '../aws/aws-errors.js';
+import type { Context } from '../context.js';
+import { describeTable } from '../ensure/table.js';
+import { openStack, stateDirFor } from '../state/open-stack.js';
+import { readState, RESOURCE_KINDS, type ResourceKind, type ResourceRecord } from '../state/state-file.js';
+
+export interface BucketStats {
+  objects: number;
+  bytes: number;
+  /** Counting stopped at OBJECT_COUNT_CAP: there are at least this many. */
+  capped: boolean;
+}
+
+export interface QueueDepth {
+  visible: number;
+  inFlight: number;
+  delayed: number;
+}
+
+export interface TableStats {
+  items: number;
+  /** scan: counted now with a COUNT scan; describe: DescribeTable's ItemCount, which AWS refreshes about every 6 hours. */
+  source: 'scan' | 'describe';
+  bytes?: number;
+}
+
+export interface ResourceStatus extends ResourceRecord {
+  kind: ResourceKind;
+  /** undefined: not checked (function, mapping and friends are shown as recorded). */
+  exists?: boolean;
+  bucket?: BucketStats;
+  queue?: QueueDepth;
+  table?: TableStats;
+  /** Why the contents could not be read, e.g. access denied on an adopted bucket. */
+  error?: string;
+}
+
+export interface StatusResult {
+  stack: string;
+  backend: string;
+  region: string;
+  account?: string;
+  provisioned: boolean;
+  resources: ResourceStatus[];
+}
+
+export const OBJECT_COUNT_CAP = 100_000;
+/** Up to this size a COUNT scan is cheap (about 1,300 read units at most) and exact. */
+export const COUNT_SCAN_MAX_BYTES = 10 * 1024 * 1024;
+
+const BUCKET_KINDS: readonly ResourceKind[] = ['originalsBucket', 'thumbnailsBucket', 'siteBucket'];
+const QUEUE_KINDS: readonly ResourceKind[] = ['queue', 'deadLetterQueue'];
+
+/**
+ * NotFound becomes exists: false, and a denial (an adopted resource we may not list) a note on that
+ * row rather than the end of the whole report; anything else, such as expired credentials, is thrown.
+ */
+async function probe<T>(work: () => Promise<T>): Promise<{ exists?: boolean; value?: T; error?: string }> {
+  try {
+    return { exists: true, value: await work() };
+  } catch (error) {
+    if (isNotFound(error)) return { exists: false };
+    if (isAccessDenied(error)) return { error: `access denied (${errorName(error)})` };
+    throw error;
+  }
+}
+
+export async function bucketStats(ctx: Context, bucket: string, cap = OBJECT_COUNT_CAP): Promise<BucketStats> {
+  const stats: BucketStats = { objects: 0, bytes: 0, capped: false };
+  for await (const page of paginateListObjectsV2({ client: ctx.clients.s3, pageSize: 1000 }, { Bucket: bucket })) {
+    for (const object of page.Contents ?? []) {
+      stats.objects += 1;
+      stats.bytes += object.Size ?? 0;
+    }
+    if (stats.objects >= cap && page.IsTruncated) return { ...stats, capped: true };
+  }
+  return stats;
+}
+
+export async function queueDepth(ctx: Context, url: string): Promise<QueueDepth> {
+  const { Attributes = {} } = await ctx.clients.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+    }),
+  );
+  return {
+    visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+    delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
+  };
+}
+
+/** DescribeTable answers at once but its ItemCount lags by hours; a small table is counted exactly instead. */
+export async function tableStats(ctx: Context, table: string): Promise<TableStats | undefined> {
+  const description = await describeTable(ctx, table);
+  if (!description) return undefined;
+  const bytes = description.TableSizeBytes ?? 0;
+  if (bytes > COUNT_SCAN_MAX_BYTES) return { items: description.ItemCount ?? 0, source: 'describe', bytes };
+  let items = 0;
+  for await (const page of paginateScan({ client: ctx.clients.dynamodb }, { TableName: table, Select: 'COUNT' })) {
+    items += page.Count ?? 0;
+  }
+  return { items, source: 'scan', bytes };
+}
+
+async function statusOf(ctx: Context, kind: ResourceKind, record: ResourceRecord): Promise<ResourceStatus> {
+  const base: ResourceStatus = { kind, ...record };
+  if (BUCKET_KINDS.includes(kind)) {
+    const { value, ...found } = await probe(() => bucketStats(ctx, record.id));
+    return { ...base, ...found, ...(value ? { bucket: value } : {}) };
+  }
+  if (QUEUE_KINDS.includes(kind)) {
+    const { value, ...found } = await probe(() => queueDepth(ctx, record.id));
+    return { ...base, ...found, ...(value ? { queue: value } : {}) };
+  }
+  if (kind === 'table') {
+    // tableStats answers undefined for a missing table (describeTable counts NotFound as an answer).
+    const { value, ...found } = await probe(() => tableStats(ctx, record.id));
+    return value ? { ...base, ...found, table: value } : { ...base, ...found, ...(found.error ? {} : { exists: false }) };
+  }
+  // Lambda, IAM, logs and Amplify details come later; until then the record is all we show.
+  return base;
+}
+
+/** Every recorded resource, checked concurrently; without a state file, "nothing provisioned" (and no AWS call). */
+export async function status(ctx: Context): Promise<StatusResult> {
+  const base = { stack: ctx.settings.stack, backend: ctx.target.backend, region: ctx.clients.region };
+  const state = await readState(stateDirFor(ctx), ctx.settings.stack);
+  if (!state || Object.keys(state.resources).length === 0) return { ...base, provisioned: false, resources: [] };
+  // openStack checks that the recorded stack lives on this backend and region.
+  const stack = await openStack(ctx, { persist: false });
+  const recorded = RESOURCE_KINDS.flatMap((kind) => {
+    const record = stack.store.get(kind);
+    return record ? [[kind, record] as const] : [];
+  });
+  const resources = await ctx.reporter.step(`status of ${recorded.length} resources`, () =>
+    Promise.all(recorded.map(([kind, record]) => statusOf(ctx, kind, record))),
+  );
+  return { ...base, account: stack.account, provisioned: true, resources };
+}

@@ -1,0 +1,76 @@
+import { readFile } from 'node:fs/promises';
+import net from 'node:net';
+import type { LocalEndpoints } from '../local/constants.js';
+import { isAlive, localFilePath } from '../local/local-file.js';
+import type { Check, CheckOutcome, DoctorContext, LocalProbe } from './types.js';
+
+export const PROBE_TIMEOUT_MS = 2_000;
+
+/** Like readLocalEndpoints, but a missing or stale backend is described rather than thrown. */
+export async function probeLocal(stateDir: string): Promise<LocalProbe> {
+  const file = localFilePath(stateDir);
+  let endpoints: LocalEndpoints;
+  try {
+    endpoints = JSON.parse(await readFile(file, 'utf8')) as LocalEndpoints;
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    return { file, problem: missing ? `no endpoints file ${file}` : `unreadable endpoints file ${file}` };
+  }
+  if (!isAlive(endpoints.pid)) return { file, endpoints, problem: `process ${endpoints.pid} in ${file} has exited` };
+  return { file, endpoints };
+}
+
+/**
+ * A TCP connection proves something listens. (fetch() is not used: it refuses ports on the WHATWG
+ * "bad ports" list, such as 6000, that the SDK's own HTTP client reaches fine.)
+ */
+export function probeTcp(endpoint: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<string | undefined> {
+  const url = new URL(endpoint);
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const finish = (problem: string | undefined) => {
+      socket.destroy();
+      resolve(problem);
+    };
+    socket.setTimeout(timeoutMs, () => finish(`no connection within ${timeoutMs} ms`));
+    socket.once('connect', () => finish(undefined));
+    socket.once('error', (error: NodeJS.ErrnoException) => finish(error.code ?? error.message));
+  });
+}
+
+export const localBackendCheck: Check = {
+  name: 'local backend',
+  applies: (d) => d.local !== undefined,
+  skipped: () => 'skipped: not --local',
+  async run(d): Promise<CheckOutcome> {
+    const local = d.local as LocalProbe;
+    if (local.problem) {
+      return { status: 'fail', detail: `the embedded backend is not running: ${local.problem}`, fix: 'Start it with `thumbs dev` in another terminal and keep it open.' };
+    }
+    return { status: 'pass', detail: `thumbs dev is running (pid ${local.endpoints?.pid}), endpoints in ${local.file}` };
+  },
+};
+
+function endpointsOf(d: DoctorContext): string[] {
+  if (d.local) return d.local.endpoints ? [...new Set([d.local.endpoints.s3, d.local.endpoints.dynamodb])] : [];
+  const endpoints = d.ctx.target.endpoints;
+  return endpoints ? [...new Set([endpoints.s3, endpoints.sqs, endpoints.dynamodb, endpoints.other].filter((e): e is string => Boolean(e)))] : [];
+}
+
+export const endpointCheck: Check = {
+  name: 'endpoint reachable',
+  applies: (d) => d.ctx.target.backend !== 'aws' && endpointsOf(d).length > 0,
+  skipped: (d) => (d.ctx.target.backend === 'aws' ? 'skipped: AWS endpoints' : 'skipped: no endpoints known (see local backend)'),
+  async run(d) {
+    const urls = endpointsOf(d);
+    const failures = (await Promise.all(urls.map(async (url) => [url, await probeTcp(url)] as const))).filter(([, problem]) => problem);
+    if (failures.length === 0) return { status: 'pass', detail: `${urls.join(', ')} answered` };
+    return {
+      status: 'fail',
+      detail: failures.map(([url, problem]) => `${url}: ${problem}`).join('; '),
+      fix: d.local ? 'Start `thumbs dev` again (its ports change on every start).' : 'Start the endpoint (LocalStack: `localstack start`) or correct --endpoint-url.',
+    };
+  },
+};

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { loadConfigFile } from '../config/config-file.js';
-import { ExitCode } from '../errors.js';
+import { CONFIG_FILE_NAME, loadConfigFile } from '../config/config-file.js';
+import { ExitCode, usageError } from '../errors.js';
 import { reportError } from '../output/errors.js';
 import { registerCommands } from './commands/index.js';
 import { addGlobalOptions } from './global-options.js';
@@ -21,6 +21,7 @@ export function buildProgram(runtime: Runtime): Command {
     .configureOutput({ outputError: (text, write) => write(text) });
   addGlobalOptions(program);
   registerCommands(program, runtime);
+  program.hook('preAction', (_program, actionCommand) => applyConfigFile(actionCommand, runtime.config));
   program.addHelpText('after', `
 Start offline in two commands:
   npm run demo                        provision, upload images/, process, scan, tear down
@@ -28,6 +29,37 @@ Start offline in two commands:
 
 Exit codes: 0 ok, 1 failure, 2 bad usage or refused, 130 interrupted.`);
   return program;
+}
+
+/**
+ * thumbs.config.json may hold any command option by its camelCase name; it applies only where
+ * neither a flag nor an environment variable gave a value.
+ */
+function applyConfigFile(command: Command, config: Runtime['config']): void {
+  for (const option of command.options) {
+    const key = option.attributeName();
+    const source = command.getOptionValueSource(key);
+    if (key in config && (source === undefined || source === 'default')) {
+      const raw = config[key];
+      // The same parser as the flag, so a bad value in the file is reported like a bad flag.
+      let value: unknown = raw;
+      try {
+        if (option.parseArg && typeof raw !== 'boolean') value = option.parseArg(String(raw), undefined as never);
+      } catch (error) {
+        throw usageError('bad-config-file', `${CONFIG_FILE_NAME}: "${key}": ${(error as Error).message}`, `Fix or remove "${key}" in ${CONFIG_FILE_NAME}.`);
+      }
+      command.setOptionValueWithSource(key, value, 'config');
+    }
+  }
+}
+
+/** A .env file in the current folder, as the README's .env.example suggests; real environment variables win. */
+function loadDotEnv(): void {
+  try {
+    process.loadEnvFile('.env');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }
 
 /** Runs the CLI and returns the exit code; the only place errors are caught and shown. */
@@ -43,6 +75,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onInterrupt);
   try {
+    loadDotEnv();
     const runtime: Runtime = { config: await loadConfigFile(process.cwd()), terminal };
     await buildProgram(runtime).parseAsync(argv);
     return ExitCode.ok;

@@ -47,8 +47,9 @@ export async function withContext<T>(
   runtime: Runtime,
   action: (ctx: Context) => Promise<T>,
   target?: AwsTarget,
+  overrides: Partial<Settings> = {},
 ): Promise<T> {
-  const settings = settingsOf(command, runtime);
+  const settings = { ...settingsOf(command, runtime), ...overrides };
   // Loaded on demand: the SDK clients cost more to load than everything else, and --help needs none.
   const [{ createContext, resolveTarget }, { explainAwsError }] = await Promise.all([
     import('../context.js'),

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -94,6 +94,23 @@ describe('thumbs CLI on the embedded backend', () => {
     expect(removed.code).toBe(0);
     const down = JSON.parse(removed.stdout) as { results: Array<{ status: string }> };
     expect(down.results.filter((r) => r.status === 'deleted')).toHaveLength(5);
+  });
+
+  it('thumbs.config.json gives values that env and flags override', async () => {
+    const cwd = await mkdtemp(path.join(os.tmpdir(), 'thumbs-cwd-'));
+    await writeFile(path.join(cwd, 'thumbs.config.json'), JSON.stringify({ stack: 'from-file' }));
+    const stackOf = async (args: string[], extra: Record<string, string> = {}) => {
+      const run = await runCli(['provision', '--local', '--dry-run', '--json', ...args], { cwd, env: { ...env, ...extra } });
+      return (JSON.parse(run.stdout) as { stack: string }).stack;
+    };
+    expect(await stackOf([])).toBe('from-file');
+    expect(await stackOf([], { THUMBS_STACK: 'from-env' })).toBe('from-env');
+    expect(await stackOf(['--stack', 'from-flag'], { THUMBS_STACK: 'from-env' })).toBe('from-flag');
+    await writeFile(path.join(cwd, 'thumbs.config.json'), JSON.stringify({ timeout: 'soon' }));
+    const bad = await runCli(['provision', '--local', '--dry-run'], { cwd, env });
+    expect(bad.code).toBe(2);
+    expectCleanError(bad, /thumbs\.config\.json: "timeout"/);
+    await rm(cwd, { recursive: true, force: true });
   });
 
   it('--json errors are a JSON document too', async () => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { printResult } from '../../output/print.js';
 import { untilInterrupted } from '../interrupt.js';
+import { functionEnv } from './demo.js';
 import type { Runtime } from '../runtime.js';
 import { reporterFor, settingsOf } from '../runtime.js';
 
@@ -17,24 +18,43 @@ Example, in a second terminal:
     .action(async (_options: object, command: Command) => {
       const settings = settingsOf(command, runtime);
       const reporter = reporterFor(settings, runtime.terminal);
-      const [{ startEmulators }, { localFilePath, removeLocalEndpoints, writeLocalEndpoints }] = await Promise.all([
-        import('../../local/emulators.js'),
-        import('../../local/local-file.js'),
-      ]);
+      const [{ startEmulators }, { localFilePath, removeLocalEndpoints, writeLocalEndpoints }, { startDevWorkers }, { createContext, embeddedTarget }] =
+        await Promise.all([
+          import('../../local/emulators.js'),
+          import('../../local/local-file.js'),
+          import('../../local/dev-workers.js'),
+          import('../../context.js'),
+        ]);
       const emulators = await startEmulators();
       await writeLocalEndpoints(settings.stateDir, emulators.endpoints);
+      const ctx = await createContext(settings, embeddedTarget(emulators.endpoints), reporter, async () => true);
+      const workers = startDevWorkers(ctx, settings.stateDir, {
+        env: functionEnv(process.env),
+        log: (level, fields) => {
+          if (fields.msg === 'record') reporter.info(`${String(fields.status)} ${String(fields.key)}${fields.reason ? `: ${String(fields.reason)}` : ''}`);
+          else if (level !== 'info') reporter.warn(`function: ${JSON.stringify(fields)}`);
+        },
+        onStart: (stack) => reporter.info(`worker: serving the queue of stack ${stack}`),
+        // A queue vanishing is a teardown racing the state-file check; the worker stops on the next scan.
+        onError: (error) => {
+          if ((error as Error).name !== 'QueueDoesNotExist') reporter.warn(`worker: ${(error as Error).message}`);
+        },
+      });
       printResult(settings.json, emulators.endpoints, () =>
         [
           `embedded backend running (pid ${process.pid})`,
           `  S3 + SQS   ${emulators.endpoints.s3}`,
           `  DynamoDB   ${emulators.endpoints.dynamodb}`,
           `  endpoints written to ${localFilePath(settings.stateDir)}`,
+          'a worker runs the thumbnail function for every stack provisioned here',
           'use --local with any command; Ctrl-C to stop',
         ].join('\n'),
       );
       await untilInterrupted();
       reporter.info('stopping the embedded backend');
       await removeLocalEndpoints(settings.stateDir);
+      await workers.stop();
+      ctx.clients.destroy();
       await emulators.stop();
     });
 }

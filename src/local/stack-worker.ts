@@ -1,0 +1,45 @@
+import { createHandler } from '../../lambda/handler.js';
+import { loadConfig } from '../../lambda/config.js';
+import type { Logger } from '../../lambda/log.js';
+import type { Context } from '../context.js';
+import type { StackNames } from '../resources/names.js';
+import type { StackState } from '../state/state-file.js';
+import { startLocalWorker, type BatchSummary, type LocalWorker } from './worker.js';
+
+export interface StackWorkerOptions {
+  /** Function environment overrides, e.g. THUMBS_RENDITIONS; the rest comes from the stack. */
+  env?: Record<string, string | undefined>;
+  log?: Logger;
+  onBatch?: (summary: BatchSummary) => void;
+  onError?: (error: unknown) => void;
+  /** Long-poll wait; default 1 s locally so stopping is prompt. */
+  waitTimeSeconds?: number;
+}
+
+/**
+ * Plays Lambda for one stack on the embedded backend: the same handler module that is zipped
+ * for Lambda, fed by the event-source-mapping emulation in worker.ts.
+ */
+export function serveStack(
+  ctx: Context,
+  stack: { names: StackNames; state: Pick<StackState, 'resources'> },
+  options: StackWorkerOptions = {},
+): LocalWorker {
+  const { resources } = stack.state;
+  const queueUrl = resources.queue?.id;
+  if (!queueUrl) throw new Error(`stack has no queue recorded`);
+  const config = loadConfig({
+    THUMBS_THUMBNAILS_BUCKET: resources.thumbnailsBucket?.id ?? stack.names.thumbnailsBucket,
+    THUMBS_TABLE: resources.table?.id ?? stack.names.table,
+    ...options.env,
+  });
+  const handler = createHandler({ s3: ctx.clients.s3, ddb: ctx.clients.doc, config, ...(options.log ? { log: options.log } : {}) });
+  return startLocalWorker({
+    sqs: ctx.clients.sqs,
+    queueUrl,
+    handler,
+    waitTimeSeconds: options.waitTimeSeconds ?? 1,
+    ...(options.onBatch ? { onBatch: options.onBatch } : {}),
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
+}

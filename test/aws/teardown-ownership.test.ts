@@ -1,0 +1,87 @@
+import { DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
+  GetBucketTaggingCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { DeleteQueueCommand, GetQueueUrlCommand, ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { teardown } from '../../src/actions/teardown.js';
+import { writeState, type StackState } from '../../src/state/state-file.js';
+import { mockAwsContext } from '../helpers/mock-context.js';
+
+const s3 = mockClient(S3Client);
+const ddb = mockClient(DynamoDBClient);
+const sqs = mockClient(SQSClient);
+const ACCOUNT = '123456789012';
+const names = {
+  originals: `thumbs-default-originals-${ACCOUNT}-us-east-1`,
+  thumbnails: `thumbs-default-thumbnails-${ACCOUNT}-us-east-1`,
+};
+const ours = [{ Key: 'thumbs:stack', Value: 'default' }];
+
+function state(): StackState {
+  const queueUrl = (name: string) => `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/${name}`;
+  return {
+    version: 1,
+    stack: 'default',
+    account: ACCOUNT,
+    region: 'us-east-1',
+    backend: 'aws',
+    updatedAt: '',
+    resources: {
+      originalsBucket: { id: names.originals, origin: 'created' },
+      thumbnailsBucket: { id: names.thumbnails, origin: 'created' },
+      table: { id: 'thumbs-default-images', arn: 'arn:aws:dynamodb:us-east-1:123456789012:table/thumbs-default-images', origin: 'created' },
+      queue: { id: queueUrl('thumbs-default-jobs'), origin: 'created', extra: { name: 'thumbs-default-jobs' } },
+      deadLetterQueue: { id: queueUrl('thumbs-default-jobs-dlq'), origin: 'created', extra: { name: 'thumbs-default-jobs-dlq' } },
+    },
+  };
+}
+
+describe('teardown ownership on AWS', () => {
+  beforeEach(() => {
+    s3.reset();
+    ddb.reset();
+    sqs.reset();
+    s3.on(ListObjectVersionsCommand).resolves({});
+    s3.on(ListObjectsV2Command).resolves({});
+    s3.on(ListMultipartUploadsCommand).resolves({});
+    ddb.on(DescribeTableCommand).resolvesOnce({ Table: { TableArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/thumbs-default-images' } }).rejects(
+      Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' }),
+    );
+    ddb.on(ListTagsOfResourceCommand).resolves({ Tags: ours });
+    sqs.on(GetQueueUrlCommand).callsFake((input: { QueueName: string }) => ({ QueueUrl: `https://sqs/${input.QueueName}` }));
+    sqs.on(ListQueueTagsCommand).resolves({ Tags: { 'thumbs:stack': 'default' } });
+  });
+
+  it('keeps a recorded bucket that no longer carries the stack tag, and deletes the rest', async () => {
+    const { ctx, stateDir } = await mockAwsContext();
+    await writeState(stateDir, state());
+    s3.on(GetBucketTaggingCommand, { Bucket: names.originals }).resolves({ TagSet: [{ Key: 'owner', Value: 'someone' }] });
+    s3.on(GetBucketTaggingCommand, { Bucket: names.thumbnails }).resolves({ TagSet: ours });
+
+    const result = await teardown(ctx);
+
+    expect(result.results.find((r) => r.kind === 'originalsBucket')).toMatchObject({ status: 'kept', reason: 'no longer tagged thumbs:stack=default' });
+    expect(s3).not.toHaveReceivedCommandWith(DeleteBucketCommand, { Bucket: names.originals });
+    expect(s3).not.toHaveReceivedCommandWith(DeleteObjectsCommand, { Bucket: names.originals });
+    expect(s3).toHaveReceivedCommandWith(DeleteBucketCommand, { Bucket: names.thumbnails });
+    expect(ddb).toHaveReceivedCommandWith(DeleteTableCommand, { TableName: 'thumbs-default-images' });
+    expect(sqs).toHaveReceivedCommandTimes(DeleteQueueCommand, 2);
+  });
+
+  it('deletes the dead-letter queue only after the queue that redrives to it', async () => {
+    const { ctx, stateDir } = await mockAwsContext();
+    await writeState(stateDir, state());
+    s3.on(GetBucketTaggingCommand).resolves({ TagSet: ours });
+    await teardown(ctx);
+    const deletes = sqs.commandCalls(DeleteQueueCommand).map((call) => call.args[0].input.QueueUrl);
+    expect(deletes).toEqual(['https://sqs/thumbs-default-jobs', 'https://sqs/thumbs-default-jobs-dlq']);
+  });
+});

@@ -60,11 +60,16 @@ function describe(job: Job): Record<string, unknown> {
   return { messageId: job.messageId, bucket: job.bucket, key: job.key, etag: job.etag };
 }
 
-/** Clients from the environment; a custom endpoint (LocalStack, emulators) needs path-style S3 URLs. */
+/**
+ * Clients from the environment. A custom endpoint (LocalStack, emulators) may be one for all services
+ * (AWS_ENDPOINT_URL) or one per service (AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_DYNAMODB, as the SDK names
+ * them), and needs path-style S3 URLs.
+ */
 export function createDepsFromEnv(env: Record<string, string | undefined> = process.env): HandlerDeps {
-  const endpoint = env.AWS_ENDPOINT_URL || undefined;
-  const s3 = new S3Client({ ...(endpoint ? { endpoint } : {}), forcePathStyle: Boolean(endpoint) });
-  const ddb = DynamoDBDocumentClient.from(new DynamoDBClient(endpoint ? { endpoint } : {}), {
+  const s3Endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
+  const dynamoEndpoint = env.AWS_ENDPOINT_URL_DYNAMODB || env.AWS_ENDPOINT_URL || undefined;
+  const s3 = new S3Client({ ...(s3Endpoint ? { endpoint: s3Endpoint } : {}), forcePathStyle: Boolean(s3Endpoint) });
+  const ddb = DynamoDBDocumentClient.from(new DynamoDBClient(dynamoEndpoint ? { endpoint: dynamoEndpoint } : {}), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return { s3, ddb, config: loadConfig(env) };

@@ -4,6 +4,7 @@ import { ensureQueues } from '../ensure/queues.js';
 import { ensureTable } from '../ensure/table.js';
 import type { EnsureResult } from '../ensure/types.js';
 import { assertBucketName } from '../resources/names.js';
+import { provisionFunction, type FunctionPhaseOptions } from './provision-function.js';
 import { openStack, type OpenStack } from '../state/open-stack.js';
 
 export interface ProvisionOptions {
@@ -15,7 +16,12 @@ export interface ProvisionOptions {
   thumbnailsBucket?: string;
   /** The function's timeout; the queue's visibility timeout is 6x this. Default 30. */
   functionTimeoutSeconds?: number;
+  /** false (--no-function): only the data side. Default true; the embedded backend never has a function. */
+  function?: boolean;
 }
+
+/** Everything provision takes: the data side's options and the function's (arch, memory, role, trigger...). */
+export type ProvisionAllOptions = ProvisionOptions & Partial<Omit<FunctionPhaseOptions, 'dryRun' | 'originalsBucket' | 'thumbnailsBucket' | 'timeoutSeconds'>>;
 
 export interface ProvisionResult {
   stack: string;
@@ -70,11 +76,31 @@ export async function provisionData(ctx: Context, stack: OpenStack, options: Pro
   return results.flat();
 }
 
-export async function provision(ctx: Context, options: ProvisionOptions = {}): Promise<ProvisionResult> {
+/**
+ * Data side and, where Lambda exists, the function side, concurrently: the function phase reads
+ * right away and waits for the data side only where it must (the trigger needs the queue).
+ */
+export async function provision(ctx: Context, options: ProvisionAllOptions = {}): Promise<ProvisionResult> {
   const started = performance.now();
   const dryRun = options.dryRun ?? false;
   const stack = await openStack(ctx, { persist: !dryRun });
-  const resources = await provisionData(ctx, stack, options);
+  const data = provisionData(ctx, stack, options);
+  let resources: EnsureResult[];
+  if (options.function === false) {
+    resources = await data;
+  } else if (!ctx.capabilities.hasControlPlane) {
+    ctx.reporter.info('embedded backend: no Lambda here, so only the data side is provisioned; the local worker runs the same handler');
+    resources = await data;
+  } else {
+    const fn = provisionFunction(ctx, stack, {
+      ...options,
+      dryRun,
+      originalsBucket: options.originalsBucket ?? stack.names.originalsBucket,
+      thumbnailsBucket: options.thumbnailsBucket ?? stack.names.thumbnailsBucket,
+      timeoutSeconds: options.functionTimeoutSeconds ?? DEFAULT_FUNCTION_TIMEOUT_SECONDS,
+    }, data);
+    resources = (await Promise.all([data, fn])).flat();
+  }
   return {
     stack: stack.stack,
     account: stack.account,

@@ -50,8 +50,8 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
   const requestHandler = new NodeHttpHandler({
     httpAgent: new http.Agent(agentOptions),
     httpsAgent: new https.Agent(agentOptions),
-    // A local endpoint that refuses connections should fail in seconds, not after minutes of retries.
-    connectionTimeout: local ? 2_000 : 10_000,
+    // A local endpoint that refuses connections fails at once anyway; the timeout only bounds a hung one.
+    connectionTimeout: local ? 5_000 : 10_000,
   });
   const common = {
     region: options.region,

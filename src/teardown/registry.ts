@@ -1,4 +1,5 @@
 import { bucketRemover, queueRemover, tableRemover } from './data-removers.js';
+import { FUNCTION_REMOVERS } from './function-removers.js';
 import { GALLERY_REMOVERS } from './gallery-removers.js';
 import type { ResourceRemover } from './remover.js';
 
@@ -13,4 +14,5 @@ export const REMOVERS: ResourceRemover[] = [
   queueRemover('queue', 3),
   queueRemover('deadLetterQueue', 4),
   ...GALLERY_REMOVERS,
+  ...FUNCTION_REMOVERS,
 ];

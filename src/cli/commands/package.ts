@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import type { FunctionPackage } from '../../package/build.js';
+import { ARCHITECTURES, type Architecture } from '../../package/project.js';
+import { formatBytes, printResult } from '../../output/print.js';
+import type { Runtime } from '../runtime.js';
+import { reporterFor, settingsOf } from '../runtime.js';
+import { oneOf } from './parse.js';
+
+export function renderPackage(result: FunctionPackage): string {
+  return [
+    `${result.zipPath}  ${formatBytes(result.bytes)} (Lambda allows 50 MB)`,
+    `  ${result.arch}, sharp ${result.sharpVersion}${result.stagedNow ? ' (installed now)' : ' (cached)'}, ${result.entries} files, ${result.seconds.toFixed(1)}s`,
+    `  CodeSha256 ${result.sha256}`,
+  ].join('\n');
+}
+
+export function registerPackage(program: Command, runtime: Runtime): void {
+  program
+    .command('package')
+    .description('build the function zip (esbuild bundle + Linux sharp binaries for the architecture) into dist/function-<arch>.zip')
+    .option('--arch <arch>', 'x86_64 or arm64: which Linux sharp binaries go in', oneOf('--arch', ARCHITECTURES), 'x86_64')
+    .addHelpText('after', `
+Works from macOS, Windows or Linux: sharp is installed for linux/<cpu>/glibc into a cache under
+node_modules/.cache/thumbs, whatever the host. The same sources give a byte-identical zip.
+
+Examples:
+  thumbs package
+  thumbs package --arch arm64 --json`)
+    .action(async (options: { arch: Architecture }, command: Command) => {
+      const settings = settingsOf(command, runtime);
+      const { packageFunction } = await import('../../actions/package.js');
+      const result = await packageFunction({ reporter: reporterFor(settings, runtime.terminal) }, { arch: options.arch });
+      printResult(settings.json, result, () => renderPackage(result));
+    });
+}

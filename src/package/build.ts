@@ -1,0 +1,75 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ThumbsError } from '../errors.js';
+import { BUNDLE_FILE, bundleHandler, LAMBDA_HANDLER } from './bundle.js';
+import { lockedSharpVersion, projectRoot, type Architecture } from './project.js';
+import { missingBinaries, sharpBinaryPackages, stageSharp } from './sharp-staging.js';
+import { listTree, writeDeterministicZip } from './zip.js';
+
+/** Lambda's limit for a zip uploaded directly (not through S3). */
+export const MAX_ZIP_BYTES = 50 * 1024 * 1024;
+
+export interface BuildOptions {
+  /** Default x86_64. */
+  arch?: Architecture;
+  /** The thumbs folder holding lambda/ and package-lock.json; default: found above this module. */
+  root?: string;
+  /** Where function-<arch>.zip goes; default <root>/dist. */
+  outDir?: string;
+}
+
+export interface FunctionPackage {
+  arch: Architecture;
+  zipPath: string;
+  bytes: number;
+  /** Base64 SHA-256 of the zip: compare with GetFunction's CodeSha256. */
+  sha256: string;
+  handler: string;
+  sharpVersion: string;
+  /** false: the staging install was reused from the cache. */
+  stagedNow: boolean;
+  entries: number;
+  seconds: number;
+}
+
+export function zipPathFor(outDir: string, arch: Architecture): string {
+  return path.join(outDir, `function-${arch}.zip`);
+}
+
+/** Bundle, staged sharp and deterministic zip; bundling and the sharp install run concurrently. */
+export async function buildFunctionPackage(options: BuildOptions = {}): Promise<FunctionPackage> {
+  const started = performance.now();
+  const arch = options.arch ?? 'x86_64';
+  const root = options.root ?? projectRoot();
+  const outDir = options.outDir ?? path.join(root, 'dist');
+  const sharpVersion = lockedSharpVersion(root);
+  const bundleDir = await mkdtemp(path.join(os.tmpdir(), 'thumbs-bundle-'));
+  try {
+    const [, staged] = await Promise.all([bundleHandler(root, bundleDir), stageSharp(root, arch, sharpVersion)]);
+    const missing = missingBinaries(staged.dir, arch);
+    if (missing.length > 0) {
+      throw new ThumbsError('sharp-binaries-missing', `the ${arch} package lacks ${missing.join(', ')}`, {
+        hint: `Delete ${staged.dir} and run again; it will be installed afresh.`,
+      });
+    }
+    const entries = [
+      ...(await listTree(bundleDir, '')).filter((entry) => entry.name === BUNDLE_FILE),
+      ...(await listTree(path.join(staged.dir, 'node_modules'), 'node_modules/')),
+    ];
+    await mkdir(outDir, { recursive: true });
+    const zipPath = zipPathFor(outDir, arch);
+    const { bytes, sha256 } = await writeDeterministicZip(entries, zipPath);
+    if (bytes > MAX_ZIP_BYTES) {
+      throw new ThumbsError('package-too-large', `${zipPath} is ${(bytes / 1048576).toFixed(1)} MB; Lambda takes at most 50 MB zipped`, {
+        hint: 'Remove dependencies from lambda/, or deploy through S3 or a container image.',
+      });
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return { arch, zipPath, bytes, sha256, handler: LAMBDA_HANDLER, sharpVersion, stagedNow: !staged.cached, entries: entries.length, seconds };
+  } finally {
+    await rm(bundleDir, { recursive: true, force: true });
+  }
+}
+
+export { sharpBinaryPackages };

@@ -1,0 +1,44 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ThumbsError } from '../errors.js';
+
+/** Lambda architectures and the npm `--cpu` value of each. */
+export const ARCHITECTURES = ['x86_64', 'arm64'] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+export const npmCpuOf = (arch: Architecture): 'x64' | 'arm64' => (arch === 'x86_64' ? 'x64' : 'arm64');
+
+/**
+ * The checkout or installed package that holds `lambda/` and `package-lock.json`: the nearest folder
+ * above this module with a package.json, whether it runs from src/ (tsx, vitest) or dist/src/.
+ */
+export function projectRoot(from = path.dirname(fileURLToPath(import.meta.url))): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'lambda'))) return dir;
+    if (path.dirname(dir) === dir) {
+      throw new ThumbsError('no-project', `cannot find the thumbs folder (with lambda/ and package.json) above ${from}`, {
+        hint: 'Run thumbs from its checkout or installed package.',
+      });
+    }
+  }
+}
+
+/** The sharp version the lockfile pins, so Lambda runs exactly what the tests ran. */
+export function lockedSharpVersion(root: string): string {
+  const read = (file: string) => JSON.parse(readFileSync(path.join(root, file), 'utf8')) as Record<string, unknown>;
+  try {
+    const lock = read('package-lock.json') as { packages?: Record<string, { version?: string }> };
+    const version = lock.packages?.['node_modules/sharp']?.version;
+    if (version) return version;
+  } catch {
+    // No lockfile (an installed package): the installed sharp is the pinned one.
+  }
+  try {
+    return String(read('node_modules/sharp/package.json').version);
+  } catch (error) {
+    throw new ThumbsError('no-sharp-version', 'cannot tell which sharp version to package: not in package-lock.json nor node_modules', {
+      hint: 'Run `npm install` in the thumbs folder first.',
+      cause: error,
+    });
+  }
+}

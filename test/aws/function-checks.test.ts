@@ -1,0 +1,28 @@
+import { GetRoleCommand, IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { functionRoleCheck } from '../../src/doctor/function-checks.js';
+import type { DoctorContext } from '../../src/doctor/types.js';
+import { awsError } from '../helpers/fake-aws.js';
+import { mockAwsContext } from '../helpers/mock-context.js';
+
+const iam = mockClient(IAMClient);
+const doctorContext = async (): Promise<DoctorContext> => ({ ctx: (await mockAwsContext()).ctx, nodeVersion: '22.11.0', identity: async () => ({ $metadata: {} }) });
+
+describe('doctor: function role', () => {
+  beforeEach(() => iam.reset());
+
+  it('passes a lab account that has LabRole, without listing roles', async () => {
+    iam.on(GetRoleCommand, { RoleName: 'LabRole' }).resolves({ Role: { Arn: 'arn:aws:iam::1:role/LabRole' } as never });
+    const outcome = await functionRoleCheck.run(await doctorContext());
+    expect(outcome).toMatchObject({ status: 'pass', detail: expect.stringContaining('LabRole exists') });
+    expect(iam).not.toHaveReceivedCommand(ListRolesCommand);
+  });
+
+  it('warns, with --role-arn as the fix, when IAM is unreadable and there is no LabRole', async () => {
+    iam.on(GetRoleCommand).rejects(awsError('AccessDenied', 403));
+    iam.on(ListRolesCommand).rejects(awsError('AccessDenied', 403));
+    const outcome = await functionRoleCheck.run(await doctorContext());
+    expect(outcome).toMatchObject({ status: 'warn', fix: expect.stringContaining('--role-arn') });
+  });
+});

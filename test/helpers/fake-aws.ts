@@ -1,0 +1,209 @@
+import { CloudWatchLogsClient, CreateLogGroupCommand, DeleteLogGroupCommand, DescribeLogGroupsCommand, ListTagsForResourceCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
+import { CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import {
+  CreateEventSourceMappingCommand, CreateFunctionCommand, DeleteEventSourceMappingCommand, DeleteFunctionCommand, GetEventSourceMappingCommand, GetFunctionCommand,
+  LambdaClient, ListEventSourceMappingsCommand, UpdateEventSourceMappingCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand,
+  type EventSourceMappingConfiguration, type FunctionConfiguration,
+} from '@aws-sdk/client-lambda';
+import {
+  CreateBucketCommand, DeleteBucketCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListObjectVersionsCommand, GetBucketNotificationConfigurationCommand, GetBucketTaggingCommand, HeadBucketCommand, PutBucketCorsCommand, PutBucketEncryptionCommand,
+  PutBucketNotificationConfigurationCommand, PutBucketTaggingCommand, PutPublicAccessBlockCommand, S3Client, type NotificationConfiguration,
+} from '@aws-sdk/client-s3';
+import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AwsCall } from '../../src/aws/call-log.js';
+
+export const ACCOUNT = '123456789012';
+export const awsError = (name: string, status: number, message = name) => Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: status } });
+const notFound = (name = 'ResourceNotFoundException') => awsError(name, 404);
+
+/** A small in-memory AWS that answers the calls provision, deploy and teardown make; every call is timed. */
+export class FakeAws {
+  buckets = new Map<string, { notification: NotificationConfiguration; tags: Array<{ Key: string; Value: string }> }>();
+  queues = new Map<string, Record<string, string>>();
+  tables = new Set<string>();
+  roles = new Map<string, { Arn: string; Tags: Array<{ Key: string; Value: string }>; policies: Map<string, string> }>();
+  functions = new Map<string, { config: FunctionConfiguration; tags: Record<string, string> }>();
+  mappings: EventSourceMappingConfiguration[] = [];
+  logGroups = new Set<string>();
+  denyCreateRole = false;
+  /** How many CreateFunction calls fail with the IAM propagation error first. */
+  propagationFailures = 0;
+  readonly calls: AwsCall[] = [];
+  readonly mocks = {
+    sts: mockClient(STSClient), s3: mockClient(S3Client), sqs: mockClient(SQSClient), dynamodb: mockClient(DynamoDBClient),
+    iam: mockClient(IAMClient), lambda: mockClient(LambdaClient), logs: mockClient(CloudWatchLogsClient),
+  };
+  private readonly origin = performance.now();
+
+  constructor(private readonly delayMs = 0) {
+    this.install();
+  }
+
+  reset(): void {
+    for (const mock of Object.values(this.mocks)) mock.restore();
+  }
+
+  commands(service: keyof FakeAws['mocks']): string[] {
+    return this.mocks[service].calls().map((call) => call.args[0].constructor.name.replace(/Command$/, ''));
+  }
+
+  private on<I extends object, O extends object>(service: keyof FakeAws['mocks'], command: new (input: I) => unknown, answer: (input: I) => O | Promise<O>): void {
+    const name = command.name.replace(/Command$/, '');
+    (this.mocks[service] as unknown as { on(c: unknown): { callsFake(f: (input: I) => Promise<O>): void } }).on(command).callsFake(async (input: I) => {
+      const startMs = performance.now() - this.origin;
+      let ok = false;
+      try {
+        if (this.delayMs) await sleep(this.delayMs);
+        const out = await answer(input);
+        ok = true;
+        return out;
+      } finally {
+        this.calls.push({ service, command: name, startMs, endMs: performance.now() - this.origin, ok });
+      }
+    });
+  }
+
+  private install(): void {
+    this.on('sts', GetCallerIdentityCommand, () => ({ Account: ACCOUNT }));
+    this.installData();
+    this.installIam();
+    this.installLambda();
+    this.on('logs', CreateLogGroupCommand, (i) => {
+      if (this.logGroups.has(i.logGroupName ?? '')) throw awsError('ResourceAlreadyExistsException', 400);
+      this.logGroups.add(i.logGroupName ?? '');
+      return {};
+    });
+    this.on('logs', PutRetentionPolicyCommand, () => ({}));
+    this.on('logs', DescribeLogGroupsCommand, (i: { logGroupNamePrefix?: string }) => ({ logGroups: [...this.logGroups].filter((n) => n.startsWith(i.logGroupNamePrefix ?? '')).map((logGroupName) => ({ logGroupName })) }));
+    this.on('logs', ListTagsForResourceCommand, () => ({ tags: {} }));
+    this.on('logs', DeleteLogGroupCommand, (i) => {
+      if (!this.logGroups.delete(i.logGroupName ?? '')) throw notFound();
+      return {};
+    });
+  }
+
+  private bucket(name: string | undefined) {
+    const bucket = this.buckets.get(name ?? '');
+    if (!bucket) throw awsError('NoSuchBucket', 404);
+    return bucket;
+  }
+
+  private installData(): void {
+    this.on('s3', HeadBucketCommand, (i) => (this.bucket(i.Bucket), {}));
+    this.on('s3', CreateBucketCommand, (i) => (this.buckets.set(i.Bucket ?? '', { notification: {}, tags: [] }), {}));
+    for (const command of [PutPublicAccessBlockCommand, PutBucketEncryptionCommand, PutBucketCorsCommand]) this.on('s3', command as never, () => ({}));
+    this.on('s3', PutBucketTaggingCommand, (i) => ((this.bucket(i.Bucket).tags = (i.Tagging?.TagSet ?? []) as never), {}));
+    this.on('s3', GetBucketTaggingCommand, (i) => ({ TagSet: this.bucket(i.Bucket).tags }));
+    this.on('s3', GetBucketNotificationConfigurationCommand, (i) => ({ ...this.bucket(i.Bucket).notification }));
+    this.on('s3', PutBucketNotificationConfigurationCommand, (i) => ((this.bucket(i.Bucket).notification = i.NotificationConfiguration ?? {}), {}));
+    const url = (name: string) => `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/${name}`;
+    const byUrl = (u: string | undefined) => {
+      const attrs = this.queues.get((u ?? '').split('/').pop() ?? '');
+      if (!attrs) throw awsError('QueueDoesNotExist', 400);
+      return attrs;
+    };
+    this.on('sqs', GetQueueUrlCommand, (i) => (this.queues.has(i.QueueName ?? '') ? { QueueUrl: url(i.QueueName ?? '') } : Promise.reject(awsError('QueueDoesNotExist', 400))));
+    this.on('sqs', CreateQueueCommand, (i) => {
+      this.queues.set(i.QueueName ?? '', { ...i.Attributes, QueueArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:${i.QueueName}` });
+      return { QueueUrl: url(i.QueueName ?? '') };
+    });
+    this.on('sqs', GetQueueAttributesCommand, (i) => ({ Attributes: { ...byUrl(i.QueueUrl) } }));
+    this.on('sqs', SetQueueAttributesCommand, (i) => (Object.assign(byUrl(i.QueueUrl), i.Attributes), {}));
+    this.on('sqs', ListQueueTagsCommand, () => ({ Tags: { 'thumbs:stack': 'default' } }));
+    this.on('dynamodb', DescribeTableCommand, (i) => {
+      if (!this.tables.has(i.TableName ?? '')) throw notFound();
+      return { Table: { TableName: i.TableName, TableArn: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${i.TableName}`, TableStatus: 'ACTIVE', KeySchema: [{ AttributeName: 'imageKey', KeyType: 'HASH' }] } };
+    });
+    this.on('dynamodb', CreateTableCommand, (i) => {
+      this.tables.add(i.TableName ?? '');
+      return { TableDescription: { TableArn: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${i.TableName}`, TableStatus: 'ACTIVE' } };
+    });
+    this.on('s3', ListObjectVersionsCommand, () => ({}));
+    this.on('s3', ListMultipartUploadsCommand, () => ({}));
+    this.on('s3', ListObjectsV2Command, () => ({}));
+    this.on('s3', DeleteBucketCommand, (i) => (this.bucket(i.Bucket), this.buckets.delete(i.Bucket ?? ''), {}));
+    this.on('sqs', DeleteQueueCommand, (i) => (byUrl(i.QueueUrl), this.queues.delete((i.QueueUrl ?? '').split('/').pop() ?? ''), {}));
+    this.on('dynamodb', DeleteTableCommand, (i) => (this.tables.delete(i.TableName ?? ''), {}));
+    this.on('dynamodb', ListTagsOfResourceCommand, () => ({ Tags: [{ Key: 'thumbs:stack', Value: 'default' }] }));
+  }
+
+  private role(name: string | undefined) {
+    const role = this.roles.get(name ?? '');
+    if (!role) throw awsError('NoSuchEntity', 404);
+    return role;
+  }
+
+  private installIam(): void {
+    this.on('iam', GetRoleCommand, (i) => {
+      const role = this.role(i.RoleName);
+      return { Role: { RoleName: i.RoleName, Arn: role.Arn, Tags: role.Tags } };
+    });
+    this.on('iam', GetRolePolicyCommand, (i) => {
+      const document = this.role(i.RoleName).policies.get(i.PolicyName ?? '');
+      if (!document) throw awsError('NoSuchEntity', 404);
+      return { PolicyDocument: encodeURIComponent(document) };
+    });
+    this.on('iam', CreateRoleCommand, (i) => {
+      if (this.denyCreateRole) throw awsError('AccessDenied', 403, 'not authorized to perform: iam:CreateRole');
+      const Arn = `arn:aws:iam::${ACCOUNT}:role/${i.RoleName}`;
+      this.roles.set(i.RoleName ?? '', { Arn, Tags: (i.Tags ?? []) as never, policies: new Map() });
+      return { Role: { RoleName: i.RoleName, Arn } as never };
+    });
+    this.on('iam', PutRolePolicyCommand, (i) => (this.role(i.RoleName).policies.set(i.PolicyName ?? '', i.PolicyDocument ?? ''), {}));
+    this.on('iam', ListRolePoliciesCommand, (i) => ({ PolicyNames: [...this.role(i.RoleName).policies.keys()] }));
+    this.on('iam', ListAttachedRolePoliciesCommand, () => ({ AttachedPolicies: [] }));
+    this.on('iam', DeleteRolePolicyCommand, (i) => (this.role(i.RoleName).policies.delete(i.PolicyName ?? ''), {}));
+    this.on('iam', DeleteRoleCommand, (i) => (this.role(i.RoleName), this.roles.delete(i.RoleName ?? ''), {}));
+  }
+
+  private fn(name: string | undefined) {
+    const found = this.functions.get(name ?? '');
+    if (!found) throw notFound();
+    return found;
+  }
+
+  private installLambda(): void {
+    this.on('lambda', GetFunctionCommand, (i) => {
+      const { config, tags } = this.fn(i.FunctionName);
+      return { Configuration: { ...config, State: 'Active', LastUpdateStatus: 'Successful' }, Tags: tags };
+    });
+    this.on('lambda', CreateFunctionCommand, (i) => {
+      if (this.propagationFailures > 0) {
+        this.propagationFailures -= 1;
+        throw awsError('InvalidParameterValueException', 400, 'The role defined for the function cannot be assumed by Lambda.');
+      }
+      const { Code, Tags, ...rest } = i;
+      const config = { ...rest, FunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${i.FunctionName}`, CodeSha256: Code?.ZipFile ? Buffer.from(Code.ZipFile).toString() : '' };
+      this.functions.set(i.FunctionName ?? '', { config: config as FunctionConfiguration, tags: Tags ?? {} });
+      return { ...config, State: 'Pending' } as never;
+    });
+    this.on('lambda', UpdateFunctionConfigurationCommand, (i) => (Object.assign(this.fn(i.FunctionName).config, i), {}));
+    this.on('lambda', UpdateFunctionCodeCommand, (i) => {
+      Object.assign(this.fn(i.FunctionName).config, { CodeSha256: Buffer.from(i.ZipFile ?? []).toString(), Architectures: i.Architectures });
+      return {};
+    });
+    this.on('lambda', DeleteFunctionCommand, (i) => (this.fn(i.FunctionName), this.functions.delete(i.FunctionName ?? ''), {}));
+    this.on('lambda', ListEventSourceMappingsCommand, (i: { FunctionName?: string; EventSourceArn?: string }) => {
+      this.fn(i.FunctionName);
+      return { EventSourceMappings: this.mappings.filter((m) => m.FunctionArn?.endsWith(`:${i.FunctionName}`) && m.EventSourceArn === i.EventSourceArn) };
+    });
+    this.on('lambda', CreateEventSourceMappingCommand, (i) => {
+      const { Tags: _tags, FunctionName, ...rest } = i;
+      const mapping = { ...rest, UUID: `uuid-${this.mappings.length + 1}`, FunctionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${FunctionName}`, State: 'Creating' };
+      this.mappings.push(mapping as EventSourceMappingConfiguration);
+      return mapping as never;
+    });
+    const mapping = (uuid: string | undefined) => this.mappings.find((m) => m.UUID === uuid) ?? Promise.reject(notFound());
+    this.on('lambda', UpdateEventSourceMappingCommand, async (i) => (Object.assign(await mapping(i.UUID), i), {}));
+    this.on('lambda', GetEventSourceMappingCommand, (i) => mapping(i.UUID));
+    this.on('lambda', DeleteEventSourceMappingCommand, async (i) => {
+      const found = await mapping(i.UUID);
+      this.mappings = this.mappings.filter((m) => m !== found);
+      return {};
+    });
+  }
+}

@@ -1,0 +1,113 @@
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { readFile, mkdtemp } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFunctionPackage, type FunctionPackage } from '../../src/package/build.js';
+import { LOCAL_CREDENTIALS, startEmulators, type RunningEmulators } from '../../src/local/emulators.js';
+import { unzip, type ZipListing } from '../helpers/unzip.js';
+
+let x64: FunctionPackage;
+let x64Again: FunctionPackage;
+let arm: FunctionPackage;
+let x64Files: ZipListing[];
+let armFiles: ZipListing[];
+let unpacked: string;
+
+beforeAll(async () => {
+  const out = (name: string) => mkdtemp(path.join(os.tmpdir(), `thumbs-pkg-${name}-`));
+  // The staging installs are cached per (arch, sharp version), so only the first run pays for npm.
+  [x64, arm] = await Promise.all([buildFunctionPackage({ arch: 'x86_64', outDir: await out('x64') }), buildFunctionPackage({ arch: 'arm64', outDir: await out('arm') })]);
+  x64Again = await buildFunctionPackage({ arch: 'x86_64', outDir: await out('again') });
+  unpacked = await out('unzipped');
+  [x64Files, armFiles] = await Promise.all([unzip(x64.zipPath, unpacked), unzip(arm.zipPath)]);
+}, 240_000);
+
+const SYMLINK = 0o120000;
+
+describe('thumbs package', () => {
+  it('zips the bundle and Linux x64 sharp, no symlinks, well under 50 MB', () => {
+    const names = x64Files.map((f) => f.name);
+    expect(names).toContain('index.mjs');
+    expect(names).toContain('node_modules/sharp/package.json');
+    expect(names.some((n) => n.startsWith('node_modules/@img/sharp-linux-x64/'))).toBe(true);
+    expect(names.some((n) => n.startsWith('node_modules/@img/sharp-libvips-linux-x64/'))).toBe(true);
+    expect(names.some((n) => /arm64|darwin|win32/.test(n))).toBe(false);
+    expect(x64Files.filter((f) => (f.mode & 0o170000) === SYMLINK)).toEqual([]);
+    expect(names).toEqual([...names].sort());
+    expect(x64.bytes).toBeLessThan(50 * 1024 * 1024);
+  });
+
+  it('the arm64 zip holds the arm64 binaries and no x64 binary', () => {
+    const names = armFiles.map((f) => f.name);
+    expect(names.some((n) => n.startsWith('node_modules/@img/sharp-linux-arm64/lib/'))).toBe(true);
+    expect(names.some((n) => n.startsWith('node_modules/@img/sharp-libvips-linux-arm64/lib/'))).toBe(true);
+    expect(names.some((n) => n.includes('x64'))).toBe(false);
+  });
+
+  it('two builds of the same tree are byte-identical', async () => {
+    expect(x64Again.sha256).toBe(x64.sha256);
+    expect((await readFile(x64Again.zipPath)).equals(await readFile(x64.zipPath))).toBe(true);
+  });
+});
+
+/** The handler reads one AWS_ENDPOINT_URL; the embedded backend has two ports, so route by the DynamoDB target header. */
+async function routingProxy(emulators: RunningEmulators): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const dynamo = String(req.headers['x-amz-target'] ?? '').startsWith('DynamoDB');
+    const target = new URL(dynamo ? emulators.endpoints.dynamodb : emulators.endpoints.s3);
+    const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+describe('the unzipped x86_64 function', () => {
+  let emulators: RunningEmulators;
+  let proxy: Awaited<ReturnType<typeof routingProxy>>;
+  const saved = { ...process.env };
+  beforeAll(async () => {
+    emulators = await startEmulators();
+    proxy = await routingProxy(emulators);
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await proxy?.close();
+    await emulators?.stop();
+  });
+
+  it('loads with Node and turns a real SQS event into thumbnails and an item', async () => {
+    const { region } = emulators.endpoints;
+    const s3 = new S3Client({ endpoint: emulators.endpoints.s3, region, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
+    const dynamodb = new DynamoDBClient({ endpoint: emulators.endpoints.dynamodb, region, credentials: LOCAL_CREDENTIALS });
+    await Promise.all(['originals', 'thumbnails'].map((Bucket) => s3.send(new CreateBucketCommand({ Bucket }))));
+    await dynamodb.send(new CreateTableCommand({ TableName: 'images', BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'imageKey', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'imageKey', KeyType: 'HASH' }] }));
+    const photo = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#3a7' } }).jpeg().toBuffer();
+    const put = await s3.send(new PutObjectCommand({ Bucket: 'originals', Key: 'trip/photo.jpg', Body: photo, ContentType: 'image/jpeg' }));
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: proxy.url, AWS_REGION: region, AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      THUMBS_THUMBNAILS_BUCKET: 'thumbnails', THUMBS_TABLE: 'images', THUMBS_RENDITIONS: 'webp:64',
+    });
+    const bundle = (await import(pathToFileURL(path.join(unpacked, 'index.mjs')).href)) as { handler(event: unknown): Promise<{ batchItemFailures: unknown[] }> };
+    const body = JSON.stringify({ v: 1, bucket: 'originals', key: 'trip/photo.jpg', etag: put.ETag?.replace(/"/g, ''), size: photo.length, contentType: 'image/jpeg' });
+    const result = await bundle.handler({ Records: [{ messageId: 'm-1', body, eventSource: 'aws:sqs', attributes: { ApproximateReceiveCount: '1' } }] });
+    expect(result).toEqual({ batchItemFailures: [] });
+    const thumb = await s3.send(new GetObjectCommand({ Bucket: 'thumbnails', Key: '64/trip/photo.webp' }));
+    const meta = await sharp(Buffer.from(await thumb.Body!.transformToByteArray())).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['webp', 64, 43]);
+    const { Item } = await dynamodb.send(new GetItemCommand({ TableName: 'images', Key: { imageKey: { S: 'trip/photo.jpg' } } }));
+    expect(Item?.status?.S).toBe('done');
+    s3.destroy();
+    dynamodb.destroy();
+  });
+});

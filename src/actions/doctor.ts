@@ -3,7 +3,7 @@ import type { AwsTarget } from '../aws/target.js';
 import type { Settings } from '../config/settings.js';
 import { embeddedTarget, resolveTarget, type Context } from '../context.js';
 import { CHECKS, runChecks } from '../doctor/checks.js';
-import { probeLocal } from '../doctor/endpoint.js';
+import { probeLocalEndpoints } from '../local/local-file.js';
 import type { Check, CheckResult, LocalProbe } from '../doctor/types.js';
 import { LOCAL_REGION } from '../local/constants.js';
 
@@ -27,7 +27,7 @@ export interface DoctorReport {
  */
 export async function doctorTarget(settings: Settings): Promise<{ target: AwsTarget; local?: LocalProbe }> {
   if (!settings.local) return { target: await resolveTarget(settings) };
-  const local = await probeLocal(settings.stateDir);
+  const local = await probeLocalEndpoints(settings.stateDir);
   const unknown = 'http://127.0.0.1:9';
   const endpoints = local.endpoints ?? { s3: unknown, sqs: unknown, dynamodb: unknown, region: LOCAL_REGION, pid: 0 };
   return { target: embeddedTarget(endpoints), local };

@@ -37,6 +37,15 @@ export function isNotFound(error: unknown): boolean {
   return NOT_FOUND.has(errorName(error)) || (httpStatus(error) === 404 && errorName(error) !== 'AccessDenied');
 }
 
+/** Runs a delete; "already gone" counts as done. */
+export async function ignoreNotFound(work: () => Promise<unknown>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
+
 const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError', 'Forbidden']);
 
 export function isAccessDenied(error: unknown): boolean {

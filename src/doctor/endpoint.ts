@@ -1,24 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import net from 'node:net';
-import type { LocalEndpoints } from '../local/constants.js';
-import { isAlive, localFilePath } from '../local/local-file.js';
 import type { Check, CheckOutcome, DoctorContext, LocalProbe } from './types.js';
 
 export const PROBE_TIMEOUT_MS = 2_000;
 
-/** Like readLocalEndpoints, but a missing or stale backend is described rather than thrown. */
-export async function probeLocal(stateDir: string): Promise<LocalProbe> {
-  const file = localFilePath(stateDir);
-  let endpoints: LocalEndpoints;
-  try {
-    endpoints = JSON.parse(await readFile(file, 'utf8')) as LocalEndpoints;
-  } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    return { file, problem: missing ? `no endpoints file ${file}` : `unreadable endpoints file ${file}` };
-  }
-  if (!isAlive(endpoints.pid)) return { file, endpoints, problem: `process ${endpoints.pid} in ${file} has exited` };
-  return { file, endpoints };
-}
 
 /**
  * A TCP connection proves something listens. (fetch() is not used: it refuses ports on the WHATWG

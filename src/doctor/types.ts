@@ -1,6 +1,8 @@
 import type { GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts';
 import type { Context } from '../context.js';
-import type { LocalEndpoints } from '../local/constants.js';
+import type { LocalProbe } from '../local/local-file.js';
+
+export type { LocalProbe };
 
 /** pass and warn are ok; skip says why the check did not run here; fail comes with a fix. */
 export type CheckStatus = 'pass' | 'warn' | 'skip' | 'fail';
@@ -17,12 +19,6 @@ export interface CheckResult {
 export type CheckOutcome = Omit<CheckResult, 'name' | 'ok'>;
 
 /** What `thumbs dev`'s endpoints file said; doctor reads it itself so a missing backend is a finding, not a crash. */
-export interface LocalProbe {
-  file: string;
-  endpoints?: LocalEndpoints;
-  /** Why the backend is not usable (no file, unreadable, process gone); undefined when it is. */
-  problem?: string;
-}
 
 export interface DoctorContext {
   ctx: Context;

@@ -1,7 +1,7 @@
 import { DeleteBucketCommand, GetBucketTaggingCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
 import { DeleteTableCommand, waitUntilTableNotExists } from '@aws-sdk/client-dynamodb';
 import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
-import { isNotFound } from '../aws/aws-errors.js';
+import { ignoreNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
 import { bucketArn } from '../ensure/bucket.js';
 import { emptyBucket } from '../ensure/empty-bucket.js';
@@ -9,25 +9,8 @@ import { queueCarriesTag, queueUrl } from '../ensure/queues.js';
 import { describeTable, tableCarriesTag } from '../ensure/table.js';
 import { carriesStackTag, tagListToMap } from '../resources/tags.js';
 import type { ResourceRecord } from '../state/state-file.js';
-import type { Ownership, ResourceRemover } from './remover.js';
+import { ownershipOf, type ResourceRemover } from './remover.js';
 
-/** Runs a read; NotFound means the resource is already gone. */
-async function unlessGone(read: () => Promise<boolean>): Promise<Ownership> {
-  try {
-    return (await read()) ? 'owned' : 'foreign';
-  } catch (error) {
-    if (isNotFound(error)) return 'absent';
-    throw error;
-  }
-}
-
-async function ignoreNotFound(work: () => Promise<unknown>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
-}
 
 async function bucketTagged(ctx: Context, bucket: string, stack: string): Promise<boolean> {
   if (!ctx.capabilities.readsResourceTags) {
@@ -49,11 +32,11 @@ export function bucketRemover(kind: 'originalsBucket' | 'thumbnailsBucket' | 'si
     wave,
     async discover(ctx, stack) {
       const name = stack.names[kind];
-      const ownership = await unlessGone(() => bucketTagged(ctx, name, stack.stack));
+      const ownership = await ownershipOf(() => bucketTagged(ctx, name, stack.stack));
       if (ownership === 'absent') return undefined;
       return { id: name, arn: bucketArn(name), origin: ownership === 'owned' ? 'created' : 'adopted' };
     },
-    ownership: (ctx, record, stack) => unlessGone(() => bucketTagged(ctx, record.id, stack.stack)),
+    ownership: (ctx, record, stack) => ownershipOf(() => bucketTagged(ctx, record.id, stack.stack)),
     async remove(ctx, record) {
       const emptied = await emptyBucket(ctx, record.id);
       await ignoreNotFound(() => ctx.clients.s3.send(new DeleteBucketCommand({ Bucket: record.id })));
@@ -72,7 +55,7 @@ export const tableRemover: ResourceRemover = {
     return { id: stack.names.table, arn: table.TableArn ?? '', origin: owned ? 'created' : 'adopted' };
   },
   ownership: (ctx, record, stack) =>
-    unlessGone(async () => {
+    ownershipOf(async () => {
       const table = await describeTable(ctx, record.id);
       if (!table) throw Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' });
       return tableCarriesTag(ctx, table.TableArn, stack.stack);
@@ -103,7 +86,7 @@ export function queueRemover(kind: 'queue' | 'deadLetterQueue', wave: number): R
     },
     // Queue URLs of the embedded backend change with its port, so look the URL up by name again.
     ownership: (ctx, record, stack) =>
-      unlessGone(async () => {
+      ownershipOf(async () => {
         const url = await queueUrl(ctx, queueName(record));
         if (!url) throw Object.assign(new Error('gone'), { name: 'QueueDoesNotExist' });
         return queueCarriesTag(ctx, url, stack.stack);

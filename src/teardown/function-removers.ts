@@ -8,7 +8,7 @@ import {
   ListRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
 import { DeleteEventSourceMappingCommand, DeleteFunctionCommand, GetEventSourceMappingCommand } from '@aws-sdk/client-lambda';
-import { isNotFound } from '../aws/aws-errors.js';
+import { ignoreNotFound, isNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
 import { notificationId, readNotifications, removeBucketNotification } from '../ensure/bucket-notification.js';
 import { findMapping } from '../ensure/event-source-mapping.js';
@@ -16,27 +16,14 @@ import { readFunction } from '../ensure/function.js';
 import { logGroupArnOf, queueArnOf } from '../resources/arns.js';
 import { carriesStackTag, tagListToMap } from '../resources/tags.js';
 import type { ResourceRecord } from '../state/state-file.js';
-import type { Ownership, ResourceRemover } from './remover.js';
+import { ownershipOf, type Ownership, type ResourceRemover } from './remover.js';
 
 /** NotFound means already gone; the embedded backend has no Lambda, IAM or Logs to ask. */
 async function unlessGone(ctx: Context, read: () => Promise<boolean | undefined>): Promise<Ownership> {
   if (!ctx.capabilities.hasControlPlane) return 'absent';
-  try {
-    const owned = await read();
-    return owned === undefined ? 'absent' : owned ? 'owned' : 'foreign';
-  } catch (error) {
-    if (isNotFound(error)) return 'absent';
-    throw error;
-  }
+  return ownershipOf(read);
 }
 
-async function ignoreNotFound(work: () => Promise<unknown>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
-}
 
 const recordFor = (id: string, owned: boolean, extra?: Record<string, string>): ResourceRecord => ({ id, origin: owned ? 'created' : 'adopted', ...(extra ? { extra } : {}) });
 

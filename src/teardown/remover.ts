@@ -1,3 +1,4 @@
+import { isNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
 import type { ResourceKind, ResourceRecord } from '../state/state-file.js';
 import type { OpenStack } from '../state/open-stack.js';
@@ -19,4 +20,15 @@ export interface ResourceRemover {
   ownership(ctx: Context, record: ResourceRecord, stack: OpenStack): Promise<Ownership>;
   /** Deletes it; NotFound counts as done. Returns a note for the user (e.g. "emptied 42 objects"). */
   remove(ctx: Context, record: ResourceRecord, stack: OpenStack): Promise<string | undefined>;
+}
+
+/** Runs an ownership read: true owned, false foreign; undefined or NotFound mean already gone. */
+export async function ownershipOf(read: () => Promise<boolean | undefined>): Promise<Ownership> {
+  try {
+    const owned = await read();
+    return owned === undefined ? 'absent' : owned ? 'owned' : 'foreign';
+  } catch (error) {
+    if (isNotFound(error)) return 'absent';
+    throw error;
+  }
 }

@@ -9,7 +9,7 @@ import { provision } from '../../src/actions/provision.js';
 import { scanDb, type StoredItem } from '../../src/actions/scan-db.js';
 import { status } from '../../src/actions/status.js';
 import { main } from '../../src/cli/main.js';
-import { probeLocal } from '../../src/doctor/endpoint.js';
+import { probeLocalEndpoints } from '../../src/local/local-file.js';
 import { ThumbsError } from '../../src/errors.js';
 import { ITEM_CSV_COLUMNS } from '../../src/output/items.js';
 import { startEmbedded, type EmbeddedHarness } from '../helpers/embedded.js';
@@ -190,7 +190,7 @@ describe('status on the embedded backend', () => {
 
 describe('doctor --local', () => {
   it('passes with a running backend and skips the AWS-only checks', async () => {
-    const local = await probeLocal(harness.stateDir);
+    const local = await probeLocalEndpoints(harness.stateDir);
     const report = await doctor(harness.ctx, { local, nodeVersion: '22.11.0' });
     const byName = Object.fromEntries(report.checks.map((c) => [c.name, c]));
     expect(report.ok).toBe(true);

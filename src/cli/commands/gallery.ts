@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { DEFAULT_GALLERY_HOST, DEFAULT_GALLERY_PORT, startGallery } from '../../actions/gallery.js';
+import { DEFAULT_PAGE_SIZE } from '../../gallery/load-images.js';
+import { printResult } from '../../output/print.js';
+import { untilInterrupted } from '../interrupt.js';
+import type { Runtime } from '../runtime.js';
+import { settingsOf, withContext } from '../runtime.js';
+import { positiveInt } from './parse.js';
+
+interface GalleryFlags {
+  port: number;
+  host: string;
+  pageSize: number;
+}
+
+/** 0 is allowed here: it asks the system for a free port. */
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port takes 0-65535, not "${value}".`);
+  return n;
+}
+
+export function registerGallery(program: Command, runtime: Runtime): void {
+  program
+    .command('gallery')
+    .description('serve a local web page of the processed images (newest first, with sizes, status and failures) until Ctrl-C')
+    .option('--port <n>', 'port to listen on (0: any free port)', port, DEFAULT_GALLERY_PORT)
+    .option('--host <address>', 'interface to bind; anything but 127.0.0.1 shows the images to your network', DEFAULT_GALLERY_HOST)
+    .option('--page-size <n>', 'images per page', positiveInt('--page-size', 500), DEFAULT_PAGE_SIZE)
+    .addHelpText('after', `
+Images are shown through presigned URLs valid for 15 minutes; reloading the page makes new ones.
+Click an image for the original, every rendition and its metadata. GET /api/images returns the
+same page as JSON (?status=done|failed&q=<part of a key>&cursor=<nextCursor>).
+
+Examples:
+  thumbs gallery --local                 the embedded backend (after \`thumbs upload images --local --wait\`)
+  thumbs gallery --port 0                any free port; the URL is printed
+  thumbs gallery --stack photos          another stack on AWS`)
+    .action(async (options: GalleryFlags, command: Command) => {
+      const settings = settingsOf(command, runtime);
+      await withContext(command, runtime, async (ctx) => {
+        const gallery = await startGallery(ctx, { port: options.port, host: options.host, pageSize: options.pageSize });
+        printResult(settings.json, { url: gallery.url, stack: gallery.stack, ...gallery.where }, () =>
+          `gallery of stack ${gallery.stack}: ${gallery.url}\n(table ${gallery.where.table}; Ctrl-C to stop)`,
+        );
+        await untilInterrupted();
+        ctx.reporter.info('stopping the gallery');
+        await gallery.close();
+      });
+    });
+}

@@ -1,0 +1,126 @@
+import type { ItemStatus } from '../actions/scan-db.js';
+import { escapeHtml } from './escape.js';
+import type { GalleryImage } from './load-images.js';
+import { renderCard } from './render-card.js';
+
+export { escapeHtml, safeUrl } from './escape.js';
+
+export interface PageView {
+  /** live: served by `thumbs gallery`, filtered and paged by the server; static: a published snapshot. */
+  mode: 'live' | 'static';
+  stack: string;
+  images: GalleryImage[];
+  /** Matching images over all pages. */
+  total: number;
+  status?: ItemStatus;
+  q: string;
+  /** The current page's cursor (live mode), to offer a way back to the first page. */
+  cursor?: string;
+  nextCursor?: string;
+  /** When the presigned URLs stop working. */
+  expiresAt: string;
+}
+
+/** img-src lists exactly the origins the presigned URLs point at (the S3 endpoint), nothing else. */
+export function contentSecurityPolicy(images: GalleryImage[]): string {
+  const origins = new Set<string>();
+  for (const image of images) {
+    for (const url of [image.originalUrl, ...image.renditions.map((r) => r.url)]) {
+      try {
+        origins.add(new URL(url).origin);
+      } catch {
+        // safeUrl() renders it as "#"; nothing to allow
+      }
+    }
+  }
+  const img = ["'self'", 'data:', ...origins].join(' ');
+  return `default-src 'none'; script-src 'self'; style-src 'self'; img-src ${img}; connect-src 'self'; form-action 'self'; base-uri 'none'`;
+}
+
+function queryString(params: Record<string, string | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value) search.set(key, value);
+  const text = search.toString();
+  return text ? `?${text}` : '?';
+}
+
+function renderFilters(view: PageView): string {
+  const option = (value: string, label: string) =>
+    `<option value="${value}"${(view.status ?? '') === value ? ' selected' : ''}>${label}</option>`;
+  return `<form class="filters" method="get" action="">`
+    + `<label>Status <select name="status">${option('', 'all')}${option('done', 'done')}${option('failed', 'failed')}</select></label>`
+    + `<label>Search <input type="search" name="q" value="${escapeHtml(view.q)}" placeholder="part of a key"></label>`
+    + `<button type="submit">Filter</button></form>`;
+}
+
+function renderPager(view: PageView): string {
+  if (view.mode === 'static') return '';
+  const filter = { status: view.status, q: view.q };
+  const links = [
+    view.cursor ? `<a class="first" href="${escapeHtml(queryString(filter))}">« first page</a>` : '',
+    view.nextCursor ? `<a class="next" href="${escapeHtml(queryString({ ...filter, cursor: view.nextCursor }))}">next page »</a>` : '',
+  ].filter((link) => link !== '');
+  return links.length > 0 ? `<nav class="pager">${links.join(' ')}</nav>` : '';
+}
+
+function summary(view: PageView): string {
+  const shown = view.mode === 'live' && view.total > view.images.length ? `${view.images.length} of ` : '';
+  const filtered = view.status || view.q ? ' matching' : '';
+  return `<span class="count">${shown}${view.total}</span>${filtered} image${view.total === 1 ? '' : 's'}`;
+}
+
+function expiryNote(view: PageView): string {
+  const when = escapeHtml(view.expiresAt);
+  return view.mode === 'live'
+    ? `Image links are valid until <time datetime="${when}">${when}</time>; reloading the page makes new ones.`
+    : `Image links are valid until <time datetime="${when}">${when}</time>; run <code>thumbs publish</code> again after that.`;
+}
+
+function emptyNote(view: PageView): string {
+  const text = view.status || view.q
+    ? 'No images match this filter.'
+    : 'No images yet: upload some with thumbs upload ./images --wait, then reload.';
+  return `<p class="empty"${view.images.length > 0 ? ' hidden' : ''}>${escapeHtml(text)}</p>`;
+}
+
+/** The whole page from already-presigned items: pure, no I/O. The same markup serves live and published. */
+export function renderPage(view: PageView): string {
+  const stack = escapeHtml(view.stack);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(view.images))}">
+<meta name="referrer" content="no-referrer">
+<title>thumbs gallery · ${stack}</title>
+<link rel="stylesheet" href="assets/gallery.css">
+</head>
+<body data-mode="${view.mode}">
+<header>
+<h1>thumbs gallery <small>${stack}</small></h1>
+<p class="summary">${summary(view)}</p>
+${renderFilters(view)}
+</header>
+<main>
+<p class="expired" hidden>Some images did not load: their links may have expired. ${view.mode === 'live' ? 'Reload the page.' : 'Publish again.'}</p>
+<ul class="grid">${view.images.map((image, index) => renderCard(image, index)).join('\n')}</ul>
+${emptyNote(view)}
+${renderPager(view)}
+<p class="note">${expiryNote(view)}</p>
+</main>
+<dialog id="detail" aria-label="image details"><button type="button" class="close">Close</button><div class="detail-body"></div></dialog>
+<script src="assets/gallery.js" defer></script>
+</body>
+</html>
+`;
+}
+
+/** What the live server shows when the table cannot be read; the message may quote a key, so it is escaped. */
+export function renderErrorPage(stack: string, message: string, hint: string | undefined): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>thumbs gallery · error</title><link rel="stylesheet" href="assets/gallery.css"></head>
+<body><header><h1>thumbs gallery <small>${escapeHtml(stack)}</small></h1></header>
+<main><p class="error">${escapeHtml(message)}</p>${hint ? `<p>${escapeHtml(hint)}</p>` : ''}</main></body></html>
+`;
+}

@@ -1,0 +1,97 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Context } from '../context.js';
+import { ThumbsError } from '../errors.js';
+import type { OpenStack } from '../state/open-stack.js';
+import { ASSETS } from './assets.js';
+import { galleryLocations, loadGalleryPage, type GalleryImage } from './load-images.js';
+import { renderPage } from './render-page.js';
+
+/** SigV4 presigned URLs live at most 7 days. */
+export const MAX_EXPIRES_SECONDS = 7 * 24 * 3600;
+/** Default link lifetime of a published snapshot. */
+export const DEFAULT_EXPIRES_SECONDS = MAX_EXPIRES_SECONDS;
+/** Leave a minute between the links' end and the credentials' end, for clock skew. */
+const SKEW_SECONDS = 60;
+
+export interface SnapshotFile {
+  /** Relative, with forward slashes: `index.html`, `assets/gallery.js`. */
+  path: string;
+  body: string;
+  contentType: string;
+}
+
+export interface GalleryManifest {
+  version: 1;
+  stack: string;
+  generatedAt: string;
+  expiresAt: string;
+  images: GalleryImage[];
+}
+
+export interface Snapshot {
+  files: SnapshotFile[];
+  manifest: GalleryManifest;
+}
+
+export interface Expiry {
+  seconds: number;
+  /** Set when the credentials end sooner than asked, so the links were cut short. */
+  warning?: string;
+}
+
+/**
+ * A presigned URL stops working when the session that signed it ends, whatever its X-Amz-Expires
+ * says, so temporary credentials (SSO, lab sessions) cap the lifetime.
+ */
+export function capExpiry(requestedSeconds: number, credentialsExpire: Date | undefined, now = Date.now()): Expiry {
+  const requested = Math.min(requestedSeconds, MAX_EXPIRES_SECONDS);
+  if (!credentialsExpire) return { seconds: requested };
+  const left = Math.floor((credentialsExpire.getTime() - now) / 1000) - SKEW_SECONDS;
+  if (left >= requested) return { seconds: requested };
+  if (left < 60) {
+    throw new ThumbsError('credentials-expiring', `your AWS credentials expire at ${credentialsExpire.toISOString()}, too soon to publish links`, {
+      hint: 'Refresh them (`aws sso login`, or new session credentials from your lab page), then publish again.',
+    });
+  }
+  const until = new Date(now + left * 1000).toISOString();
+  return {
+    seconds: left,
+    warning: `your AWS credentials expire at ${credentialsExpire.toISOString()}, so the published image links work only until ${until} `
+      + `(not the ${requested} s asked for); publish again with fresh credentials to extend them`,
+  };
+}
+
+/** The S3 client's own credentials: the ones that sign the URLs. */
+export async function credentialsExpiry(ctx: Context): Promise<Date | undefined> {
+  const credentials = await ctx.clients.s3.config.credentials();
+  return credentials.expiration;
+}
+
+/** index.html (every image, filtered in the browser), manifest.json (the same data), and the assets. */
+export async function buildSnapshot(ctx: Context, stack: OpenStack, expiresSeconds: number): Promise<Snapshot> {
+  const page = await loadGalleryPage(ctx, galleryLocations(stack), { pageSize: Number.POSITIVE_INFINITY }, expiresSeconds);
+  const manifest: GalleryManifest = {
+    version: 1,
+    stack: stack.stack,
+    generatedAt: new Date().toISOString(),
+    expiresAt: page.expiresAt,
+    images: page.images,
+  };
+  const html = renderPage({ mode: 'static', stack: stack.stack, images: page.images, total: page.total, q: '', expiresAt: page.expiresAt });
+  const files: SnapshotFile[] = [
+    { path: 'index.html', body: html, contentType: 'text/html; charset=utf-8' },
+    { path: 'manifest.json', body: `${JSON.stringify(manifest, null, 2)}\n`, contentType: 'application/json; charset=utf-8' },
+    ...Object.entries(ASSETS).map(([file, asset]) => ({ path: file, body: asset.body, contentType: asset.contentType })),
+  ];
+  return { files, manifest };
+}
+
+export async function writeSnapshot(dir: string, files: SnapshotFile[]): Promise<void> {
+  for (const file of files) {
+    const target = path.join(dir, ...file.path.split('/'));
+    await mkdir(path.dirname(target), { recursive: true });
+    // The presigned URLs inside grant read access until they expire: keep the files private to this user.
+    await writeFile(target, file.body, { mode: 0o600 });
+  }
+}

@@ -1,0 +1,162 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGallery, type StartedGallery } from '../../src/actions/gallery.js';
+import { provision } from '../../src/actions/provision.js';
+import { publish } from '../../src/actions/publish.js';
+import type { Context } from '../../src/context.js';
+import { galleryLocations, type GalleryLocations } from '../../src/gallery/load-images.js';
+import { openStack } from '../../src/state/open-stack.js';
+import { startEmbedded, type EmbeddedHarness } from '../helpers/embedded.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const HOSTILE_KEY = '"><img src=x onerror=alert(1)>.jpg';
+const FAILED_KEY = 'broken <b>upload</b>.jpg';
+const FAILED_ERROR = 'unsupported image format: <script>alert(2)</script>';
+const SIZES = [128, 512, 1024];
+const ci = Boolean(process.env.CI) && !/^(0|false)$/i.test(process.env.CI ?? '');
+const present = existsSync(CHROMIUM);
+const skip = !present && !ci;
+if (skip) {
+  console.warn(`\n${'!'.repeat(78)}\n!!! SKIPPING the gallery browser test: ${CHROMIUM} is missing.\n`
+    + `!!! Install it with: apt-get update && apt-get install -y chromium   (under CI=true this test fails instead)\n${'!'.repeat(78)}\n`);
+}
+
+/** What the thumbnail function writes, made here with sharp so this test does not depend on the function. */
+async function seedImage(ctx: Context, where: GalleryLocations, key: string, source: Buffer, index: number): Promise<number> {
+  const { autoOrient: { width, height }, format } = await sharp(source).metadata();
+  // Decode the original once (upright, at most 1024 px), and make every rendition from that.
+  const base = await sharp(source).rotate().resize(1024, 1024, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true });
+  const upright = sharp(base.data, { raw: { width: base.info.width, height: base.info.height, channels: base.info.channels } });
+  await ctx.clients.s3.send(new PutObjectCommand({ Bucket: where.originalsBucket, Key: key, Body: source, ContentType: `image/${format}` }));
+  const stem = key.replace(/\.[^./]+$/, '');
+  const renditions = await Promise.all(SIZES.map(async (size) => {
+    const { data, info } = await upright.clone().resize(size, size, { fit: 'inside', withoutEnlargement: true }).webp().toBuffer({ resolveWithObject: true });
+    const renditionKey = `${size}/${stem}.webp`;
+    await ctx.clients.s3.send(new PutObjectCommand({ Bucket: where.thumbnailsBucket, Key: renditionKey, Body: data, ContentType: 'image/webp' }));
+    return { name: String(size), key: renditionKey, width: info.width, height: info.height, bytes: info.size, format: 'webp' };
+  }));
+  await ctx.clients.doc.send(new PutCommand({ TableName: where.table, Item: {
+    imageKey: key, sourceBucket: where.originalsBucket, etag: `etag-${index}`, bytes: source.length, contentType: `image/${format}`,
+    width, height, format, renditions, status: 'done', attempts: 1, processedAt: new Date(Date.UTC(2025, 0, 1, 0, index)).toISOString(), durationMs: 100 + index,
+  } }));
+  return width;
+}
+
+async function seed(ctx: Context): Promise<{ where: GalleryLocations; done: Map<string, number> }> {
+  await provision(ctx);
+  const where = galleryLocations(await openStack(ctx, { persist: false }));
+  const files = (await readdir('images', { recursive: true })).filter((f) => /\.(jpe?g|png)$/i.test(f)).map((f) => f.split(path.sep).join('/'));
+  const done = new Map<string, number>();
+  await Promise.all([...files, HOSTILE_KEY].map(async (key, index) => {
+    const source = await readFile(path.join('images', key === HOSTILE_KEY ? 'skimage_coffee.png' : key));
+    done.set(key, await seedImage(ctx, where, key, source, index));
+  }));
+  await ctx.clients.s3.send(new PutObjectCommand({ Bucket: where.originalsBucket, Key: FAILED_KEY, Body: 'not an image' }));
+  await ctx.clients.doc.send(new PutCommand({ TableName: where.table, Item: {
+    imageKey: FAILED_KEY, sourceBucket: where.originalsBucket, etag: 'etag-bad', bytes: 12, contentType: 'application/octet-stream',
+    renditions: [], status: 'failed', error: FAILED_ERROR, attempts: 1, processedAt: '2025-01-02T00:00:00.000Z', durationMs: 3,
+  } }));
+  return { where, done };
+}
+
+// Page functions are strings: the project compiles without the DOM library.
+const thumbsLoaded = (page: Page) =>
+  page.waitForFunction(`(() => {
+    const thumbs = [...document.querySelectorAll('img.thumb')];
+    return thumbs.length > 0 && thumbs.every((img) => img.complete && img.naturalWidth > 0);
+  })()`);
+const originalWidth = `document.querySelector('dialog#detail img.original').naturalWidth`;
+
+describe.skipIf(skip)('gallery in headless Chromium (embedded backend)', () => {
+  let harness: EmbeddedHarness;
+  let gallery: StartedGallery;
+  let browser: BrowserContext;
+  let profile: string;
+  let seeded: Awaited<ReturnType<typeof seed>>;
+  const alerts: string[] = [];
+
+  beforeAll(async () => {
+    if (!present) throw new Error(`CI is set but ${CHROMIUM} is missing: run apt-get update && apt-get install -y chromium`);
+    harness = await startEmbedded();
+    seeded = await seed(harness.ctx);
+    gallery = await startGallery(harness.ctx, { port: 0 });
+    profile = await mkdtemp(path.join(os.tmpdir(), 'thumbs-chromium-'));
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height: 900 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+        '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    });
+    browser.on('page', (page) => page.on('dialog', (dialog) => {
+      alerts.push(dialog.message());
+      void dialog.dismiss();
+    }));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await gallery?.close();
+    await harness?.stop();
+    if (profile) await rm(profile, { recursive: true, force: true });
+  });
+
+  it('loads every thumbnail, escapes the hostile key, and opens the original on click', async () => {
+    const page = await browser.newPage();
+    await page.goto(gallery.url);
+    await thumbsLoaded(page);
+    expect(await page.locator('img.thumb').count()).toBe(seeded.done.size);
+    await mkdir('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/gallery.png', fullPage: true });
+
+    // The key is shown as text exactly once, and no element was made out of it.
+    expect((await page.locator('.card .key').allTextContents()).filter((k) => k === HOSTILE_KEY)).toHaveLength(1);
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    const failed = page.locator('.card.status-failed');
+    expect(await failed.locator('.key').textContent()).toBe(FAILED_KEY);
+    expect(await failed.locator('.error').textContent()).toBe(FAILED_ERROR);
+
+    const key = 'city walks/café+night_lomiri_sunset_by_Aitzol_Berasategi.jpg';
+    await page.locator('.card', { has: page.locator('.key', { hasText: key }) }).locator('a.open').click();
+    const original = page.locator('dialog#detail[open] img.original');
+    await original.waitFor();
+    await page.waitForFunction(`(document.querySelector('dialog img.original')?.naturalWidth ?? 0) > 0`);
+    expect(await page.evaluate(originalWidth)).toBe(seeded.done.get(key));
+    expect(await original.getAttribute('src')).toContain(`/${seeded.where.originalsBucket}/`);
+    expect(await page.locator('dialog#detail .detail-key').textContent()).toBe(key);
+    expect(await page.locator('dialog#detail .renditions img').count()).toBe(SIZES.length);
+    await page.screenshot({ path: 'test-results/gallery-detail.png' });
+    expect(alerts).toEqual([]);
+  });
+
+  it('filters by status and searches by key on the server', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${gallery.url}?status=failed`);
+    expect(await page.locator('.card').count()).toBe(1);
+    await page.goto(`${gallery.url}?q=${encodeURIComponent('ONERROR')}`);
+    expect(await page.locator('.card .key').allTextContents()).toEqual([HOSTILE_KEY]);
+  });
+
+  it('publishes a static snapshot (--hosting none) that works from file:// and filters in the browser', async () => {
+    const out = path.join(harness.stateDir, 'site');
+    const result = await publish(harness.ctx, { hosting: 'none', out });
+    expect(result).toMatchObject({ hosting: 'none', images: seeded.done.size + 1 });
+    const page = await browser.newPage();
+    await page.goto(result.url);
+    await thumbsLoaded(page);
+    expect(await page.locator('.card .key').allTextContents()).toContain(HOSTILE_KEY);
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    await page.selectOption('select[name=status]', 'failed');
+    await page.click('form.filters button');
+    expect(await page.locator('.card:visible').count()).toBe(1);
+    expect(await page.locator('.count').textContent()).toBe('1');
+    expect(alerts).toEqual([]);
+  });
+});

@@ -1,0 +1,39 @@
+import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
+
+/** What thumbs uploads: the formats sharp's prebuilt binaries decode (DESIGN.md, fact 13), by content. */
+const SUPPORTED = new Map<string, string>([
+  ['image/jpeg', 'jpeg'],
+  ['image/png', 'png'],
+  ['image/webp', 'webp'],
+  ['image/gif', 'gif'],
+  ['image/avif', 'avif'],
+  ['image/tiff', 'tiff'],
+]);
+
+/** HEIC/HEIF are images, but sharp's prebuilt binaries cannot decode them, so they get their own reason. */
+const UNSUPPORTED_IMAGES = new Set(['image/heic', 'image/heic-sequence', 'image/heif', 'image/heif-sequence']);
+
+export type Detection =
+  | { image: true; contentType: string; format: string }
+  | { image: false; reason: string };
+
+export const REASONS = {
+  empty: 'empty file',
+  notImage: 'not an image',
+  heic: 'HEIC/HEIF is not supported (convert to JPEG)',
+} as const;
+
+/**
+ * Decides by magic bytes, never by extension: a `.jpg` that is really a PNG gets image/png,
+ * and a text file called `photo.jpg` is skipped (the AWS tutorial trusts extensions; we do not).
+ * Pass the content when it is already in memory, so the file is not opened twice.
+ */
+export async function detectImage(file: string, size: number, content?: Uint8Array): Promise<Detection> {
+  if (size === 0) return { image: false, reason: REASONS.empty };
+  const type = content ? await fileTypeFromBuffer(content) : await fileTypeFromFile(file);
+  if (!type) return { image: false, reason: REASONS.notImage };
+  const format = SUPPORTED.get(type.mime);
+  if (format) return { image: true, contentType: type.mime, format };
+  if (UNSUPPORTED_IMAGES.has(type.mime)) return { image: false, reason: REASONS.heic };
+  return { image: false, reason: `${REASONS.notImage} (${type.mime})` };
+}

@@ -1,0 +1,30 @@
+import path from 'node:path';
+
+/**
+ * The object key for a file: its path relative to the uploaded folder, `/`-separated and in
+ * Unicode NFC (macOS file systems hand out NFD names, so the same photo would otherwise get a
+ * second key when uploaded from Linux). Spaces and `+` are kept as they are: the SDK encodes them.
+ */
+export function objectKey(relativePath: string, prefix = ''): string {
+  const key = relativePath.split(path.sep).join('/').normalize('NFC');
+  return prefix ? `${normalizePrefix(prefix)}${key}` : key;
+}
+
+/** `photos`, `photos/` and `/photos/` all mean the folder `photos/`. */
+export function normalizePrefix(prefix: string): string {
+  const trimmed = prefix.normalize('NFC').replace(/^\/+/, '').replace(/\/+$/, '');
+  return trimmed ? `${trimmed}/` : '';
+}
+
+/**
+ * Keys that will share thumbnail names: renditions are stored as `<box>/<key without extension>.<format>`,
+ * so `beach.jpg` and `beach.png` in one folder would overwrite each other's thumbnails.
+ */
+export function thumbnailNameClashes(keys: readonly string[]): string[][] {
+  const byStem = new Map<string, string[]>();
+  for (const key of keys) {
+    const stem = key.replace(/\.[^./]*$/, '');
+    byStem.set(stem, [...(byStem.get(stem) ?? []), key]);
+  }
+  return [...byStem.values()].filter((group) => group.length > 1);
+}

@@ -1,0 +1,52 @@
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { isNotFound } from '../aws/aws-errors.js';
+import type { Context } from '../context.js';
+import { ThumbsError } from '../errors.js';
+import { openStack, stateDirFor } from '../state/open-stack.js';
+
+/** Where an upload goes, read from the stack's state (names are never guessed). */
+export interface UploadTargets {
+  stack: string;
+  bucket: string;
+  /** Absent in S3-trigger mode: S3 itself notifies the function. */
+  queueUrl: string | undefined;
+  table: string | undefined;
+  deadLetterUrl: string | undefined;
+  stateDir: string;
+}
+
+export function notProvisioned(ctx: Context, what: string): ThumbsError {
+  const { stack } = ctx.settings;
+  const flags = `${stack === 'default' ? '' : ` --stack ${stack}`}${ctx.target.backend === 'embedded' ? ' --local' : ''}`;
+  return new ThumbsError('not-provisioned', `stack ${stack} is not provisioned (${what})`, {
+    hint: `Run \`thumbs provision${flags}\` first.`,
+  });
+}
+
+export async function resolveTargets(ctx: Context): Promise<UploadTargets> {
+  const { stack, store } = await openStack(ctx, { persist: false });
+  const bucket = store.get('originalsBucket')?.id;
+  const triggered = store.get('bucketNotification') !== undefined;
+  const queueUrl = triggered ? undefined : store.get('queue')?.id;
+  if (!bucket) throw notProvisioned(ctx, 'no originals bucket recorded');
+  if (!triggered && !queueUrl) throw notProvisioned(ctx, 'no queue recorded');
+  return {
+    stack,
+    bucket,
+    queueUrl,
+    table: store.get('table')?.id,
+    deadLetterUrl: store.get('deadLetterQueue')?.id,
+    stateDir: stateDirFor(ctx),
+  };
+}
+
+/** One cheap call up front, so a deleted queue fails before anything is uploaded rather than after. */
+export async function assertQueueExists(ctx: Context, queueUrl: string | undefined): Promise<void> {
+  if (!queueUrl) return;
+  try {
+    await ctx.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  } catch (error) {
+    if (isNotFound(error)) throw notProvisioned(ctx, `queue ${queueUrl} does not exist`);
+    throw error;
+  }
+}

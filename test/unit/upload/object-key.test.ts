@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { normalizePrefix, objectKey, thumbnailNameClashes } from '../../../src/upload/object-key.js';
+
+describe('objectKey', () => {
+  it('keeps spaces and + as they are and uses / separators', () => {
+    expect(objectKey(path.join('city walks', 'café+night 1.jpg'))).toBe('city walks/café+night 1.jpg');
+  });
+
+  it('normalises unicode to NFC so macOS (NFD) names give the same key', () => {
+    const nfd = 'cafe\u0301.jpg';
+    expect(objectKey(nfd)).toBe('caf\u00e9.jpg');
+    expect(objectKey(nfd)).not.toBe(nfd);
+  });
+
+  it('puts the key under a prefix, however the prefix is written', () => {
+    expect(objectKey('a.jpg', 'trip')).toBe('trip/a.jpg');
+    expect(objectKey('a.jpg', '/trip/')).toBe('trip/a.jpg');
+    expect(objectKey('a.jpg', '')).toBe('a.jpg');
+    expect(normalizePrefix('2024/may//')).toBe('2024/may/');
+  });
+});
+
+describe('thumbnailNameClashes', () => {
+  it('groups keys that differ only by extension within one folder', () => {
+    expect(thumbnailNameClashes(['a/beach.jpg', 'a/beach.png', 'b/beach.jpg', 'a/beach 2.jpg', 'noext', 'noext.tif'])).toEqual([
+      ['a/beach.jpg', 'a/beach.png'],
+      ['noext', 'noext.tif'],
+    ]);
+    expect(thumbnailNameClashes(['x.v1/photo', 'x.v1/photo.jpg'])).toEqual([['x.v1/photo', 'x.v1/photo.jpg']]);
+    expect(thumbnailNameClashes(['one.jpg', 'two.jpg'])).toEqual([]);
+  });
+});

@@ -3,6 +3,7 @@ import type { Context } from '../context.js';
 import { DEFAULT_PAGE_SIZE, galleryLocations, loadGalleryPage, type GalleryLocations } from '../gallery/load-images.js';
 import { startGalleryServer } from '../gallery/server.js';
 import { openStack } from '../state/open-stack.js';
+import { DEFAULT_GALLERY_HOST, DEFAULT_GALLERY_PORT } from '../config/defaults.js';
 
 export interface GalleryOptions {
   /** Default 8000; 0 picks a free port. */
@@ -20,8 +21,6 @@ export interface StartedGallery {
   close(): Promise<void>;
 }
 
-export const DEFAULT_GALLERY_PORT = 8000;
-export const DEFAULT_GALLERY_HOST = '127.0.0.1';
 
 /** Starts the local gallery and returns at once; the caller decides how long it runs (Ctrl-C, or a test). */
 export async function startGallery(ctx: Context, options: GalleryOptions = {}): Promise<StartedGallery> {
@@ -44,3 +43,5 @@ export async function startGallery(ctx: Context, options: GalleryOptions = {}): 
   });
   return { url: server.url, stack: stack.stack, where, close: server.close };
 }
+
+export { DEFAULT_GALLERY_HOST, DEFAULT_GALLERY_PORT } from '../config/defaults.js';

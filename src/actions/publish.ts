@@ -8,9 +8,8 @@ import { PermissionDenied } from '../publish/permission.js';
 import { deployToS3Website } from '../publish/s3-website.js';
 import { zipSite } from '../publish/zip-site.js';
 import { openStack, type OpenStack } from '../state/open-stack.js';
+import { HOSTINGS, type Hosting } from '../config/defaults.js';
 
-export const HOSTINGS = ['amplify', 's3', 'none'] as const;
-export type Hosting = (typeof HOSTINGS)[number];
 
 export interface PublishOptions {
   /** Default: amplify when the backend has a control plane (AWS, LocalStack), else none. */
@@ -130,3 +129,5 @@ export async function publish(ctx: Context, options: PublishOptions = {}): Promi
   const url = await publishToS3(ctx, stack, snapshot, options, denied);
   return { ...base, hosting: 's3', url, denied };
 }
+
+export { HOSTINGS, type Hosting } from '../config/defaults.js';

@@ -3,6 +3,7 @@ import { isNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
 import { ThumbsError } from '../errors.js';
 import { openStack } from '../state/open-stack.js';
+import { DEFAULT_SEGMENTS, MAX_SEGMENTS } from '../config/defaults.js';
 
 /** A rendition as the function stores it (lambda/store.ts); fields optional because items are read back as stored. */
 export interface StoredRendition {
@@ -49,8 +50,6 @@ export interface ScanResult {
   items: StoredItem[];
 }
 
-export const DEFAULT_SEGMENTS = 4;
-export const MAX_SEGMENTS = 16;
 
 /**
  * Parallel scan: each segment follows LastEvaluatedKey page by page (Scan pages stop at 1 MB),
@@ -106,3 +105,5 @@ export async function scanDb(ctx: Context, options: ScanOptions = {}): Promise<S
     });
   }
 }
+
+export { DEFAULT_SEGMENTS, MAX_SEGMENTS } from '../config/defaults.js';

@@ -6,6 +6,7 @@ import type { Context } from '../context.js';
 import { describeTable } from '../ensure/table.js';
 import { openStack, stateDirFor } from '../state/open-stack.js';
 import { readState, RESOURCE_KINDS, type ResourceKind, type ResourceRecord } from '../state/state-file.js';
+import { OBJECT_COUNT_CAP } from '../config/defaults.js';
 
 export interface BucketStats {
   objects: number;
@@ -47,7 +48,6 @@ export interface StatusResult {
   resources: ResourceStatus[];
 }
 
-export const OBJECT_COUNT_CAP = 100_000;
 /** Up to this size a COUNT scan is cheap (about 1,300 read units at most) and exact. */
 export const COUNT_SCAN_MAX_BYTES = 10 * 1024 * 1024;
 
@@ -142,3 +142,5 @@ export async function status(ctx: Context): Promise<StatusResult> {
   );
   return { ...base, account: stack.account, provisioned: true, resources };
 }
+
+export { OBJECT_COUNT_CAP } from '../config/defaults.js';

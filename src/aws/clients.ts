@@ -1,17 +1,12 @@
 import http from 'node:http';
 import https from 'node:https';
-import { AmplifyClient } from '@aws-sdk/client-amplify';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { CallLog } from './call-log.js';
 import type { AwsTarget } from './target.js';
 
@@ -22,15 +17,29 @@ export interface Clients {
   /** Marshals plain JS objects; drops undefined attributes instead of failing on them. */
   readonly doc: DynamoDBDocumentClient;
   readonly sts: STSClient;
-  readonly ec2: EC2Client;
-  readonly iam: IAMClient;
-  readonly lambda: LambdaClient;
-  readonly logs: CloudWatchLogsClient;
-  readonly amplify: AmplifyClient;
-  readonly tagging: ResourceGroupsTaggingAPIClient;
   /** The region every client uses. */
   readonly region: string;
+  /**
+   * A client of another service with the same settings, created once; see control-plane.ts, which
+   * keeps IAM, Lambda and the other heavy clients out of commands that never use them.
+   */
+  build<T extends SdkClient>(name: string, make: (config: SharedClientConfig) => T): T;
   destroy(): void;
+}
+
+interface SdkClient {
+  destroy(): void;
+  middlewareStack: unknown;
+}
+
+/** What every client is given: region, HTTP handler, retries, profile or credentials, endpoint. */
+export interface SharedClientConfig {
+  region: string;
+  requestHandler: NodeHttpHandler;
+  maxAttempts: number;
+  profile?: string;
+  credentials?: AwsCredentialIdentity;
+  endpoint?: string;
 }
 
 interface ClientOptions {
@@ -53,7 +62,7 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
     // A local endpoint that refuses connections fails at once anyway; the timeout only bounds a hung one.
     connectionTimeout: local ? 5_000 : 10_000,
   });
-  const common = {
+  const common: SharedClientConfig = {
     region: options.region,
     requestHandler,
     maxAttempts: local ? 2 : 5,
@@ -65,7 +74,7 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
     return endpoint ? { endpoint } : {};
   };
   const cache = new Map<string, { destroy(): void }>();
-  function lazy<T extends { destroy(): void; middlewareStack: unknown }>(name: string, build: () => T): T {
+  function lazy<T extends SdkClient>(name: string, build: () => T): T {
     let client = cache.get(name) as T | undefined;
     if (!client) {
       client = build();
@@ -95,23 +104,8 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
     get sts() {
       return lazy('sts', () => new STSClient({ ...common, ...endpointFor('other') }));
     },
-    get ec2() {
-      return lazy('ec2', () => new EC2Client({ ...common, ...endpointFor('other') }));
-    },
-    get iam() {
-      return lazy('iam', () => new IAMClient({ ...common, ...endpointFor('other') }));
-    },
-    get lambda() {
-      return lazy('lambda', () => new LambdaClient({ ...common, ...endpointFor('other') }));
-    },
-    get logs() {
-      return lazy('logs', () => new CloudWatchLogsClient({ ...common, ...endpointFor('other') }));
-    },
-    get amplify() {
-      return lazy('amplify', () => new AmplifyClient({ ...common, ...endpointFor('other') }));
-    },
-    get tagging() {
-      return lazy('tagging', () => new ResourceGroupsTaggingAPIClient({ ...common, ...endpointFor('other') }));
+    build(name, make) {
+      return lazy(name, () => make({ ...common, ...endpointFor('other') }));
     },
     destroy() {
       for (const client of cache.values()) client.destroy();

@@ -5,6 +5,7 @@ import { lockedSharpVersion, projectRoot, type Architecture } from '../package/p
 import { missingBinaries, stageSharp, stagingDir } from '../package/sharp-staging.js';
 import { embeddedSkip, failureOf, skippedOnEmbedded } from './credentials.js';
 import type { Check, CheckOutcome } from './types.js';
+import { controlPlane } from '../aws/control-plane.js';
 
 /**
  * Can provision get an execution role? iam:SimulatePrincipalPolicy is itself usually denied, so use
@@ -17,13 +18,13 @@ export const functionRoleCheck: Check = {
   skipped: embeddedSkip,
   async run(d): Promise<CheckOutcome> {
     try {
-      const { Role } = await d.ctx.clients.iam.send(new GetRoleCommand({ RoleName: LAB_ROLE }));
+      const { Role } = await controlPlane(d.ctx).iam.send(new GetRoleCommand({ RoleName: LAB_ROLE }));
       return { status: 'pass', detail: `${LAB_ROLE} exists (${Role?.Arn ?? LAB_ROLE}): provision uses it when CreateRole is denied, and never changes it` };
     } catch (error) {
       if (!isNotFound(error) && !isAccessDenied(error)) return failureOf(error, d);
     }
     try {
-      await d.ctx.clients.iam.send(new ListRolesCommand({ MaxItems: 1 }));
+      await controlPlane(d.ctx).iam.send(new ListRolesCommand({ MaxItems: 1 }));
       return { status: 'pass', detail: `no ${LAB_ROLE}; IAM is readable, so provision will create thumbs-${d.ctx.settings.stack}-fn (needs iam:CreateRole and iam:PutRolePolicy)` };
     } catch (error) {
       if (!isAccessDenied(error)) return failureOf(error, d);

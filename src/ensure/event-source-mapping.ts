@@ -10,6 +10,7 @@ import { stackTagMap } from '../resources/tags.js';
 import type { StateStore } from '../state/state-store.js';
 import { isQueuePermissionNotVisible, retryPropagation, type Sleep } from './iam-propagation.js';
 import type { EnsureOptions, EnsureResult } from './types.js';
+import { controlPlane } from '../aws/control-plane.js';
 
 /** One ReceiveMessage's worth, which is what the handler is sized for. */
 export const MAPPING_BATCH_SIZE = 10;
@@ -30,7 +31,7 @@ export interface MappingSpec {
 /** The mapping between this function and this queue, if any; a missing function means none. */
 export async function findMapping(ctx: Context, functionName: string, queueArn: string): Promise<EventSourceMappingConfiguration | undefined> {
   try {
-    const { EventSourceMappings = [] } = await ctx.clients.lambda.send(
+    const { EventSourceMappings = [] } = await controlPlane(ctx).lambda.send(
       new ListEventSourceMappingsCommand({ FunctionName: functionName, EventSourceArn: queueArn }),
     );
     return EventSourceMappings.find((mapping) => mapping.EventSourceArn === queueArn);
@@ -80,7 +81,7 @@ export async function ensureEventSourceMapping(
   if (!mapping?.UUID) {
     if (options.dryRun) return { ...base, id: spec.queueArn, status: 'planned', note: 'create SQS trigger' };
     const created = await retryPropagation(
-      () => ctx.clients.lambda.send(new CreateEventSourceMappingCommand({ FunctionName: spec.functionName, EventSourceArn: spec.queueArn, ...desired(spec), Tags: stackTagMap(spec.stack) })),
+      () => controlPlane(ctx).lambda.send(new CreateEventSourceMappingCommand({ FunctionName: spec.functionName, EventSourceArn: spec.queueArn, ...desired(spec), Tags: stackTagMap(spec.stack) })),
       { retryable: isQueuePermissionNotVisible, sleep: spec.sleep },
     );
     const id = created.UUID ?? '';
@@ -94,6 +95,6 @@ export async function ensureEventSourceMapping(
   const changes = mappingChanges(mapping, spec);
   if (changes.length === 0) return { ...base, id, status: 'unchanged' };
   if (options.dryRun) return { ...base, id, status: 'planned', note: `update ${changes.join(', ')}` };
-  await ctx.clients.lambda.send(new UpdateEventSourceMappingCommand({ UUID: id, ...desired(spec) }));
+  await controlPlane(ctx).lambda.send(new UpdateEventSourceMappingCommand({ UUID: id, ...desired(spec) }));
   return { ...base, id, status: 'updated', note: `updated ${changes.join(', ')}` };
 }

@@ -17,6 +17,7 @@ import { carriesStackTag, stackTagMap } from '../resources/tags.js';
 import type { StateStore } from '../state/state-store.js';
 import { isRoleNotAssumable, retryPropagation, type Sleep } from './iam-propagation.js';
 import type { EnsureOptions, EnsureResult } from './types.js';
+import { controlPlane } from '../aws/control-plane.js';
 
 export const FUNCTION_RUNTIME = 'nodejs22.x';
 
@@ -42,7 +43,7 @@ export type CurrentFunction = GetFunctionCommandOutput | undefined;
 
 export async function readFunction(ctx: Context, name: string): Promise<CurrentFunction> {
   try {
-    return await ctx.clients.lambda.send(new GetFunctionCommand({ FunctionName: name }));
+    return await controlPlane(ctx).lambda.send(new GetFunctionCommand({ FunctionName: name }));
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
@@ -50,7 +51,7 @@ export async function readFunction(ctx: Context, name: string): Promise<CurrentF
 }
 
 /** Waits bound to this function; the first poll is immediate, so an idle function costs one call. */
-const waiter = (ctx: Context) => ({ client: ctx.clients.lambda, maxWaitTime: 300, minDelay: 1, maxDelay: 5 });
+const waiter = (ctx: Context) => ({ client: controlPlane(ctx).lambda, maxWaitTime: 300, minDelay: 1, maxDelay: 5 });
 
 function desiredConfiguration(spec: FunctionSpec) {
   return {
@@ -82,7 +83,7 @@ export function configurationChanges(actual: FunctionConfiguration, spec: Functi
 async function createFunction(ctx: Context, spec: FunctionSpec, store: StateStore): Promise<EnsureResult> {
   const ZipFile = await readFile(spec.zipPath);
   const created = await retryPropagation(
-    () => ctx.clients.lambda.send(new CreateFunctionCommand({ ...desiredConfiguration(spec), Code: { ZipFile }, Architectures: [spec.arch], Tags: stackTagMap(spec.stack) })),
+    () => controlPlane(ctx).lambda.send(new CreateFunctionCommand({ ...desiredConfiguration(spec), Code: { ZipFile }, Architectures: [spec.arch], Tags: stackTagMap(spec.stack) })),
     {
       retryable: isRoleNotAssumable,
       sleep: spec.sleep,
@@ -98,7 +99,7 @@ async function createFunction(ctx: Context, spec: FunctionSpec, store: StateStor
 /** Updates code only (the `deploy` fast path): one UpdateFunctionCode, then wait until it is live. */
 export async function updateCode(ctx: Context, spec: Pick<FunctionSpec, 'name' | 'zipPath' | 'arch'>): Promise<void> {
   const ZipFile = await readFile(spec.zipPath);
-  await ctx.clients.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: spec.name, ZipFile, Architectures: [spec.arch] }));
+  await controlPlane(ctx).lambda.send(new UpdateFunctionCodeCommand({ FunctionName: spec.name, ZipFile, Architectures: [spec.arch] }));
   await waitUntilFunctionUpdatedV2(waiter(ctx), { FunctionName: spec.name });
 }
 
@@ -132,7 +133,7 @@ export async function ensureFunction(ctx: Context, spec: FunctionSpec, current: 
   if (options.dryRun) return { kind: 'function', id: spec.name, arn, status: 'planned', note: `update ${note}` };
   await settle(ctx, config);
   if (changes.length > 0) {
-    await ctx.clients.lambda.send(new UpdateFunctionConfigurationCommand(desiredConfiguration(spec)));
+    await controlPlane(ctx).lambda.send(new UpdateFunctionConfigurationCommand(desiredConfiguration(spec)));
     await waitUntilFunctionUpdatedV2(waiter(ctx), { FunctionName: spec.name });
   }
   if (codeChanged) await updateCode(ctx, spec);

@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { stackTagMap } from '../resources/tags.js';
 import type { StateStore } from '../state/state-store.js';
 import type { EnsureResult } from './types.js';
+import { controlPlane } from '../aws/control-plane.js';
 
 /** Two weeks: enough to debug a run, short enough that logs do not pile up forever. */
 export const LOG_RETENTION_DAYS = 14;
@@ -16,12 +17,12 @@ export async function ensureLogGroup(ctx: Context, stack: string, name: string, 
   if (store.get('logGroup')) return { kind: 'logGroup', id: name, status: 'unchanged' };
   let status: EnsureResult['status'] = 'created';
   try {
-    await ctx.clients.logs.send(new CreateLogGroupCommand({ logGroupName: name, tags: stackTagMap(stack) }));
+    await controlPlane(ctx).logs.send(new CreateLogGroupCommand({ logGroupName: name, tags: stackTagMap(stack) }));
   } catch (error) {
     if (errorName(error) !== 'ResourceAlreadyExistsException') throw error;
     status = 'unchanged';
   }
-  await ctx.clients.logs.send(new PutRetentionPolicyCommand({ logGroupName: name, retentionInDays: LOG_RETENTION_DAYS }));
+  await controlPlane(ctx).logs.send(new PutRetentionPolicyCommand({ logGroupName: name, retentionInDays: LOG_RETENTION_DAYS }));
   await store.record('logGroup', { id: name, origin: 'created' });
   return { kind: 'logGroup', id: name, status, note: `retention ${LOG_RETENTION_DAYS} days` };
 }

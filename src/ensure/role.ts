@@ -6,6 +6,7 @@ import { lambdaTrustPolicy, samePolicy, type PolicyDocument } from '../resources
 import { carriesStackTag, stackTagList, tagListToMap } from '../resources/tags.js';
 import type { StateStore } from '../state/state-store.js';
 import type { EnsureOptions, EnsureResult } from './types.js';
+import { controlPlane } from '../aws/control-plane.js';
 
 /** The role AWS Academy lab accounts provide, since they forbid CreateRole. */
 export const LAB_ROLE = 'LabRole';
@@ -25,7 +26,7 @@ const roleNameOf = (arn: string) => arn.split('/').pop() ?? arn;
 
 async function getRole(ctx: Context, name: string): Promise<Role | undefined> {
   try {
-    return (await ctx.clients.iam.send(new GetRoleCommand({ RoleName: name }))).Role;
+    return (await controlPlane(ctx).iam.send(new GetRoleCommand({ RoleName: name }))).Role;
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
@@ -34,7 +35,7 @@ async function getRole(ctx: Context, name: string): Promise<Role | undefined> {
 
 async function getInlinePolicy(ctx: Context, role: string): Promise<string | undefined> {
   try {
-    return (await ctx.clients.iam.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: FUNCTION_POLICY_NAME }))).PolicyDocument;
+    return (await controlPlane(ctx).iam.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: FUNCTION_POLICY_NAME }))).PolicyDocument;
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
@@ -63,7 +64,7 @@ async function adoptLabRole(ctx: Context, spec: RoleSpec, store: StateStore, den
 async function createRole(ctx: Context, spec: RoleSpec, store: StateStore): Promise<EnsureResult> {
   let role: Role | undefined;
   try {
-    ({ Role: role } = await ctx.clients.iam.send(
+    ({ Role: role } = await controlPlane(ctx).iam.send(
       new CreateRoleCommand({
         RoleName: spec.name,
         AssumeRolePolicyDocument: JSON.stringify(lambdaTrustPolicy()),
@@ -83,7 +84,7 @@ async function createRole(ctx: Context, spec: RoleSpec, store: StateStore): Prom
 }
 
 const putPolicy = (ctx: Context, spec: RoleSpec) =>
-  ctx.clients.iam.send(new PutRolePolicyCommand({ RoleName: spec.name, PolicyName: FUNCTION_POLICY_NAME, PolicyDocument: JSON.stringify(spec.policy) }));
+  controlPlane(ctx).iam.send(new PutRolePolicyCommand({ RoleName: spec.name, PolicyName: FUNCTION_POLICY_NAME, PolicyDocument: JSON.stringify(spec.policy) }));
 
 /**
  * The function's execution role: created with an inline policy scoped to the stack's ARNs, or

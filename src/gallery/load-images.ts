@@ -5,6 +5,7 @@ import { isNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
 import { ThumbsError, usageError } from '../errors.js';
 import type { OpenStack } from '../state/open-stack.js';
+import { DEFAULT_PAGE_SIZE } from '../config/defaults.js';
 
 export interface GalleryRendition {
   name: string;
@@ -54,7 +55,6 @@ export interface GalleryPage {
   expiresAt: string;
 }
 
-export const DEFAULT_PAGE_SIZE = 24;
 /** Presigned URLs of the live gallery: a reload makes new ones. */
 export const LIVE_URL_SECONDS = 900;
 
@@ -160,3 +160,5 @@ export async function loadGalleryPage(ctx: Context, where: GalleryLocations, que
   const images = await Promise.all(page.items.map((item) => toGalleryImage(ctx.clients.s3, where, item, expiresIn)));
   return { images, total: page.total, nextCursor: page.nextCursor, status: query.status, q: query.q ?? '', expiresAt };
 }
+
+export { DEFAULT_PAGE_SIZE } from '../config/defaults.js';

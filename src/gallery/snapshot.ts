@@ -6,9 +6,8 @@ import type { OpenStack } from '../state/open-stack.js';
 import { ASSETS } from './assets.js';
 import { galleryLocations, loadGalleryPage, type GalleryImage } from './load-images.js';
 import { renderPage } from './render-page.js';
+import { MAX_EXPIRES_SECONDS } from '../config/defaults.js';
 
-/** SigV4 presigned URLs live at most 7 days. */
-export const MAX_EXPIRES_SECONDS = 7 * 24 * 3600;
 /** Default link lifetime of a published snapshot. */
 export const DEFAULT_EXPIRES_SECONDS = MAX_EXPIRES_SECONDS;
 /** Leave a minute between the links' end and the credentials' end, for clock skew. */
@@ -95,3 +94,5 @@ export async function writeSnapshot(dir: string, files: SnapshotFile[]): Promise
     await writeFile(target, file.body, { mode: 0o600 });
   }
 }
+
+export { MAX_EXPIRES_SECONDS } from '../config/defaults.js';

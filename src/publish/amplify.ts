@@ -16,6 +16,7 @@ import { ThumbsError } from '../errors.js';
 import { STACK_TAG, stackTagMap } from '../resources/tags.js';
 import type { StateStore } from '../state/state-store.js';
 import { asAction } from './permission.js';
+import { controlPlane } from '../aws/control-plane.js';
 
 export interface AmplifyDeployOptions {
   stack: string;
@@ -39,7 +40,7 @@ export interface AmplifyDeployment {
 
 /** The recorded app if it still exists, else one carrying this stack's tag, else a new tagged one. */
 async function ensureApp(ctx: Context, options: AmplifyDeployOptions): Promise<App> {
-  const amplify = ctx.clients.amplify;
+  const amplify = controlPlane(ctx).amplify;
   const recorded = options.store.get('amplifyApp');
   if (recorded) {
     try {
@@ -80,7 +81,7 @@ async function ensureApp(ctx: Context, options: AmplifyDeployOptions): Promise<A
 }
 
 async function ensureBranch(ctx: Context, appId: string, branchName: string, stack: string): Promise<void> {
-  const amplify = ctx.clients.amplify;
+  const amplify = controlPlane(ctx).amplify;
   try {
     await asAction('amplify:GetBranch', () => amplify.send(new GetBranchCommand({ appId, branchName })));
   } catch (error) {
@@ -104,7 +105,7 @@ async function uploadZip(url: string, zip: Buffer): Promise<void> {
 async function waitForJob(ctx: Context, appId: string, branchName: string, jobId: string, options: AmplifyDeployOptions): Promise<void> {
   const deadline = Date.now() + (options.timeoutMs ?? 600_000);
   for (;;) {
-    const { job } = await asAction('amplify:GetJob', () => ctx.clients.amplify.send(new GetJobCommand({ appId, branchName, jobId })));
+    const { job } = await asAction('amplify:GetJob', () => controlPlane(ctx).amplify.send(new GetJobCommand({ appId, branchName, jobId })));
     const status = job?.summary?.status;
     if (status === 'SUCCEED') return;
     if (status === 'FAILED' || status === 'CANCELLED') {
@@ -128,11 +129,11 @@ export async function deployToAmplify(ctx: Context, options: AmplifyDeployOption
   const appId = app.appId as string;
   await ensureBranch(ctx, appId, branch, options.stack);
   const { jobId, zipUploadUrl } = await asAction('amplify:CreateDeployment', () =>
-    ctx.clients.amplify.send(new CreateDeploymentCommand({ appId, branchName: branch })),
+    controlPlane(ctx).amplify.send(new CreateDeploymentCommand({ appId, branchName: branch })),
   );
   if (!jobId || !zipUploadUrl) throw new ThumbsError('amplify-no-job', `Amplify returned no deployment job for app ${appId}`);
   await ctx.reporter.step(`upload site (${options.zip.length} bytes)`, () => uploadZip(zipUploadUrl, options.zip));
-  await asAction('amplify:StartDeployment', () => ctx.clients.amplify.send(new StartDeploymentCommand({ appId, branchName: branch, jobId })));
+  await asAction('amplify:StartDeployment', () => controlPlane(ctx).amplify.send(new StartDeploymentCommand({ appId, branchName: branch, jobId })));
   await ctx.reporter.step(`deploy job ${jobId}`, () => waitForJob(ctx, appId, branch, jobId, options));
   return { appId, branch, jobId, url: `https://${branch}.${app.defaultDomain ?? `${appId}.amplifyapp.com`}` };
 }

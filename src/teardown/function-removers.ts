@@ -17,6 +17,7 @@ import { logGroupArnOf, queueArnOf } from '../resources/arns.js';
 import { carriesStackTag, tagListToMap } from '../resources/tags.js';
 import type { ResourceRecord } from '../state/state-file.js';
 import { ownershipOf, type Ownership, type ResourceRemover } from './remover.js';
+import { controlPlane } from '../aws/control-plane.js';
 
 /** NotFound means already gone; the embedded backend has no Lambda, IAM or Logs to ask. */
 async function unlessGone(ctx: Context, read: () => Promise<boolean | undefined>): Promise<Ownership> {
@@ -36,9 +37,9 @@ export const mappingRemover: ResourceRemover = {
     return found?.UUID ? recordFor(found.UUID, true) : undefined;
   },
   // A mapping of our function to our queue is ours; it carries no tag we could rely on everywhere.
-  ownership: (ctx, record) => unlessGone(ctx, async () => Boolean(await ctx.clients.lambda.send(new GetEventSourceMappingCommand({ UUID: record.id })))),
+  ownership: (ctx, record) => unlessGone(ctx, async () => Boolean(await controlPlane(ctx).lambda.send(new GetEventSourceMappingCommand({ UUID: record.id })))),
   async remove(ctx, record) {
-    await ignoreNotFound(() => ctx.clients.lambda.send(new DeleteEventSourceMappingCommand({ UUID: record.id })));
+    await ignoreNotFound(() => controlPlane(ctx).lambda.send(new DeleteEventSourceMappingCommand({ UUID: record.id })));
     return undefined;
   },
 };
@@ -81,13 +82,13 @@ export const functionRemover: ResourceRemover = {
       return found ? carriesStackTag(found.Tags, stack.stack) : undefined;
     }),
   async remove(ctx, record) {
-    await ignoreNotFound(() => ctx.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: record.id })));
+    await ignoreNotFound(() => controlPlane(ctx).lambda.send(new DeleteFunctionCommand({ FunctionName: record.id })));
     return undefined;
   },
 };
 
 async function logGroupExists(ctx: Context, name: string): Promise<boolean> {
-  const { logGroups = [] } = await ctx.clients.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name, limit: 1 }));
+  const { logGroups = [] } = await controlPlane(ctx).logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name, limit: 1 }));
   return logGroups.some((group) => group.logGroupName === name);
 }
 
@@ -96,13 +97,13 @@ export const logGroupRemover: ResourceRemover = {
   wave: 3,
   async discover(ctx, stack) {
     if (!ctx.capabilities.hasControlPlane || !(await logGroupExists(ctx, stack.names.logGroup))) return undefined;
-    const { tags } = await ctx.clients.logs.send(new ListTagsForResourceCommand({ resourceArn: logGroupArnOf(stack.region, stack.account, stack.names.logGroup) }));
+    const { tags } = await controlPlane(ctx).logs.send(new ListTagsForResourceCommand({ resourceArn: logGroupArnOf(stack.region, stack.account, stack.names.logGroup) }));
     return recordFor(stack.names.logGroup, carriesStackTag(tags, stack.stack));
   },
   // Recorded only when thumbs created the function, so the group holds only our function's logs.
   ownership: (ctx, record) => unlessGone(ctx, async () => ((await logGroupExists(ctx, record.id)) ? true : undefined)),
   async remove(ctx, record) {
-    await ignoreNotFound(() => ctx.clients.logs.send(new DeleteLogGroupCommand({ logGroupName: record.id })));
+    await ignoreNotFound(() => controlPlane(ctx).logs.send(new DeleteLogGroupCommand({ logGroupName: record.id })));
     return undefined;
   },
 };
@@ -112,12 +113,12 @@ export const roleRemover: ResourceRemover = {
   wave: 3,
   async discover(ctx, stack) {
     if (!ctx.capabilities.hasControlPlane) return undefined;
-    const role = await ctx.clients.iam.send(new GetRoleCommand({ RoleName: stack.names.role })).catch((error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error)));
+    const role = await controlPlane(ctx).iam.send(new GetRoleCommand({ RoleName: stack.names.role })).catch((error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error)));
     return role?.Role ? { ...recordFor(stack.names.role, carriesStackTag(tagListToMap(role.Role.Tags), stack.stack)), arn: role.Role.Arn } : undefined;
   },
   ownership: (ctx, record, stack) =>
     unlessGone(ctx, async () => {
-      const { Role } = await ctx.clients.iam.send(new GetRoleCommand({ RoleName: record.id }));
+      const { Role } = await controlPlane(ctx).iam.send(new GetRoleCommand({ RoleName: record.id }));
       return carriesStackTag(tagListToMap(Role?.Tags), stack.stack);
     }),
   // IAM refuses to delete a role that still has policies: inline ones are deleted, managed ones detached.
@@ -125,14 +126,14 @@ export const roleRemover: ResourceRemover = {
     const RoleName = record.id;
     await ignoreNotFound(async () => {
       const [{ PolicyNames = [] }, { AttachedPolicies = [] }] = await Promise.all([
-        ctx.clients.iam.send(new ListRolePoliciesCommand({ RoleName })),
-        ctx.clients.iam.send(new ListAttachedRolePoliciesCommand({ RoleName })),
+        controlPlane(ctx).iam.send(new ListRolePoliciesCommand({ RoleName })),
+        controlPlane(ctx).iam.send(new ListAttachedRolePoliciesCommand({ RoleName })),
       ]);
       await Promise.all([
-        ...PolicyNames.map((PolicyName) => ctx.clients.iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName }))),
-        ...AttachedPolicies.map(({ PolicyArn }) => ctx.clients.iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn }))),
+        ...PolicyNames.map((PolicyName) => controlPlane(ctx).iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName }))),
+        ...AttachedPolicies.map(({ PolicyArn }) => controlPlane(ctx).iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn }))),
       ]);
-      await ctx.clients.iam.send(new DeleteRoleCommand({ RoleName }));
+      await controlPlane(ctx).iam.send(new DeleteRoleCommand({ RoleName }));
     });
     return undefined;
   },

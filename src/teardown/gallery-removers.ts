@@ -3,6 +3,7 @@ import { errorName, isNotFound } from '../aws/aws-errors.js';
 import { carriesStackTag } from '../resources/tags.js';
 import { bucketRemover } from './data-removers.js';
 import type { ResourceRemover } from './remover.js';
+import { controlPlane } from '../aws/control-plane.js';
 
 /** The app `thumbs publish` deployed to; found again by name and tag (Amplify app names are not unique). */
 export const amplifyAppRemover: ResourceRemover = {
@@ -11,7 +12,7 @@ export const amplifyAppRemover: ResourceRemover = {
   async discover(ctx, stack) {
     if (!ctx.capabilities.hasControlPlane) return undefined;
     try {
-      for await (const page of paginateListApps({ client: ctx.clients.amplify }, {})) {
+      for await (const page of paginateListApps({ client: controlPlane(ctx).amplify }, {})) {
         const app = page.apps?.find((a) => a.name === stack.names.amplifyApp && carriesStackTag(a.tags, stack.stack));
         if (app?.appId) return { id: app.appId, ...(app.appArn ? { arn: app.appArn } : {}), origin: 'created', extra: { name: stack.names.amplifyApp } };
       }
@@ -24,7 +25,7 @@ export const amplifyAppRemover: ResourceRemover = {
   },
   async ownership(ctx, record, stack) {
     try {
-      const { app } = await ctx.clients.amplify.send(new GetAppCommand({ appId: record.id }));
+      const { app } = await controlPlane(ctx).amplify.send(new GetAppCommand({ appId: record.id }));
       return carriesStackTag(app?.tags, stack.stack) ? 'owned' : 'foreign';
     } catch (error) {
       if (isNotFound(error)) return 'absent';
@@ -33,7 +34,7 @@ export const amplifyAppRemover: ResourceRemover = {
   },
   async remove(ctx, record) {
     try {
-      await ctx.clients.amplify.send(new DeleteAppCommand({ appId: record.id }));
+      await controlPlane(ctx).amplify.send(new DeleteAppCommand({ appId: record.id }));
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }

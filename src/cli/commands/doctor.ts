@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { doctor, doctorTarget, type DoctorReport } from '../../actions/doctor.js';
+import type { DoctorReport } from '../../actions/doctor.js';
 import type { CheckStatus } from '../../doctor/types.js';
 import { ThumbsError } from '../../errors.js';
 import { printResult } from '../../output/print.js';
@@ -35,6 +35,7 @@ Examples:
   thumbs doctor --endpoint-url http://localhost:4566`)
     .action(async (_options: object, command: Command) => {
       const settings = settingsOf(command, runtime);
+      const { doctor, doctorTarget } = await import('../../actions/doctor.js');
       const { target, local } = await doctorTarget(settings);
       const report = await withContext(command, runtime, (ctx) => doctor(ctx, { local }), target);
       printResult(settings.json, report, () => renderDoctor(report));

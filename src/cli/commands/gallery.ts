@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { DEFAULT_GALLERY_HOST, DEFAULT_GALLERY_PORT, startGallery } from '../../actions/gallery.js';
-import { DEFAULT_PAGE_SIZE } from '../../gallery/load-images.js';
+import { DEFAULT_GALLERY_HOST, DEFAULT_GALLERY_PORT, DEFAULT_PAGE_SIZE } from '../../config/defaults.js';
 import { printResult } from '../../output/print.js';
 import { untilInterrupted } from '../interrupt.js';
 import type { Runtime } from '../runtime.js';
@@ -40,6 +39,7 @@ Examples:
     .action(async (options: GalleryFlags, command: Command) => {
       const settings = settingsOf(command, runtime);
       await withContext(command, runtime, async (ctx) => {
+        const { startGallery } = await import('../../actions/gallery.js');
         const gallery = await startGallery(ctx, { port: options.port, host: options.host, pageSize: options.pageSize });
         printResult(settings.json, { url: gallery.url, stack: gallery.stack, ...gallery.where }, () =>
           `gallery of stack ${gallery.stack}: ${gallery.url}\n(table ${gallery.where.table}; Ctrl-C to stop)`,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import { HOSTINGS, publish, type Hosting, type PublishResult } from '../../actions/publish.js';
-import { MAX_EXPIRES_SECONDS } from '../../gallery/snapshot.js';
+import type { PublishResult } from '../../actions/publish.js';
+import { HOSTINGS, MAX_EXPIRES_SECONDS, type Hosting } from '../../config/defaults.js';
 import { printResult } from '../../output/print.js';
 import type { Runtime } from '../runtime.js';
 import { settingsOf, withContext } from '../runtime.js';
@@ -59,8 +59,8 @@ Examples:
   thumbs publish --hosting s3 --public --expires 1d
   thumbs publish --local --hosting none --out site   then open site/index.html in a browser`)
     .action(async (options: PublishFlags, command: Command) => {
-      const result = await withContext(command, runtime, (ctx) =>
-        publish(ctx, { hosting: options.hosting, expiresSeconds: options.expires, out: options.out, public: options.public }),
+      const result = await withContext(command, runtime, async (ctx) =>
+        (await import('../../actions/publish.js')).publish(ctx, { hosting: options.hosting, expiresSeconds: options.expires, out: options.out, public: options.public }),
       );
       printResult(settingsOf(command, runtime).json, result, () => renderPublish(result));
     });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { DEFAULT_SEGMENTS, MAX_SEGMENTS, scanDb, type ItemStatus, type ScanResult } from '../../actions/scan-db.js';
+import type { ItemStatus, ScanResult } from '../../actions/scan-db.js';
+import { DEFAULT_SEGMENTS, MAX_SEGMENTS } from '../../config/defaults.js';
 import { usageError } from '../../errors.js';
 import { itemsToCsv, renderItemsTable } from '../../output/items.js';
 import { printResult } from '../../output/print.js';
@@ -45,6 +46,7 @@ Examples:
         throw usageError('conflicting-options', '--csv and --json both choose the output format', 'Use one of them.');
       }
       const result = await withContext(command, runtime, async (ctx) => {
+        const { scanDb } = await import('../../actions/scan-db.js');
         const scanned = await scanDb(ctx, { segments: options.segments, limit: options.limit, status: options.status });
         // CSV and JSON stay parseable when empty, so the "no items" note goes to stderr.
         if (scanned.items.length === 0 && (options.csv || settings.json)) ctx.reporter.info(`no items in table ${scanned.table}`);

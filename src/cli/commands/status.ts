@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { OBJECT_COUNT_CAP, status, type ResourceStatus, type StatusResult } from '../../actions/status.js';
+import type { ResourceStatus, StatusResult } from '../../actions/status.js';
+import { OBJECT_COUNT_CAP } from '../../config/defaults.js';
 import { formatBytes, printResult, renderTable } from '../../output/print.js';
 import type { Runtime } from '../runtime.js';
 import { settingsOf, withContext } from '../runtime.js';
@@ -48,7 +49,7 @@ Examples:
   thumbs status --stack demo --json | jq '.resources[] | select(.kind == "deadLetterQueue") | .queue'`)
     .action(async (_options: object, command: Command) => {
       const settings = settingsOf(command, runtime);
-      const result = await withContext(command, runtime, (ctx) => status(ctx));
+      const result = await withContext(command, runtime, async (ctx) => (await import('../../actions/status.js')).status(ctx));
       printResult(settings.json, result, () => renderStatus(result, settings.local));
     });
 }

@@ -8,7 +8,7 @@ import { PermissionDenied } from '../publish/permission.js';
 import { deployToS3Website } from '../publish/s3-website.js';
 import { zipSite } from '../publish/zip-site.js';
 import { openStack, type OpenStack } from '../state/open-stack.js';
-import { HOSTINGS, type Hosting } from '../config/defaults.js';
+import type { Hosting } from '../config/defaults.js';
 
 
 export interface PublishOptions {

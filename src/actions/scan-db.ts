@@ -3,7 +3,7 @@ import { isNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
 import { ThumbsError } from '../errors.js';
 import { openStack } from '../state/open-stack.js';
-import { DEFAULT_SEGMENTS, MAX_SEGMENTS } from '../config/defaults.js';
+import { DEFAULT_SEGMENTS } from '../config/defaults.js';
 
 /** A rendition as the function stores it (lambda/store.ts); fields optional because items are read back as stored. */
 export interface StoredRendition {

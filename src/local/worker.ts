@@ -1,5 +1,9 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import type { Message, MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import { setTimeout as delay } from 'node:timers/promises';
+import { queueArn, toRecord, type QueueArn, type SqsEvent, type SqsEventRecord } from './sqs-event.js';
+
+export type { SqsEvent, SqsEventRecord } from './sqs-event.js';
 
 /** What the handler returns: an SQS partial batch response. */
 export interface BatchResult {
@@ -39,23 +43,6 @@ export interface LocalWorker {
   /** Stops polling, lets the batch in progress finish, resolves when the loop is over. */
   stop(): Promise<void>;
   done: Promise<void>;
-}
-
-/** The record shape Lambda's SQS event source mapping delivers. */
-export interface SqsEventRecord {
-  messageId: string;
-  receiptHandle: string;
-  body: string;
-  attributes: Record<string, string>;
-  messageAttributes: Record<string, { stringValue?: string; binaryValue?: string; stringListValues: string[]; binaryListValues: string[]; dataType: string }>;
-  md5OfBody: string;
-  eventSource: 'aws:sqs';
-  eventSourceARN: string;
-  awsRegion: string;
-}
-
-export interface SqsEvent {
-  Records: SqsEventRecord[];
 }
 
 const ERROR_BACKOFF_MS = 1000;
@@ -102,7 +89,8 @@ async function pollLoop(options: LocalWorkerOptions, signal: AbortSignal): Promi
     } catch (err) {
       if (signal.aborted) break;
       options.onError?.(err);
-      await sleep(ERROR_BACKOFF_MS, signal);
+      // Resolves early when stopping; the abort is the loop's signal to end, not an error.
+      await delay(ERROR_BACKOFF_MS, undefined, { signal }).catch(() => undefined);
       continue;
     }
     if (messages.length === 0) continue;
@@ -161,56 +149,4 @@ async function deleteMessages(options: LocalWorkerOptions, records: SqsEventReco
     onError?.(err);
     return records.length;
   }
-}
-
-interface QueueArn {
-  arn: string;
-  region: string;
-}
-
-/** arn:aws:sqs:<region>:<account>:<name>, from the queue URL's last two path segments. */
-async function queueArn(sqs: SQSClient, queueUrl: string): Promise<QueueArn> {
-  const region = await sqs.config.region().catch(() => 'us-east-1');
-  // Not new URL(): fauxqs hosts such as sqs.us-east-1.127.0.0.1:4566 are not valid WHATWG URLs.
-  const path = queueUrl.replace(/^[a-z]+:\/\/[^/]*/i, '').split(/[?#]/)[0] ?? '';
-  const [account = '000000000000', name = 'queue'] = path.split('/').filter(Boolean).slice(-2);
-  return { arn: `arn:aws:sqs:${region}:${account}:${name}`, region };
-}
-
-function toRecord(message: Message, { arn, region }: QueueArn): SqsEventRecord {
-  return {
-    messageId: message.MessageId ?? '',
-    receiptHandle: message.ReceiptHandle ?? '',
-    body: message.Body ?? '',
-    attributes: { ...(message.Attributes ?? {}) } as Record<string, string>,
-    messageAttributes: Object.fromEntries(
-      Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, toLambdaAttribute(value)]),
-    ),
-    md5OfBody: message.MD5OfBody ?? '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: arn,
-    awsRegion: region,
-  };
-}
-
-function toLambdaAttribute(value: MessageAttributeValue): SqsEventRecord['messageAttributes'][string] {
-  return {
-    ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
-    ...(value.BinaryValue !== undefined ? { binaryValue: Buffer.from(value.BinaryValue).toString('base64') } : {}),
-    stringListValues: value.StringListValues ?? [],
-    binaryListValues: (value.BinaryListValues ?? []).map((b) => Buffer.from(b).toString('base64')),
-    dataType: value.DataType ?? 'String',
-  };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

@@ -125,6 +125,20 @@ describe('provision and teardown on the embedded backend', () => {
     expect(await inventory()).toEqual({ buckets: [], tables: [], queues: [] });
   });
 
+  it('a "no" at the prompt deletes nothing and says so', async () => {
+    await provision(harness.ctx);
+    const ctx = await harness.contextFor({ yes: false });
+    const questions: string[] = [];
+    ctx.confirm = async (question) => {
+      questions.push(question);
+      return false;
+    };
+    const result = await teardown(ctx);
+    expect(result.confirmed).toBe(false);
+    expect(questions[0]).toMatch(/Delete 5 resources of stack "default"/);
+    expect((await inventory()).buckets).toHaveLength(2);
+  });
+
   it('refuses without confirmation and deletes nothing', async () => {
     await provision(harness.ctx);
     const ctx = await harness.contextFor({ yes: false });

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import type { TeardownResult } from '../../actions/teardown.js';
+import { ExitCode, ThumbsError } from '../../errors.js';
 import { printResult, renderTable } from '../../output/print.js';
 import type { Runtime } from '../runtime.js';
 import { settingsOf, withContext } from '../runtime.js';
 
 export function renderTeardown(result: TeardownResult): string {
-  if (!result.confirmed) return 'cancelled: nothing was deleted';
   if (result.results.length === 0) return `stack ${result.stack}: nothing to delete`;
   const count = (status: string) => result.results.filter((r) => r.status === status).length;
   const rows = result.results.map((r) => [result.dryRun && r.status === 'deleted' ? 'would delete' : r.status, r.kind, r.id, r.reason ?? '']);
@@ -31,6 +31,8 @@ Examples:
   thumbs teardown --local --yes`)
     .action(async (options: { dryRun?: boolean }, command: Command) => {
       const result = await withContext(command, runtime, async (ctx) => (await import('../../actions/teardown.js')).teardown(ctx, { dryRun: options.dryRun }));
+      // A "no" at the prompt is a refusal like a missing --yes: scripts must see that nothing happened.
+      if (!result.confirmed) throw new ThumbsError('cancelled', 'teardown cancelled at the prompt: nothing was deleted', { exitCode: ExitCode.usage });
       printResult(settingsOf(command, runtime).json, result, () => renderTeardown(result));
     });
 }

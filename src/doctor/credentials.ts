@@ -1,5 +1,4 @@
-import { errorName } from '../aws/aws-errors.js';
-import { explainAwsError } from '../aws/aws-errors.js';
+import { errorName, explainAwsError } from '../aws/aws-errors.js';
 import { ThumbsError } from '../errors.js';
 import type { Check, CheckOutcome, DoctorContext } from './types.js';
 
@@ -41,3 +40,20 @@ export const credentialsCheck: Check = {
     return { status: 'pass', detail: who };
   },
 };
+
+/**
+ * For checks that need an identity: when the credentials check has already failed, say "skipped"
+ * rather than repeat its error. Undefined when the identity is fine, or failed for another reason.
+ */
+export async function credentialsMissing(d: DoctorContext): Promise<CheckOutcome | undefined> {
+  try {
+    await d.identity();
+    return undefined;
+  } catch (error) {
+    const explained = explainAwsError(error, d.ctx.target);
+    if (explained instanceof ThumbsError && explained.code.startsWith('credentials-')) {
+      return { status: 'skip', detail: 'skipped: needs working credentials (see above)' };
+    }
+    return undefined;
+  }
+}

@@ -3,7 +3,7 @@ import { isAccessDenied, isNotFound } from '../aws/aws-errors.js';
 import { LAB_ROLE } from '../ensure/role.js';
 import { lockedSharpVersion, projectRoot, type Architecture } from '../package/project.js';
 import { missingBinaries, stageSharp, stagingDir } from '../package/sharp-staging.js';
-import { embeddedSkip, failureOf, skippedOnEmbedded } from './credentials.js';
+import { credentialsMissing, embeddedSkip, failureOf, skippedOnEmbedded } from './credentials.js';
 import type { Check, CheckOutcome } from './types.js';
 import { controlPlane } from '../aws/control-plane.js';
 
@@ -17,6 +17,8 @@ export const functionRoleCheck: Check = {
   applies: skippedOnEmbedded,
   skipped: embeddedSkip,
   async run(d): Promise<CheckOutcome> {
+    const missing = await credentialsMissing(d);
+    if (missing) return missing;
     try {
       const { Role } = await controlPlane(d.ctx).iam.send(new GetRoleCommand({ RoleName: LAB_ROLE }));
       return { status: 'pass', detail: `${LAB_ROLE} exists (${Role?.Arn ?? LAB_ROLE}): provision uses it when CreateRole is denied, and never changes it` };

@@ -1,7 +1,6 @@
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
-import { explainAwsError, isAccessDenied } from '../aws/aws-errors.js';
-import { ThumbsError } from '../errors.js';
-import { embeddedSkip, failureOf, isLabAccountArn, LAB_REGIONS, skippedOnEmbedded } from './credentials.js';
+import { isAccessDenied } from '../aws/aws-errors.js';
+import { credentialsMissing, embeddedSkip, failureOf, isLabAccountArn, LAB_REGIONS, skippedOnEmbedded } from './credentials.js';
 import type { Check, CheckOutcome, DoctorContext } from './types.js';
 import { controlPlane } from '../aws/control-plane.js';
 
@@ -10,16 +9,9 @@ const REGION_SHAPE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 /** Without credentials the credentials check has said it all; a lab account still refuses every region but two. */
 async function identityProblem(d: DoctorContext, region: string): Promise<CheckOutcome | undefined> {
-  let arn: string | undefined;
-  try {
-    arn = (await d.identity()).Arn;
-  } catch (error) {
-    const explained = explainAwsError(error, d.ctx.target);
-    if (explained instanceof ThumbsError && explained.code.startsWith('credentials-')) {
-      return { status: 'skip', detail: 'skipped: needs working credentials (see above)' };
-    }
-    return undefined;
-  }
+  const missing = await credentialsMissing(d);
+  if (missing) return missing;
+  const arn = await d.identity().then((identity) => identity.Arn, () => undefined);
   if (!isLabAccountArn(arn) || LAB_REGIONS.includes(region)) return undefined;
   return {
     status: 'fail',

@@ -25,4 +25,14 @@ describe('doctor: function role', () => {
     const outcome = await functionRoleCheck.run(await doctorContext());
     expect(outcome).toMatchObject({ status: 'warn', fix: expect.stringContaining('--role-arn') });
   });
+
+  it('is skipped, not failed again, when the credentials check already failed', async () => {
+    const d = await doctorContext();
+    d.identity = async () => {
+      throw Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    };
+    const outcome = await functionRoleCheck.run(d);
+    expect(outcome).toMatchObject({ status: 'skip', detail: expect.stringContaining('needs working credentials') });
+    expect(iam.calls()).toHaveLength(0);
+  });
 });

@@ -6,6 +6,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { MiddlewareStack } from '@smithy/types';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { CallLog } from './call-log.js';
 import type { AwsTarget } from './target.js';
@@ -24,8 +25,17 @@ export interface Clients {
    * keeps IAM, Lambda and the other heavy clients out of commands that never use them.
    */
   build<T extends SdkClient>(name: string, make: (config: SharedClientConfig) => T): T;
+  /**
+   * From now on every call that changes something waits for this check, and fails with its error;
+   * reads go ahead. openStack uses it to prove the credentials belong to the stack's account
+   * without adding a round trip before the first reads.
+   */
+  gateWrites(check: Promise<void>): void;
   destroy(): void;
 }
+
+/** Calls that change nothing; everything else is held by the write gate. */
+const READ_ONLY_COMMAND = /^(Get|List|Describe|Head|Lookup|Receive|Scan|Query|BatchGet)/;
 
 interface SdkClient {
   destroy(): void;
@@ -74,10 +84,19 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
     return endpoint ? { endpoint } : {};
   };
   const cache = new Map<string, { destroy(): void }>();
+  let writeGate: Promise<void> = Promise.resolve();
   function lazy<T extends SdkClient>(name: string, build: () => T): T {
     let client = cache.get(name) as T | undefined;
     if (!client) {
       client = build();
+      (client.middlewareStack as MiddlewareStack<object, object>).add(
+        (next, context) => async (args) => {
+          const command = String((context as { commandName?: string }).commandName ?? '');
+          if (!READ_ONLY_COMMAND.test(command)) await writeGate;
+          return next(args);
+        },
+        { step: 'initialize', name: 'thumbsWriteGate', override: true },
+      );
       options.callLog?.attach(name, client.middlewareStack as never);
       cache.set(name, client);
     }
@@ -103,6 +122,11 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
     },
     get sts() {
       return lazy('sts', () => new STSClient({ ...common, ...endpointFor('other') }));
+    },
+    gateWrites(check) {
+      // Held, not awaited here: a read-only command never asks, and must not crash on a rejection.
+      check.catch(() => undefined);
+      writeGate = check;
     },
     build(name, make) {
       return lazy(name, () => make({ ...common, ...endpointFor('other') }));

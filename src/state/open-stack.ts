@@ -30,6 +30,21 @@ export function stateDirFor(ctx: Context): string {
   return ctx.target.backend === 'embedded' ? path.join(ctx.settings.stateDir, 'local') : ctx.settings.stateDir;
 }
 
+/**
+ * The state file names its account; credentials of another account would find none of its
+ * resources and, without this check, teardown would forget them all as already gone.
+ */
+async function verifyAccount(ctx: Context, recorded: string, stack: string): Promise<void> {
+  if (ctx.target.backend === 'embedded') return;
+  const current = await accountOf(ctx);
+  if (current !== recorded) {
+    throw new ThumbsError('stack-elsewhere', `stack "${stack}" belongs to account ${recorded}, but these credentials are for account ${current}`, {
+      hint: 'Use that account\'s credentials (--profile), or choose another --stack. Nothing was changed.',
+      exitCode: 2,
+    });
+  }
+}
+
 export async function openStack(ctx: Context, options: { persist?: boolean } = {}): Promise<OpenStack> {
   const { stack } = ctx.settings;
   const stateDir = stateDirFor(ctx);
@@ -45,6 +60,8 @@ export async function openStack(ctx: Context, options: { persist?: boolean } = {
     });
   }
   const account = existing ? existing.account : await accountOf(ctx);
+  const accountCheck = existing ? verifyAccount(ctx, existing.account, stack) : Promise.resolve();
+  ctx.clients.gateWrites(accountCheck);
   const state = existing
     ? existing
     : {
@@ -62,7 +79,7 @@ export async function openStack(ctx: Context, options: { persist?: boolean } = {
     account,
     region,
     names: stackNames(stack, account, region),
-    store: new StateStore(stateDir, state, options.persist ?? true),
+    store: new StateStore(stateDir, state, options.persist ?? true, accountCheck),
     hadState: Boolean(existing),
   };
 }

@@ -13,6 +13,8 @@ export class StateStore {
     private state: StackState,
     /** false for --dry-run: the plan is computed but nothing is written. */
     private readonly persist = true,
+    /** Every write waits for this (the account check); when it fails, nothing is written. */
+    private readonly gate: Promise<void> = Promise.resolve(),
   ) {}
 
   get current(): Readonly<StackState> {
@@ -46,7 +48,7 @@ export class StateStore {
   private flush(): Promise<void> {
     if (!this.persist) return Promise.resolve();
     const snapshot = this.state;
-    this.writes = this.writes.then(() => writeState(this.stateDir, snapshot));
+    this.writes = this.writes.then(() => this.gate).then(() => writeState(this.stateDir, snapshot));
     return this.writes;
   }
 }

@@ -9,6 +9,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { DeleteQueueCommand, GetQueueUrlCommand, ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { teardown } from '../../src/actions/teardown.js';
@@ -18,6 +19,7 @@ import { mockAwsContext } from '../helpers/mock-context.js';
 const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBClient);
 const sqs = mockClient(SQSClient);
+const sts = mockClient(STSClient);
 const ACCOUNT = '123456789012';
 const names = {
   originals: `thumbs-default-originals-${ACCOUNT}-us-east-1`,
@@ -49,6 +51,8 @@ describe('teardown ownership on AWS', () => {
     s3.reset();
     ddb.reset();
     sqs.reset();
+    sts.reset();
+    sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT });
     s3.on(ListObjectVersionsCommand).resolves({});
     s3.on(ListObjectsV2Command).resolves({});
     s3.on(ListMultipartUploadsCommand).resolves({});

@@ -82,6 +82,8 @@ function bodyJobs(body: string, messageId: string, ignored: ParsedEvent['ignored
   // S3 -> SNS -> SQS without raw delivery wraps the notification in an SNS envelope.
   if (message.Type === 'Notification' && typeof message.Message === 'string') return bodyJobs(message.Message, messageId, ignored);
   if (Array.isArray(message.Records)) {
+    // S3 never sends an empty notification: fail it (logged, then the DLQ) rather than drop it silently.
+    if (message.Records.length === 0) throw new Error('S3 notification with an empty Records array');
     return s3Jobs(message.Records as S3Record[], ignored, messageId);
   }
   if ('v' in message) return [uploadJob(message)];

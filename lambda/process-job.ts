@@ -4,7 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ThumbsConfig } from './config.js';
 import type { Job } from './events.js';
 import { unquote } from './events.js';
-import { classifyFailure, PermanentError } from './failures.js';
+import { classifyFailure, isMissingObject, isPreconditionFailed, PermanentError } from './failures.js';
 import { renditionKey, THUMBNAIL_CACHE_CONTROL } from './keys.js';
 import { isDone, readItem, writeItem } from './store.js';
 import type { ImageItem, RenditionRecord } from './store.js';
@@ -18,7 +18,7 @@ export interface JobDeps {
 }
 
 export interface JobOutcome {
-  /** done: written; failed: permanent failure recorded; skipped: already done; retry: transient. */
+  /** done: written; failed: permanent failure recorded; skipped: already done or superseded; retry: transient. */
   status: 'done' | 'failed' | 'skipped' | 'retry';
   reason?: string;
   ms: number;
@@ -67,6 +67,8 @@ async function run(deps: JobDeps, job: Job, facts: Facts, started: number): Prom
   if (job.size !== undefined && job.size > config.maxBytes) throw overBytes(job.size, config.maxBytes);
 
   const original = await fetchOriginal(s3, job, config.maxBytes, facts);
+  // The newer upload has a message of its own; recording this one would only describe a version now gone.
+  if (!original) return { status: 'skipped', reason: 'superseded by a newer upload' };
   // The object may have been replaced since the message was sent: what counts is the version read.
   if (isDone(prior, facts.etag)) return { status: 'skipped', reason: 'already done' };
   if (prior?.etag === facts.etag) facts.attempts = Math.max(facts.attempts, prior.attempts + 1);
@@ -80,8 +82,10 @@ async function run(deps: JobDeps, job: Job, facts: Facts, started: number): Prom
   return written ? { status: 'done' } : { status: 'skipped', reason: 'a concurrent delivery recorded it first' };
 }
 
-async function fetchOriginal(s3: S3Client, job: Job, maxBytes: number, facts: Facts): Promise<Buffer> {
-  const res = await s3.send(new GetObjectCommand({ Bucket: job.bucket, Key: job.key }));
+/** The original's bytes, or undefined when it was replaced after the job's etag was taken. */
+async function fetchOriginal(s3: S3Client, job: Job, maxBytes: number, facts: Facts): Promise<Buffer | undefined> {
+  const res = await getOriginal(s3, job);
+  if (!res) return undefined;
   if (res.ETag) facts.etag = unquote(res.ETag);
   if (res.ContentType) facts.contentType = res.ContentType;
   if (res.ContentLength !== undefined) facts.bytes = res.ContentLength;
@@ -95,6 +99,22 @@ async function fetchOriginal(s3: S3Client, job: Job, maxBytes: number, facts: Fa
   facts.bytes = bytes.length;
   if (bytes.length > maxBytes) throw overBytes(bytes.length, maxBytes);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/**
+ * Only here is a missing object the input's fault (the original was deleted); the same 404 from
+ * writing renditions means our own bucket is missing, which retrying (then the DLQ) must keep.
+ */
+async function getOriginal(s3: S3Client, job: Job) {
+  // Quoted, as S3 compares it with the stored ETag; skip the condition when the job carries none.
+  const ifMatch = job.etag ? { IfMatch: `"${job.etag}"` } : {};
+  try {
+    return await s3.send(new GetObjectCommand({ Bucket: job.bucket, Key: job.key, ...ifMatch }));
+  } catch (err) {
+    if (isMissingObject(err)) throw new PermanentError('original was deleted (NoSuchKey)', { cause: err });
+    if (isPreconditionFailed(err)) return undefined;
+    throw err;
+  }
 }
 
 async function upload(

@@ -42,18 +42,20 @@ function instrumentedS3(failGet?: (key: string) => Error | undefined) {
   const client = s3Client();
   const sent: string[] = [];
   const putInputs: Array<Record<string, unknown>> = [];
+  const getInputs: Array<Record<string, unknown>> = [];
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as { Key?: string };
       sent.push(`${context.commandName}:${input.Key}`);
       if (context.commandName === 'PutObjectCommand') putInputs.push(input);
+      if (context.commandName === 'GetObjectCommand') getInputs.push(input);
       const failure = context.commandName === 'GetObjectCommand' ? failGet?.(input.Key ?? '') : undefined;
       if (failure) throw failure;
       return next(args);
     },
     { step: 'initialize', name: 'testInstrument' },
   );
-  return { client, putInputs, puts: () => sent.filter((s) => s.startsWith('PutObjectCommand')) };
+  return { client, putInputs, getInputs, puts: () => sent.filter((s) => s.startsWith('PutObjectCommand')) };
 }
 
 function handlerWith(client = s3, overrides: Partial<ThumbsConfig> = {}) {
@@ -227,16 +229,47 @@ describe('handler on the embedded backend', () => {
     const records = [sqsRecord(thumbsMessage('limits/gone.jpg', '"nope"')), sqsRecord(thumbsMessage('limits/big.jpg', big))];
     const { client, puts } = instrumentedS3();
     expect(await handlerWith(client, { maxBytes: 1000 }).handler({ Records: records })).toEqual({ batchItemFailures: [] });
-    expect(await item('limits/gone.jpg')).toMatchObject({ status: 'failed', error: 'object gone (NoSuchKey)' });
+    expect(await item('limits/gone.jpg')).toMatchObject({ status: 'failed', error: 'original was deleted (NoSuchKey)' });
     expect(await item('limits/big.jpg')).toMatchObject({ status: 'failed', error: expect.stringMatching(/^over byte limit/) });
     expect(puts()).toEqual([]);
+  });
+
+  it('retries, and records nothing, when the thumbnails bucket is missing', async () => {
+    const key = 'config/no-thumbs-bucket.jpg';
+    const record = sqsRecord(thumbsMessage(key, await upload(key, corpus('opencv_home.jpg'))));
+    // The real emulator answers PutObject to an absent bucket with NoSuchBucket (404), as S3 does.
+    const { handler, lines } = handlerWith(s3, { thumbnailsBucket: 'thumbnails-misnamed' });
+    expect(await handler({ Records: [record] })).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
+    expect(await item(key)).toBeUndefined();
+    expect(lines.find((l) => l.key === key)).toMatchObject({ level: 'warn', status: 'retry', reason: expect.stringMatching(/NoSuchBucket/) });
+  });
+
+  it('skips a message whose original was replaced after it was sent, writing nothing', async () => {
+    const key = 'stale/photo.jpg';
+    const old = await upload(key, corpus('opencv_home.jpg'));
+    await upload(key, corpus('opencv_butterfly.jpg'));
+    const { client, getInputs, puts } = instrumentedS3();
+    const { handler, lines } = handlerWith(client);
+    // fauxqs 1.9.2 honours If-Match (412 PreconditionFailed), so this runs against the real emulator.
+    expect(await handler({ Records: [sqsRecord(s3Notification(key, old))] })).toEqual({ batchItemFailures: [] });
+    expect(getInputs).toEqual([expect.objectContaining({ Bucket: ORIGINALS, Key: key, IfMatch: old })]);
+    expect(old).toMatch(/^".*"$/);
+    expect(puts()).toEqual([]);
+    expect(await item(key)).toBeUndefined();
+    expect(lines.find((l) => l.key === key)).toMatchObject({ status: 'skipped', reason: 'superseded by a newer upload' });
   });
 
   it('fails a malformed body (to reach the DLQ) and acknowledges a TestEvent', async () => {
     const bad = sqsRecord('{"this is": "nonsense"');
     const test = sqsRecord({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: ORIGINALS });
+    const empty = sqsRecord({ Records: [] });
     const { handler, lines } = handlerWith();
-    expect(await handler({ Records: [bad, test] })).toEqual({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
+    expect(await handler({ Records: [bad, test, empty] })).toEqual({
+      batchItemFailures: [{ itemIdentifier: bad.messageId }, { itemIdentifier: empty.messageId }],
+    });
     expect(lines).toContainEqual(expect.objectContaining({ level: 'error', msg: 'malformed message', messageId: bad.messageId }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 'error', msg: 'malformed message', messageId: empty.messageId, reason: expect.stringMatching(/empty Records/) }),
+    );
   });
 });

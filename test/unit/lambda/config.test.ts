@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseRenditions } from '../../../lambda/config.js';
-import { classifyFailure, PermanentError } from '../../../lambda/failures.js';
+import { classifyFailure, imageFailure, isMissingObject, isPreconditionFailed, PermanentError } from '../../../lambda/failures.js';
 import { renditionKey } from '../../../lambda/keys.js';
 
 const base = { THUMBS_THUMBNAILS_BUCKET: 'thumbs', THUMBS_TABLE: 'images' };
@@ -67,7 +67,14 @@ describe('classifyFailure', () => {
   const aws = (name: string, status: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
   it.each([
     [new PermanentError('truncated image'), 'permanent', 'truncated image'],
-    [aws('NoSuchKey', 404), 'permanent', 'object gone (NoSuchKey)'],
+    // Whether a 404 is the input's fault depends on the call, so classifyFailure alone retries it.
+    [aws('NoSuchKey', 404), 'transient', /NoSuchKey/],
+    [aws('NoSuchBucket', 404), 'transient', /NoSuchBucket/],
+    [aws('AccessDenied', 403), 'transient', /AccessDenied/],
+    [imageFailure(new Error('VipsJpeg: out of memory')), 'transient', /out of memory/],
+    [imageFailure(new Error('vips_tracked_malloc: memory allocation of 123 bytes failed')), 'transient', /out of memory/],
+    [imageFailure(new Error('write: ENOMEM')), 'transient', /out of memory/],
+    [imageFailure(new Error('Input buffer contains unsupported image format')), 'permanent', 'not an image or unsupported format'],
     [aws('SlowDown', 503), 'transient', /throttled/],
     [aws('ThrottlingException', 400), 'transient', /throttled/],
     [aws('InternalServerError', 500), 'transient', /server error 500/],
@@ -77,5 +84,18 @@ describe('classifyFailure', () => {
     const failure = classifyFailure(err);
     expect(failure.kind).toBe(kind);
     expect(failure.reason).toMatch(reason);
+  });
+});
+
+describe('S3 error tests', () => {
+  const aws = (name: string, status: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+  it('counts a missing key as a missing object, but not a missing bucket', () => {
+    expect([aws('NoSuchKey', 404), aws('NotFound', 404), aws('NoSuchBucket', 404), aws('AccessDenied', 403)].map(isMissingObject)).toEqual([
+      true, true, false, false,
+    ]);
+  });
+
+  it('recognises a failed If-Match', () => {
+    expect([aws('PreconditionFailed', 412), aws('NoSuchKey', 404)].map(isPreconditionFailed)).toEqual([true, false]);
   });
 });

@@ -76,6 +76,7 @@ describe('parseEvent', () => {
     ['an unknown shape', '{"hello":"world"}', /neither/],
     ['a message without key', '{"v":1,"bucket":"b"}', /no key/],
     ['a future version', '{"v":2,"bucket":"b","key":"k"}', /version/],
+    ['an S3 notification with no records', '{"Records":[]}', /empty Records/],
     ['a badly encoded S3 key', JSON.stringify({ Records: [{ ...s3Record('x'), s3: { bucket: { name: 'b' }, object: { key: '%E0%A4%A' } } }] }), /URL encoding/],
   ])('marks %s as malformed with a reason, keeping the good records', (_label, body, reason) => {
     const good = JSON.stringify({ v: 1, bucket: 'b', key: 'ok.jpg' });

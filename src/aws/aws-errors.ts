@@ -93,9 +93,24 @@ export function explainAwsError(error: unknown, target: AwsTarget): unknown {
       cause: error,
     });
   }
+  if (name === 'QueueDeletedRecently' || name === 'AWS.SimpleQueueService.QueueDeletedRecently') {
+    return new ThumbsError('queue-deleted-recently', `SQS refuses to re-create a queue for 60 seconds after deleting it (${firstLine(message)})`, {
+      hint: 'Wait a minute after a teardown, then run provision again; it picks up where it stopped.',
+      cause: error,
+    });
+  }
   if (isAccessDenied(error)) {
     return new ThumbsError('access-denied', `AWS refused: ${firstLine(message)}`, {
       hint: 'Your identity lacks a permission; the message names the action. Lab accounts forbid some actions: see README "Lab accounts".',
+      cause: error,
+    });
+  }
+  if ((error as AwsLikeError | undefined)?.$metadata) {
+    // An answer from AWS that thumbs has no special words for: still AWS's refusal, not a crash.
+    return new ThumbsError('aws-error', `AWS answered ${name}: ${firstLine(message)}`, {
+      hint: (error as AwsLikeError).$fault === 'server'
+        ? 'A temporary AWS-side error: run the same command again; every step is safe to repeat.'
+        : 'Check the resource named in the message; run the same command again once it is fixed (every step is safe to repeat).',
       cause: error,
     });
   }

@@ -16,7 +16,7 @@ export function buildProgram(runtime: Runtime): Command {
       'Stand up, run and tear down an image-thumbnail pipeline on AWS, on LocalStack, or offline.\n' +
         'S3 originals -> SQS -> Lambda (sharp) -> S3 thumbnails + DynamoDB metadata -> gallery.',
     )
-    .showHelpAfterError('(add --help for usage)')
+    .showHelpAfterError('hint: add --help to see the options, with examples')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
   addGlobalOptions(program);
@@ -65,7 +65,8 @@ function loadDotEnv(): void {
 /** Runs the CLI and returns the exit code; the only place errors are caught and shown. */
 export async function main(argv: string[]): Promise<number> {
   const terminal = detectTerminal();
-  const wantsJson = argv.includes('--json');
+  // Known before parsing, so that even a parse error can answer in JSON.
+  const wantsJson = argv.includes('--json') || /^(1|true|yes|on)$/i.test(process.env.THUMBS_JSON ?? '');
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   const onInterrupt = () => {
     const claimed = interruptHandler();
@@ -82,7 +83,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       const done = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code);
-      return done ? ExitCode.ok : ExitCode.usage;
+      if (done) return ExitCode.ok;
+      // Commander has printed the message and hint on stderr; scripts asking for JSON get it on stdout too.
+      if (wantsJson) process.stdout.write(`${JSON.stringify({ error: { code: 'usage', message: error.message.replace(/^error: /, '') } }, null, 2)}\n`);
+      return ExitCode.usage;
     }
     return reportError(error, { json: wantsJson, verbose, color: terminal.color });
   } finally {

@@ -68,6 +68,10 @@ export async function withContext<T>(
     throw explainAwsError(error, ctx.target);
   } finally {
     if (settings.verbose) {
+      for (const call of ctx.callLog.calls) {
+        const took = (call.endMs - call.startMs).toFixed(0);
+        ctx.reporter.detail(`  at ${(call.startMs / 1000).toFixed(2)}s ${call.service} ${call.command} ${took} ms${call.ok ? '' : ' (failed)'}`);
+      }
       ctx.reporter.detail(`${ctx.callLog.calls.length} AWS calls, ${ctx.callLog.criticalPathLength()} sequential round trips`);
     }
     ctx.clients.destroy();

@@ -23,10 +23,14 @@ describe('thumbs CLI', () => {
     expect(sub.stdout).toMatch(/Examples:/);
   });
 
-  it('an unknown option is a usage error (exit 2)', async () => {
+  it('an unknown option is a usage error (exit 2) with a hint, and a JSON error when asked', async () => {
     const run = await runCli(['provision', '--bogus']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/unknown option '--bogus'/);
+    expect(run.stderr).toMatch(/^hint: /m);
+    const json = await runCli(['provision', '--bogus'], { env: isolatedEnv({ THUMBS_JSON: '1' }) });
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'usage', message: "unknown option '--bogus'" } });
   });
 
   it('an invalid stack name is refused before any call (exit 2), naming it', async () => {

@@ -35,6 +35,16 @@ describe('explainAwsError', () => {
     expect(explainAwsError(other, aws)).toBe(other);
   });
 
+  it('gives AWS refusals it has no special words for a hint to repeat, not a "bug" label', () => {
+    const busy = explainAwsError(named('ResourceInUseException', 'Table is being created', 400), aws) as ThumbsError;
+    expect(busy.code).toBe('aws-error');
+    expect(busy.message).toBe('AWS answered ResourceInUseException: Table is being created');
+    expect(busy.hint).toMatch(/safe to repeat/);
+    const recent = explainAwsError(named('QueueDeletedRecently', 'You must wait 60 seconds after deleting a queue', 400), aws) as ThumbsError;
+    expect(recent.code).toBe('queue-deleted-recently');
+    expect(recent.hint).toMatch(/Wait a minute/);
+  });
+
   it('counts NotFound answers of every service as gone, but not a 404 AccessDenied', () => {
     for (const name of ['NoSuchBucket', 'ResourceNotFoundException', 'QueueDoesNotExist', 'NoSuchEntity', 'NotFound']) expect(isNotFound(named(name, 'x'))).toBe(true);
     expect(isNotFound(named('ThrottlingException', 'slow', 400))).toBe(false);

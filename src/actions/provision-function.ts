@@ -89,7 +89,7 @@ export async function provisionFunction(ctx: Context, stack: OpenStack, options:
     };
     return ctx.reporter.step(`function ${names.function}`, () => ensureFunction(ctx, spec, existing, store, { dryRun }));
   })();
-  const logGroup = dryRun ? Promise.resolve([]) : ctx.reporter.step(`log group ${names.logGroup}`, () => ensureLogGroup(ctx, stack.stack, names.logGroup, store)).then((r) => [r]);
+  const logGroup = dryRun ? Promise.resolve([]) : ctx.reporter.step(`log group ${names.logGroup}`, () => ensureLogGroup(ctx, { stack: stack.stack, name: names.logGroup, region, account }, store)).then((r) => [r]);
   const trigger = (async () => {
     const [, , found] = await Promise.all([data, fn, mapping()]);
     const spec = { stack: stack.stack, functionName: names.function, queueArn, batchWindowSeconds: options.batchWindowSeconds ?? 1, maxConcurrency: options.maxConcurrency ?? 5, sleep: options.sleep };

@@ -10,7 +10,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { errorName, httpStatus, isNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
-import { ThumbsError } from '../errors.js';
+import { ThumbsError, usageError } from '../errors.js';
+import { bucketArnOf } from '../resources/arns.js';
 import { carriesStackTag, stackTagList, tagListToMap } from '../resources/tags.js';
 import type { StateStore } from '../state/state-store.js';
 import type { EnsureOptions, EnsureResult } from './types.js';
@@ -25,7 +26,13 @@ export interface BucketSpec {
   adopt?: boolean;
 }
 
-export const bucketArn = (name: string) => `arn:aws:s3:::${name}`;
+/** Partition-aware; callers that know the region should pass it (China and GovCloud differ). */
+
+/**
+ * Recorded before CreateBucket as 'false' and set to 'true' once every configuration call went
+ * through, so a crash in between leaves a record that a re-run finishes and teardown trusts.
+ */
+const CONFIGURED = 'configured';
 
 type Presence = 'absent' | 'ours' | 'not-ours';
 
@@ -58,32 +65,74 @@ function taken(name: string): ThumbsError {
   });
 }
 
+/** Adopting another bucket would drop the record of the one this stack created, leaving it orphaned. */
+function refuseAdoptConflict(spec: BucketSpec, store: StateStore): void {
+  const recorded = store.get(spec.kind);
+  if (recorded?.origin !== 'created' || recorded.id === spec.name) return;
+  throw usageError(
+    'adopt-conflict',
+    `stack ${spec.stack} already created bucket ${recorded.id}; adopting ${spec.name} would orphan it`,
+    'Run `thumbs teardown` first, or use another --stack.',
+  );
+}
+
+type BucketRecord = { id: string; arn: string };
+
+/** The bucket exists and HeadBucket proved it is this account's. */
+async function ensureExisting(ctx: Context, spec: BucketSpec, store: StateStore, options: EnsureOptions, record: BucketRecord): Promise<EnsureResult> {
+  const base = { kind: spec.kind, ...record };
+  const recorded = store.get(spec.kind);
+  // Pointing at a bucket this stack created itself keeps it ours: adopting it would stop teardown deleting it.
+  const createdHere = recorded?.id === spec.name && recorded.origin === 'created';
+  if (spec.adopt && !createdHere) {
+    if (!options.dryRun) await store.record(spec.kind, { ...record, origin: 'adopted' });
+    return { ...base, status: 'adopted' };
+  }
+  if (recorded?.id === spec.name) {
+    if (recorded.origin !== 'created' || recorded.extra?.[CONFIGURED] !== 'false') return { ...base, status: 'unchanged' };
+    // An earlier run created it and stopped before configuring it.
+    if (options.dryRun) return { ...base, status: 'planned', note: 'finish configuring' };
+    await configureAndRecord(ctx, spec, store, record);
+    return { ...base, status: 'updated', note: 'finished configuring' };
+  }
+  // No record (state file lost): it is ours to manage only if it carries this stack's tag.
+  const origin = (await carriesTag(ctx, spec)) ? 'created' : 'adopted';
+  if (!options.dryRun) await store.record(spec.kind, { ...record, origin });
+  return { ...base, status: origin === 'created' ? 'unchanged' : 'adopted' };
+}
+
 /** A private, encrypted, tagged bucket; never adopts a bucket it cannot prove is this account's. */
 export async function ensureBucket(ctx: Context, spec: BucketSpec, store: StateStore, options: EnsureOptions): Promise<EnsureResult> {
-  const record = { id: spec.name, arn: bucketArn(spec.name) };
-  const base = { kind: spec.kind, ...record };
+  if (spec.adopt) refuseAdoptConflict(spec, store);
+  const record = { id: spec.name, arn: bucketArnOf(ctx.clients.region, spec.name) };
   const state = await presence(ctx, spec.name);
   if (state === 'not-ours') throw taken(spec.name);
-  if (state === 'ours') {
-    const recorded = store.get(spec.kind);
-    if (spec.adopt) {
-      if (!options.dryRun) await store.record(spec.kind, { ...record, origin: 'adopted' });
-      return { ...base, status: 'adopted' };
-    }
-    if (recorded?.id === spec.name) return { ...base, status: 'unchanged' };
-    // No record (state file lost): it is ours to manage only if it carries this stack's tag.
-    const origin = (await carriesTag(ctx, spec)) ? 'created' : 'adopted';
-    if (!options.dryRun) await store.record(spec.kind, { ...record, origin });
-    return { ...base, status: origin === 'created' ? 'unchanged' : 'adopted' };
-  }
+  if (state === 'ours') return ensureExisting(ctx, spec, store, options, record);
   if (spec.adopt) {
     throw new ThumbsError('bucket-missing', `bucket "${spec.name}" does not exist`, { hint: 'Create it first, or drop the option to let thumbs create one.' });
   }
+  const base = { kind: spec.kind, ...record };
   if (options.dryRun) return { ...base, status: 'planned', note: 'create private bucket (SSE-S3, public access blocked)' };
-  await createBucket(ctx, spec.name);
-  await store.record(spec.kind, { ...record, origin: 'created' });
-  await configureBucket(ctx, spec);
+  await createRecorded(ctx, spec, store, record);
+  await configureAndRecord(ctx, spec, store, record);
   return { ...base, status: 'created' };
+}
+
+/** The intent is recorded first: a crash after CreateBucket must not leave a bucket no record claims. */
+async function createRecorded(ctx: Context, spec: BucketSpec, store: StateStore, record: BucketRecord): Promise<void> {
+  const previous = store.get(spec.kind);
+  await store.record(spec.kind, { ...record, origin: 'created', extra: { [CONFIGURED]: 'false' } });
+  try {
+    await createBucket(ctx, spec.name);
+  } catch (error) {
+    await (previous ? store.record(spec.kind, previous) : store.forget(spec.kind));
+    throw error;
+  }
+}
+
+async function configureAndRecord(ctx: Context, spec: BucketSpec, store: StateStore, record: BucketRecord): Promise<void> {
+  await configureBucket(ctx, spec);
+  await store.record(spec.kind, { ...record, origin: 'created', extra: { [CONFIGURED]: 'true' } });
 }
 
 async function createBucket(ctx: Context, name: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { CreateRoleCommand, GetRoleCommand, GetRolePolicyCommand, PutRolePolicyCommand, type Role } from '@aws-sdk/client-iam';
 import { isAccessDenied, isNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
-import { ThumbsError } from '../errors.js';
+import { ThumbsError, usageError } from '../errors.js';
 import { lambdaTrustPolicy, samePolicy, type PolicyDocument } from '../resources/policies.js';
 import { carriesStackTag, stackTagList, tagListToMap } from '../resources/tags.js';
 import type { StateStore } from '../state/state-store.js';
@@ -86,12 +86,30 @@ async function createRole(ctx: Context, spec: RoleSpec, store: StateStore): Prom
 const putPolicy = (ctx: Context, spec: RoleSpec) =>
   controlPlane(ctx).iam.send(new PutRolePolicyCommand({ RoleName: spec.name, PolicyName: FUNCTION_POLICY_NAME, PolicyDocument: JSON.stringify(spec.policy) }));
 
+/** --role-arn would replace the record of a role this stack created, which then nothing would delete. */
+function refuseAdoptConflict(spec: RoleSpec, store: StateStore, adoptArn: string): void {
+  const recorded = store.get('role');
+  const id = roleNameOf(adoptArn);
+  if (recorded?.origin !== 'created' || recorded.id === id) return;
+  throw usageError(
+    'adopt-conflict',
+    `stack ${spec.stack} already created role ${recorded.id}; adopting ${id} would orphan it`,
+    'Run `thumbs teardown` first, or use another --stack.',
+  );
+}
+
 /**
  * The function's execution role: created with an inline policy scoped to the stack's ARNs, or
  * adopted (--role-arn, LabRole, or a same-named role without our tag) and then never touched.
  */
 export async function ensureRole(ctx: Context, spec: RoleSpec, store: StateStore, options: EnsureOptions): Promise<EnsureResult> {
-  if (spec.adoptArn) return options.dryRun ? { kind: 'role', id: roleNameOf(spec.adoptArn), arn: spec.adoptArn, status: 'adopted' } : adopt(store, spec.adoptArn);
+  // --role-arn naming the role this stack created keeps it ours (and deletable), as if it were not given.
+  const mine = store.get('role');
+  const createdHere = spec.adoptArn !== undefined && mine?.origin === 'created' && mine.id === roleNameOf(spec.adoptArn);
+  if (spec.adoptArn && !createdHere) {
+    refuseAdoptConflict(spec, store, spec.adoptArn);
+    return options.dryRun ? { kind: 'role', id: roleNameOf(spec.adoptArn), arn: spec.adoptArn, status: 'adopted' } : adopt(store, spec.adoptArn);
+  }
   const recorded = store.get('role');
   if (recorded?.origin === 'adopted' && recorded.arn) return { kind: 'role', id: recorded.id, arn: recorded.arn, status: 'adopted' };
   // Both reads address the role by name, so they go together: one round trip.

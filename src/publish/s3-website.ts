@@ -6,7 +6,8 @@ import {
 } from '@aws-sdk/client-s3';
 import type { AwsTarget } from '../aws/target.js';
 import type { Context } from '../context.js';
-import { bucketArn, ensureBucket } from '../ensure/bucket.js';
+import { ensureBucket } from '../ensure/bucket.js';
+import { bucketArnOf } from '../resources/arns.js';
 import type { SnapshotFile } from '../gallery/snapshot.js';
 import type { StateStore } from '../state/state-store.js';
 import { asAction } from './permission.js';
@@ -36,10 +37,10 @@ export function websiteUrl(bucket: string, region: string, target: Pick<AwsTarge
 }
 
 /** Anyone may read the objects of this one bucket, and do nothing else. */
-export function publicReadPolicy(bucket: string): string {
+export function publicReadPolicy(bucket: string, region: string): string {
   return JSON.stringify({
     Version: '2012-10-17',
-    Statement: [{ Sid: 'PublicReadGallery', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${bucketArn(bucket)}/*` }],
+    Statement: [{ Sid: 'PublicReadGallery', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${bucketArnOf(region, bucket)}/*` }],
   });
 }
 
@@ -62,7 +63,7 @@ export async function deployToS3Website(ctx: Context, options: S3WebsiteOptions)
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: false, RestrictPublicBuckets: false },
     })),
   );
-  await asAction('s3:PutBucketPolicy', () => s3.send(new PutBucketPolicyCommand({ Bucket, Policy: publicReadPolicy(Bucket) })));
+  await asAction('s3:PutBucketPolicy', () => s3.send(new PutBucketPolicyCommand({ Bucket, Policy: publicReadPolicy(Bucket, ctx.clients.region) })));
   await asAction('s3:PutBucketWebsite', () =>
     s3.send(new PutBucketWebsiteCommand({ Bucket, WebsiteConfiguration: { IndexDocument: { Suffix: 'index.html' } } })),
   );

@@ -3,10 +3,10 @@ import { DeleteTableCommand, waitUntilTableNotExists } from '@aws-sdk/client-dyn
 import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import { ignoreNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
-import { bucketArn } from '../ensure/bucket.js';
 import { emptyBucket } from '../ensure/empty-bucket.js';
 import { queueCarriesTag, queueUrl } from '../ensure/queues.js';
 import { describeTable, tableCarriesTag } from '../ensure/table.js';
+import { bucketArnOf } from '../resources/arns.js';
 import { carriesStackTag, tagListToMap } from '../resources/tags.js';
 import type { ResourceRecord } from '../state/state-file.js';
 import { ownershipOf, type ResourceRemover } from './remover.js';
@@ -26,6 +26,16 @@ async function bucketTagged(ctx: Context, bucket: string, stack: string): Promis
   }
 }
 
+/**
+ * ensureBucket records a bucket (configured: 'false') before creating it and tags it only after, so
+ * such a record is trusted on existence alone: a crash in between leaves an untagged bucket that is ours.
+ */
+async function bucketOwned(ctx: Context, record: ResourceRecord, stack: string): Promise<boolean> {
+  if (record.extra?.configured !== 'false') return bucketTagged(ctx, record.id, stack);
+  await ctx.clients.s3.send(new HeadBucketCommand({ Bucket: record.id }));
+  return true;
+}
+
 export function bucketRemover(kind: 'originalsBucket' | 'thumbnailsBucket' | 'siteBucket', wave: number): ResourceRemover {
   return {
     kind,
@@ -34,9 +44,9 @@ export function bucketRemover(kind: 'originalsBucket' | 'thumbnailsBucket' | 'si
       const name = stack.names[kind];
       const ownership = await ownershipOf(() => bucketTagged(ctx, name, stack.stack));
       if (ownership === 'absent') return undefined;
-      return { id: name, arn: bucketArn(name), origin: ownership === 'owned' ? 'created' : 'adopted' };
+      return { id: name, arn: bucketArnOf(stack.region, name), origin: ownership === 'owned' ? 'created' : 'adopted' };
     },
-    ownership: (ctx, record, stack) => ownershipOf(() => bucketTagged(ctx, record.id, stack.stack)),
+    ownership: (ctx, record, stack) => ownershipOf(() => bucketOwned(ctx, record, stack.stack)),
     async remove(ctx, record) {
       const emptied = await emptyBucket(ctx, record.id);
       await ignoreNotFound(() => ctx.clients.s3.send(new DeleteBucketCommand({ Bucket: record.id })));

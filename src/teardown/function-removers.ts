@@ -15,6 +15,7 @@ import { findMapping } from '../ensure/event-source-mapping.js';
 import { readFunction } from '../ensure/function.js';
 import { logGroupArnOf, queueArnOf } from '../resources/arns.js';
 import { carriesStackTag, tagListToMap } from '../resources/tags.js';
+import type { OpenStack } from '../state/open-stack.js';
 import type { ResourceRecord } from '../state/state-file.js';
 import { ownershipOf, type Ownership, type ResourceRemover } from './remover.js';
 import { controlPlane } from '../aws/control-plane.js';
@@ -92,16 +93,21 @@ async function logGroupExists(ctx: Context, name: string): Promise<boolean> {
   return logGroups.some((group) => group.logGroupName === name);
 }
 
+async function logGroupTagged(ctx: Context, stack: OpenStack, name: string): Promise<boolean> {
+  const { tags } = await controlPlane(ctx).logs.send(new ListTagsForResourceCommand({ resourceArn: logGroupArnOf(stack.region, stack.account, name) }));
+  return carriesStackTag(tags, stack.stack);
+}
+
 export const logGroupRemover: ResourceRemover = {
   kind: 'logGroup',
   wave: 3,
   async discover(ctx, stack) {
     if (!ctx.capabilities.hasControlPlane || !(await logGroupExists(ctx, stack.names.logGroup))) return undefined;
-    const { tags } = await controlPlane(ctx).logs.send(new ListTagsForResourceCommand({ resourceArn: logGroupArnOf(stack.region, stack.account, stack.names.logGroup) }));
-    return recordFor(stack.names.logGroup, carriesStackTag(tags, stack.stack));
+    return recordFor(stack.names.logGroup, await logGroupTagged(ctx, stack, stack.names.logGroup));
   },
-  // Recorded only when thumbs created the function, so the group holds only our function's logs.
-  ownership: (ctx, record) => unlessGone(ctx, async () => ((await logGroupExists(ctx, record.id)) ? true : undefined)),
+  // A group of the same name may predate the stack (an older function's logs): only our tag proves it is ours.
+  ownership: (ctx, record, stack) =>
+    unlessGone(ctx, async () => ((await logGroupExists(ctx, record.id)) ? logGroupTagged(ctx, stack, record.id) : undefined)),
   async remove(ctx, record) {
     await ignoreNotFound(() => controlPlane(ctx).logs.send(new DeleteLogGroupCommand({ logGroupName: record.id })));
     return undefined;

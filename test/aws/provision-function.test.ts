@@ -1,3 +1,4 @@
+import { ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateFunctionCommand, CreateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { PutRolePolicyCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { PutBucketNotificationConfigurationCommand } from '@aws-sdk/client-s3';
@@ -146,6 +147,8 @@ describe('provision: the function side on AWS', () => {
   it('teardown deletes in dependency order: trigger, function, then role (inline policy first) and log group', async () => {
     const { ctx, options } = await setup();
     await provision(ctx, options);
+    // The fake keeps no log-group tags; teardown deletes the group only when it carries ours.
+    fake.mocks.logs.on(ListTagsForResourceCommand).resolves({ tags: { 'thumbs:stack': 'default' } });
     for (const mock of Object.values(fake.mocks)) mock.resetHistory();
     fake.calls.length = 0;
     await teardown(ctx);

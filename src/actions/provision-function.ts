@@ -31,8 +31,8 @@ export interface FunctionPhaseOptions {
   maxConcurrency?: number;
   /** Default 1. */
   batchWindowSeconds?: number;
-  /** Default DEFAULT_RENDITIONS. */
-  renditions?: string;
+  /** THUMBS_RENDITIONS, THUMBS_QUALITY...: given ones override the function's defaults. Default none. */
+  functionSettings?: Record<string, string>;
   /** For tests and benchmarks: the package builder and the retry sleep. */
   buildPackage?: (arch: Architecture) => Promise<FunctionPackage>;
   sleep?: Sleep;
@@ -78,7 +78,8 @@ export async function provisionFunction(ctx: Context, stack: OpenStack, options:
     const environment: Record<string, string> = {
       THUMBS_THUMBNAILS_BUCKET: options.thumbnailsBucket,
       THUMBS_TABLE: names.table,
-      THUMBS_RENDITIONS: options.renditions ?? DEFAULT_RENDITIONS,
+      THUMBS_RENDITIONS: DEFAULT_RENDITIONS,
+      ...options.functionSettings,
       // glibc's per-thread arenas fragment under libvips' threads (sharp issue #2324): measured peak RSS
       // over the corpus falls from ~330 MB to ~240 MB with two arenas, at the same CPU (bench/transform.ts).
       MALLOC_ARENA_MAX: '2',

@@ -49,7 +49,7 @@ export function startDevWorkers(ctx: Context, stateDir: string, options: StackWo
     }
   };
 
-  let running = sync();
+  let running = sync().catch((error: unknown) => options.onError?.(error));
   const timer = setInterval(() => {
     running = running.then(sync).catch((error: unknown) => options.onError?.(error));
   }, SCAN_INTERVAL_MS);

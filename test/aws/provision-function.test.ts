@@ -115,6 +115,17 @@ describe('provision: the function side on AWS', () => {
     expect(Object.keys(fake.mocks).flatMap((s) => writes(fake.commands(s as never)))).toEqual(['UpdateFunctionCode']);
   });
 
+  it('passes the function settings given and updates only the configuration when they change', async () => {
+    const { ctx, options } = await setup();
+    await provision(ctx, { ...options, functionSettings: { THUMBS_QUALITY: '70' } });
+    expect(fake.mocks.lambda).toHaveReceivedCommandWith(CreateFunctionCommand, {
+      Environment: { Variables: expect.objectContaining({ THUMBS_QUALITY: '70', THUMBS_RENDITIONS: 'webp:128,webp:512,webp:1024' }) },
+    });
+    for (const mock of Object.values(fake.mocks)) mock.resetHistory();
+    await provision(ctx, { ...options, functionSettings: { THUMBS_QUALITY: '70', THUMBS_RENDITIONS: 'avif:256' } });
+    expect(Object.keys(fake.mocks).flatMap((s) => writes(fake.commands(s as never)))).toEqual(['UpdateFunctionConfiguration']);
+  });
+
   it('finds an existing mapping by function and queue and updates it instead of adding another', async () => {
     const { ctx, options } = await setup();
     await provision(ctx, options);

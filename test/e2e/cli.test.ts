@@ -56,6 +56,15 @@ describe('thumbs CLI', () => {
     expectCleanError(run, new RegExp(`cannot reach http://127.0.0.1:${port}`));
   });
 
+  it('thumbs dev refuses a bad function setting before starting anything', async () => {
+    const stateDir = await mkdtemp(path.join(os.tmpdir(), 'thumbs-e2e-'));
+    const run = await runCli(['dev'], { env: isolatedEnv({ THUMBS_STATE_DIR: stateDir, THUMBS_RENDITIONS: 'bogus' }) });
+    expect(run.code).toBe(2);
+    expectCleanError(run, /THUMBS_RENDITIONS entry "bogus" is invalid/);
+    await expect(stat(path.join(stateDir, 'local.json'))).rejects.toThrow();
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
   it('--local without `thumbs dev` says how to start it', async () => {
     const stateDir = await mkdtemp(path.join(os.tmpdir(), 'thumbs-e2e-'));
     const run = await runCli(['provision', '--local'], { env: isolatedEnv({ THUMBS_STATE_DIR: stateDir }) });

@@ -3,18 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { DemoResult } from '../../actions/demo.js';
+import { functionSettings } from '../../config/function-settings.js';
 import { ThumbsError } from '../../errors.js';
 import { printResult } from '../../output/print.js';
 import type { Runtime } from '../runtime.js';
 import { settingsOf, withContext } from '../runtime.js';
 import { positiveInt } from './parse.js';
-
-/** The function's own settings, passed to the local worker as Lambda would get them. */
-export function functionEnv(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
-  return Object.fromEntries(
-    ['THUMBS_RENDITIONS', 'THUMBS_QUALITY', 'THUMBS_MAX_PIXELS', 'THUMBS_MAX_BYTES', 'THUMBS_CONCURRENCY'].map((name) => [name, env[name]]),
-  );
-}
 
 async function renderDemo(result: DemoResult): Promise<string> {
   const { renderItemsTable } = await import('../../output/items.js');
@@ -56,7 +50,7 @@ Examples:
         const result = await withContext(
           command,
           runtime,
-          (ctx) => demo(ctx, { folder, functionEnv: functionEnv(process.env), waitTimeoutSeconds: options.waitTimeout }),
+          (ctx) => demo(ctx, { folder, functionEnv: functionSettings(process.env), waitTimeoutSeconds: options.waitTimeout }),
           embeddedTarget(emulators.endpoints),
           { stateDir, yes: true },
         );

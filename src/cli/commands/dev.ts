@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { printResult } from '../../output/print.js';
 import { untilInterrupted } from '../interrupt.js';
-import { functionEnv } from './demo.js';
+import { functionSettings } from '../../config/function-settings.js';
 import type { Runtime } from '../runtime.js';
 import { reporterFor, settingsOf } from '../runtime.js';
 
@@ -18,6 +18,8 @@ Example, in a second terminal:
     .action(async (_options: object, command: Command) => {
       const settings = settingsOf(command, runtime);
       const reporter = reporterFor(settings, runtime.terminal);
+      // Checked before anything starts: a bad THUMBS_RENDITIONS must not crash the worker later.
+      const workerEnv = functionSettings(process.env);
       const [{ startEmulators }, { localFilePath, removeLocalEndpoints, writeLocalEndpoints }, { startDevWorkers }, { createContext, embeddedTarget }] =
         await Promise.all([
           import('../../local/emulators.js'),
@@ -29,7 +31,7 @@ Example, in a second terminal:
       await writeLocalEndpoints(settings.stateDir, emulators.endpoints);
       const ctx = await createContext(settings, embeddedTarget(emulators.endpoints), reporter, async () => true);
       const workers = startDevWorkers(ctx, settings.stateDir, {
-        env: functionEnv(process.env),
+        env: workerEnv,
         log: (level, fields) => {
           if (fields.msg === 'record') reporter.info(`${String(fields.status)} ${String(fields.key)}${fields.reason ? `: ${String(fields.reason)}` : ''}`);
           else if (level !== 'info') reporter.warn(`function: ${JSON.stringify(fields)}`);

@@ -5,6 +5,7 @@ import type { Runtime } from '../runtime.js';
 import { settingsOf, withContext } from '../runtime.js';
 import { ARCHITECTURES, type Architecture } from '../../package/project.js';
 import { oneOf } from './parse.js';
+import { functionSettings } from '../../config/function-settings.js';
 
 export function renderProvision(result: ProvisionResult): string {
   const rows = result.resources.map((r) => [r.status, r.kind, r.id, r.note ?? '']);
@@ -85,6 +86,7 @@ Examples:
           maxConcurrency: options.maxConcurrency,
           batchWindowSeconds: options.batchWindow,
           function: options.function,
+          functionSettings: functionSettings(process.env),
         }),
       );
       printResult(settingsOf(command, runtime).json, result, () => renderProvision(result));

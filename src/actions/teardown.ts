@@ -1,7 +1,9 @@
+import { rm } from 'node:fs/promises';
 import type { Context } from '../context.js';
 import type { RemoveResult } from '../ensure/types.js';
 import { STACK_TAG } from '../resources/tags.js';
-import { openStack, type OpenStack } from '../state/open-stack.js';
+import { openStack, stateDirFor, type OpenStack } from '../state/open-stack.js';
+import { journalPath } from '../upload/sent-journal.js';
 import type { ResourceRecord } from '../state/state-file.js';
 import { REMOVERS } from '../teardown/registry.js';
 import type { ResourceRemover } from '../teardown/remover.js';
@@ -74,6 +76,10 @@ export async function teardown(ctx: Context, options: TeardownOptions = {}): Pro
     results.push(...(await Promise.all(inWave.map((target) => removeOne(ctx, stack, target, dryRun)))));
   }
   if (!dryRun) {
+    // The journal of sent messages speaks of this queue; a new queue must be announced everything again.
+    if (results.some((r) => r.kind === 'queue' && (r.status === 'deleted' || r.status === 'absent'))) {
+      await rm(journalPath(stateDirFor(ctx), stack.stack), { force: true });
+    }
     // Adopted records have nothing left to do once the stack's own resources are gone.
     for (const t of targets) if (t.record.origin === 'adopted') await stack.store.forget(t.remover.kind);
     await stack.store.removeIfEmpty();

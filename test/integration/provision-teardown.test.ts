@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HeadBucketCommand, PutObjectCommand, CreateBucketCommand, ListBucketsCommand } from '@aws-sdk/client-s3';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { provision } from '../../src/actions/provision.js';
 import { teardown } from '../../src/actions/teardown.js';
 import { readState } from '../../src/state/state-file.js';
+import { journalPath } from '../../src/upload/sent-journal.js';
 import { startEmbedded, type EmbeddedHarness } from '../helpers/embedded.js';
 
 let harness: EmbeddedHarness;
@@ -92,6 +93,14 @@ describe('provision and teardown on the embedded backend', () => {
 
     const second = await teardown(harness.ctx);
     expect(second.results).toEqual([]);
+  });
+
+  it('forgets the journal of sent messages with the queue, so a new queue is announced everything', async () => {
+    await provision(harness.ctx);
+    const journal = journalPath(path.join(harness.stateDir, 'local'), 'default');
+    await writeFile(journal, '{"bucket":"b","key":"k","etag":"e"}\n');
+    await teardown(harness.ctx);
+    await expect(stat(journal)).rejects.toThrow(/ENOENT/);
   });
 
   it('finds the stack by name when the state file is gone', async () => {

@@ -12,8 +12,6 @@ export interface DemoOptions {
   folder?: string;
   /** Function settings for the local worker (THUMBS_RENDITIONS...); default: the function's defaults. */
   functionEnv?: Record<string, string | undefined>;
-  /** Keep the stack instead of tearing it down at the end; default false. */
-  keep?: boolean;
   /** default 300 */
   waitTimeoutSeconds?: number;
 }
@@ -25,7 +23,6 @@ export interface DemoResult {
   missing: string[];
   items: StoredItem[];
   upload: UploadResult;
-  tornDown: boolean;
   seconds: number;
   /** Time from the first upload to the last item recorded. */
   processingSeconds: number;
@@ -58,7 +55,7 @@ export async function demo(ctx: Context, options: DemoOptions = {}): Promise<Dem
   const processingSeconds = (performance.now() - uploadStarted) / 1000;
   const table = stack.store.get('table')?.id ?? stack.names.table;
   const { items } = await scanItems(ctx.clients.doc, table);
-  if (!options.keep) await teardown(ctx);
+  await teardown(ctx);
   const wait = result.wait;
   return {
     images: result.uploaded + result.unchanged,
@@ -67,7 +64,6 @@ export async function demo(ctx: Context, options: DemoOptions = {}): Promise<Dem
     missing: wait?.missing ?? [],
     items: newestFirst(items),
     upload: result,
-    tornDown: !options.keep,
     seconds: (performance.now() - started) / 1000,
     processingSeconds,
   };

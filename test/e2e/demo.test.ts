@@ -7,14 +7,13 @@ describe('thumbs demo', () => {
     const run = await runCli(['demo', '--json']);
     expect(run.stderr).not.toMatch(/error:/);
     expect(run.code).toBe(0);
-    const result = JSON.parse(run.stdout) as { images: number; done: number; failed: unknown[]; items: Array<{ imageKey: string; status: string; renditions: unknown[] }>; tornDown: boolean };
+    const result = JSON.parse(run.stdout) as { images: number; done: number; failed: unknown[]; items: Array<{ imageKey: string; status: string; renditions: unknown[] }>};
     const photos = (await readdir('images', { recursive: true })).filter((f) => /\.(jpe?g|png)$/i.test(f));
     expect(result.images).toBe(photos.length);
     expect(result.done).toBe(photos.length);
     expect(result.failed).toEqual([]);
     expect(result.items.every((item) => item.status === 'done' && item.renditions.length === 3)).toBe(true);
     expect(result.items.map((item) => item.imageKey)).toContain('city walks/café+night_lomiri_sunset_by_Aitzol_Berasategi.jpg');
-    expect(result.tornDown).toBe(true);
   });
 
   it('fails with a clear message for a folder that does not exist', async () => {

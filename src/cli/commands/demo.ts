@@ -15,9 +15,9 @@ async function renderDemo(result: DemoResult): Promise<string> {
   const lines = [
     renderItemsTable(result.items),
     `${result.done} of ${result.images} images processed, ${result.failed.length} failed, ${result.missing.length} missing; ` +
-      `processing ${result.processingSeconds.toFixed(1)}s, total ${result.seconds.toFixed(1)}s` +
-      (result.tornDown ? '; stack torn down' : ''),
+      `processing ${result.processingSeconds.toFixed(1)}s, total ${result.seconds.toFixed(1)}s; stack torn down`,
   ];
+  for (const skipped of result.upload.skipped) lines.push(`  skipped ${skipped.path}: ${skipped.reason}`);
   for (const failure of result.failed) lines.push(`  failed ${failure.key}: ${failure.error}`);
   for (const key of result.missing) lines.push(`  missing ${key}`);
   return lines.join('\n');
@@ -27,8 +27,7 @@ export function registerDemo(program: Command, runtime: Runtime): void {
   program
     .command('demo')
     .description('the whole pipeline offline in one process: provision, upload, process, scan, tear down (no account, no Docker)')
-    .argument('[folder]', 'photos to process', 'images')
-    .option('--keep', 'leave the stack and the backend running afterwards? no: keep only the scan; the backend always stops')
+    .argument('[folder]', 'photos to process, relative to the current folder', 'images')
     .option('--wait-timeout <seconds>', 'give up waiting for processing after this long', positiveInt('--wait-timeout'), 300)
     .addHelpText('after', `
 Starts the embedded S3, SQS and DynamoDB emulators on free loopback ports, runs the same handler

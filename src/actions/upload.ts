@@ -85,7 +85,8 @@ export async function upload(ctx: Context, folder: string, options: UploadOption
     : undefined;
   const run: UploadRun = { bucket: targets.bucket, prefix, concurrency, dryRun, existing, journal, sendsMessages: queueUrl !== undefined, messages };
   const records = await uploadFiles(ctx, run, listing.files);
-  const sending = messages ? await messages.close() : { sent: 0, failed: [] };
+  const sending = messages ? await messages.close() : { sent: 0, failed: [], unrecorded: [] };
+  for (const note of sending.unrecorded) ctx.reporter.warn(`sent but not recorded in the upload journal: ${note}; a re-run may send them again`);
   const skipped = [...listing.skipped, ...records.filter((r) => r.status === 'skipped').map((r) => ({ path: r.path, reason: r.error ?? '' }))];
   skipped.sort((a, b) => a.path.localeCompare(b.path));
   // Nothing was uploaded or sent when no file is an image, so failing only now loses nothing.

@@ -87,6 +87,8 @@ export class MessagePipeline {
   private readonly inFlight: Array<Promise<void>> = [];
   private readonly limit = pLimit(8);
   readonly failed: SendFailure[] = [];
+  /** Sent, but not recorded in the journal: a re-run may send these messages again (harmless, as delivery is at-least-once). */
+  readonly unrecorded: string[] = [];
   sent = 0;
 
   constructor(
@@ -101,10 +103,10 @@ export class MessagePipeline {
   }
 
   /** Sends what is left and waits for every batch. */
-  async close(): Promise<{ sent: number; failed: SendFailure[] }> {
+  async close(): Promise<{ sent: number; failed: SendFailure[]; unrecorded: string[] }> {
     this.dispatch();
     await Promise.all(this.inFlight);
-    return { sent: this.sent, failed: this.failed };
+    return { sent: this.sent, failed: this.failed, unrecorded: this.unrecorded };
   }
 
   private dispatch(): void {
@@ -115,7 +117,10 @@ export class MessagePipeline {
       const outcome = await this.send(batch);
       this.sent += outcome.sent.length;
       this.failed.push(...outcome.failed);
-      await this.onSent(outcome.sent);
+      // Caught here: a rejection waiting for close() would be an unhandled rejection in the meantime.
+      await this.onSent(outcome.sent).catch((error: unknown) => {
+        this.unrecorded.push(`${outcome.sent.length} messages (${(error as Error).message})`);
+      });
     }));
   }
 }

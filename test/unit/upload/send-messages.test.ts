@@ -71,7 +71,20 @@ describe('MessagePipeline', () => {
     for (let i = 10; i < 23; i += 1) pipeline.add(message(i));
     const result = await pipeline.close();
     expect(batches).toEqual([10, 10, 3]);
-    expect(result).toEqual({ sent: 23, failed: [] });
+    expect(result).toEqual({ sent: 23, failed: [], unrecorded: [] });
     expect(journaled).toHaveLength(23);
+  });
+
+  it('reports a journal that could not be written instead of crashing, and keeps sending', async () => {
+    const pipeline = new MessagePipeline(
+      async (batch) => ({ sent: batch, failed: [] }),
+      async () => {
+        throw new Error('ENOSPC: no space left on device');
+      },
+    );
+    for (let i = 0; i < 15; i += 1) pipeline.add(message(i));
+    const result = await pipeline.close();
+    expect(result.sent).toBe(15);
+    expect(result.unrecorded).toEqual(['10 messages (ENOSPC: no space left on device)', '5 messages (ENOSPC: no space left on device)']);
   });
 });

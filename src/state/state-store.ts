@@ -1,9 +1,15 @@
 import type { ResourceKind, ResourceRecord, StackState } from './state-file.js';
-import { deleteState, writeState } from './state-file.js';
+import { deleteState, readState, writeState } from './state-file.js';
+
+type Resources = StackState['resources'];
+type Change = (resources: Resources) => Resources;
 
 /**
- * The stack's state while a command runs. Each change is written at once (atomically, one
- * write at a time), so an interrupted provision still leaves a record of what it created.
+ * The stack's state while a command runs. Each change is written at once (atomically, one write
+ * at a time), so an interrupted provision still leaves a record of what it created. A change is
+ * applied to the file as it is on disk at that moment, so a second thumbs command working on the
+ * same stack (a publish during a provision) keeps its own records instead of losing them to a
+ * whole-file overwrite.
  */
 export class StateStore {
   private writes: Promise<void> = Promise.resolve();
@@ -26,29 +32,36 @@ export class StateStore {
   }
 
   record(kind: ResourceKind, record: ResourceRecord): Promise<void> {
-    this.state = { ...this.state, updatedAt: new Date().toISOString(), resources: { ...this.state.resources, [kind]: record } };
-    return this.flush();
+    return this.change((resources) => ({ ...resources, [kind]: record }));
   }
 
   forget(kind: ResourceKind): Promise<void> {
-    const resources = { ...this.state.resources };
-    delete resources[kind];
-    this.state = { ...this.state, updatedAt: new Date().toISOString(), resources };
-    return this.flush();
+    return this.change((resources) => {
+      const rest = { ...resources };
+      delete rest[kind];
+      return rest;
+    });
   }
 
   /** Once nothing is left, the file goes too, so the next provision starts clean. */
   async removeIfEmpty(): Promise<boolean> {
-    if (Object.keys(this.state.resources).length > 0) return false;
     await this.writes;
+    if (Object.keys(this.state.resources).length > 0) return false;
     if (this.persist) await deleteState(this.stateDir, this.state.stack);
     return true;
   }
 
-  private flush(): Promise<void> {
+  private change(apply: Change): Promise<void> {
+    this.state = { ...this.state, updatedAt: new Date().toISOString(), resources: apply(this.state.resources) };
     if (!this.persist) return Promise.resolve();
-    const snapshot = this.state;
-    this.writes = this.writes.then(() => this.gate).then(() => writeState(this.stateDir, snapshot));
+    this.writes = this.writes
+      .then(() => this.gate)
+      .then(async () => {
+        const onDisk = await readState(this.stateDir, this.state.stack);
+        const next = { ...this.state, resources: apply(onDisk?.resources ?? this.state.resources) };
+        await writeState(this.stateDir, next);
+        this.state = { ...this.state, resources: { ...next.resources } };
+      });
     return this.writes;
   }
 }

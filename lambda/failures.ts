@@ -13,9 +13,8 @@ export interface Failure {
   reason: string;
 }
 
-/** A failure caused by the input itself; retrying cannot help. */
-export class PermanentError extends Error {
-  override name = 'PermanentError';
+/** A failure that carries the short reason stored in the item's `error`. */
+abstract class ReasonedError extends Error {
   constructor(
     readonly reason: string,
     options?: { cause?: unknown },
@@ -24,15 +23,14 @@ export class PermanentError extends Error {
   }
 }
 
+/** A failure caused by the input itself; retrying cannot help. */
+export class PermanentError extends ReasonedError {
+  override name = 'PermanentError';
+}
+
 /** A failure that may pass on retry although it came from the image library (e.g. out of memory). */
-export class TransientError extends Error {
+export class TransientError extends ReasonedError {
   override name = 'TransientError';
-  constructor(
-    readonly reason: string,
-    options?: { cause?: unknown },
-  ) {
-    super(reason, options);
-  }
 }
 
 const THROTTLING = new Set([

@@ -22,6 +22,7 @@ import type { ResourceKind, ResourceRecord } from '../../src/state/state-file.js
 import { writeState } from '../../src/state/state-file.js';
 import { StateStore } from '../../src/state/state-store.js';
 import { mockAwsContext } from '../helpers/mock-context.js';
+import { awsError } from '../helpers/fake-aws.js';
 
 const s3 = mockClient(S3Client);
 const iam = mockClient(IAMClient);
@@ -32,7 +33,6 @@ const BUCKET = `thumbs-default-originals-${ACCOUNT}-us-east-1`;
 const LOG_GROUP = '/aws/lambda/thumbs-default-thumbnailer';
 const LOG_GROUP_ARN = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:${LOG_GROUP}`;
 const bucketSpec = { kind: 'originalsBucket' as const, name: BUCKET, stack: 'default', cors: true };
-const awsError = (name: string, status: number) => Object.assign(new Error(name), { name, $fault: 'client', $metadata: { httpStatusCode: status } });
 const stateOf = (resources: Partial<Record<ResourceKind, ResourceRecord>>, region = 'us-east-1') =>
   ({ version: 1 as const, stack: 'default', account: ACCOUNT, region, backend: 'aws' as const, updatedAt: '', resources });
 

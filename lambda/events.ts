@@ -1,3 +1,5 @@
+import { MESSAGE_VERSION } from './contract.js';
+
 /** One original to process. `messageId` is set for SQS records (it is what a batch item failure names). */
 export interface Job {
   messageId?: string;
@@ -91,7 +93,7 @@ function bodyJobs(body: string, messageId: string, ignored: ParsedEvent['ignored
 }
 
 function uploadJob(message: Record<string, unknown>): Job {
-  if (message.v !== 1) throw new Error(`unsupported message version ${JSON.stringify(message.v)}`);
+  if (message.v !== MESSAGE_VERSION) throw new Error(`unsupported message version ${JSON.stringify(message.v)}`);
   const { bucket, key, etag, size, contentType } = message;
   if (typeof bucket !== 'string' || bucket === '') throw new Error('message has no bucket');
   if (typeof key !== 'string' || key === '') throw new Error('message has no key');

@@ -7,7 +7,7 @@ import { unquote } from './events.js';
 import { classifyFailure, isMissingObject, isPreconditionFailed, PermanentError } from './failures.js';
 import { renditionKey, THUMBNAIL_CACHE_CONTROL } from './keys.js';
 import { isDone, readItem, writeItem } from './store.js';
-import type { ImageItem, RenditionRecord } from './store.js';
+import type { ImageItem, RenditionRecord } from './contract.js';
 import { transform } from './transform.js';
 import type { RenditionOutput } from './transform.js';
 

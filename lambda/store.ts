@@ -1,37 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ImageItem } from './contract.js';
 
-export interface RenditionRecord {
-  /** Box size as a string, e.g. "128". */
-  name: string;
-  /** Key in the thumbnails bucket. */
-  key: string;
-  width: number;
-  height: number;
-  bytes: number;
-  format: string;
-}
-
-/** One item per original, partition key `imageKey` (the original's S3 key). */
-export interface ImageItem {
-  imageKey: string;
-  sourceBucket: string;
-  /** Without quotes. */
-  etag: string;
-  bytes: number;
-  contentType: string;
-  /** Upright dimensions and detected format; absent on a failed item when the image could not be read. */
-  width?: number;
-  height?: number;
-  format?: string;
-  renditions: RenditionRecord[];
-  status: 'done' | 'failed';
-  error?: string;
-  attempts: number;
-  processedAt: string;
-  durationMs: number;
-}
+export type { ImageItem, RenditionRecord } from './contract.js';
 
 export async function readItem(ddb: DynamoDBDocumentClient, table: string, imageKey: string): Promise<ImageItem | undefined> {
   const { Item } = await ddb.send(new GetCommand({ TableName: table, Key: { imageKey }, ConsistentRead: true }));

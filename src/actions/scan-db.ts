@@ -5,30 +5,9 @@ import { ThumbsError } from '../errors.js';
 import { openStack } from '../state/open-stack.js';
 import { DEFAULT_SEGMENTS } from '../config/defaults.js';
 
-/** A rendition as the function stores it (lambda/store.ts); fields optional because items are read back as stored. */
-export interface StoredRendition {
-  name?: string;
-  key?: string;
-  width?: number;
-  height?: number;
-  bytes?: number;
-  format?: string;
-}
+import type { ItemStatus, StoredItem } from '../../lambda/contract.js';
 
-/** One item per original, keyed by imageKey; see lambda/store.ts for the writer's side. */
-export interface StoredItem {
-  imageKey: string;
-  status?: string;
-  bytes?: number;
-  width?: number;
-  height?: number;
-  renditions?: StoredRendition[];
-  processedAt?: string;
-  error?: string;
-  [attribute: string]: unknown;
-}
-
-export type ItemStatus = 'done' | 'failed';
+export type { ItemStatus, StoredItem, StoredRendition } from '../../lambda/contract.js';
 
 export interface ScanOptions {
   /** Parallel scan segments, 1-16; default 4. */

@@ -1,16 +1,9 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit from 'p-limit';
+import { messageBody, type ImageMessage } from '../../lambda/contract.js';
 
-/** The message the function consumes: exactly these fields, ETag without quotes. */
-export interface ImageMessage {
-  v: 1;
-  bucket: string;
-  key: string;
-  etag: string;
-  size: number;
-  contentType: string;
-}
+export { messageBody, type ImageMessage } from '../../lambda/contract.js';
 
 export interface SendFailure {
   key: string;
@@ -33,11 +26,6 @@ export interface SendOptions {
 
 /** SQS takes at most 10 entries per SendMessageBatch. */
 export const BATCH_SIZE = 10;
-
-export function messageBody(message: ImageMessage): string {
-  const { v, bucket, key, etag, size, contentType } = message;
-  return JSON.stringify({ v, bucket, key, etag, size, contentType });
-}
 
 /**
  * Sends up to 10 messages. SendMessageBatch answers 200 even when some entries failed

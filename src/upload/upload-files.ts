@@ -5,7 +5,8 @@ import { localEtag, PART_SIZE } from './local-etag.js';
 import type { RemoteObject } from './list-existing.js';
 import { objectKey } from './object-key.js';
 import { putObject, readFile } from './put-objects.js';
-import type { ImageMessage, MessagePipeline } from './send-messages.js';
+import { MESSAGE_VERSION, type ImageMessage } from '../../lambda/contract.js';
+import type { MessagePipeline } from './send-messages.js';
 import type { SentJournal } from './sent-journal.js';
 import type { FoundFile } from './walk-folder.js';
 
@@ -53,7 +54,7 @@ async function uploadOne(ctx: Context, run: UploadRun, file: FoundFile): Promise
   const content = file.size > 0 && file.size <= PART_SIZE ? await readFile(file.path) : undefined;
   const found = await detectImage(file.path, file.size, content);
   if (!found.image) return { ...base, action: 'skip', status: 'skipped', error: found.reason };
-  const message = (etag: string): ImageMessage => ({ v: 1, bucket: run.bucket, key, etag, size: file.size, contentType: found.contentType });
+  const message = (etag: string): ImageMessage => ({ v: MESSAGE_VERSION, bucket: run.bucket, key, etag, size: file.size, contentType: found.contentType });
   const sameEtag = await unchangedEtag(file, run.existing.get(key), content);
   if (sameEtag) {
     // Uploaded by an earlier run that was interrupted before its message went out: send it now.

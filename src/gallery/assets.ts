@@ -132,6 +132,8 @@ const SCRIPT = `'use strict';
             var template = document.createElement('template');
             template.innerHTML = entry.html;
             var card = template.content.firstElementChild;
+            // A card the page made for an upload is not counted yet; one the server rendered is.
+            if (!existing || !existing.querySelector('template.detail')) countOne();
             if (existing) existing.replaceWith(card); else grid.prepend(card);
             document.querySelector('.empty').hidden = true;
           });
@@ -144,6 +146,10 @@ const SCRIPT = `'use strict';
     }
     poll = function () { schedule(0); };
     schedule(0);
+  }
+  function countOne() {
+    var count = document.querySelector('.count');
+    if (/^\\d+$/.test(count.textContent)) count.textContent = String(Number(count.textContent) + 1);
   }
   function describe(status) {
     var parts = [];
@@ -219,8 +225,12 @@ const SCRIPT = `'use strict';
     card.className = 'card status-' + status;
     card.dataset.status = status;
     card.querySelector('.badge').textContent = status;
-    var progress = card.querySelector('progress');
-    if (status !== 'uploading' && progress) progress.remove();
+    // Processing keeps the full bar under its label; refused or failed replace it with the word.
+    var frame = card.querySelector('.no-thumb');
+    var label = document.createElement('span');
+    label.textContent = status === 'processing' ? 'processing…' : status;
+    if (status === 'processing') frame.prepend(label);
+    else if (status !== 'uploading') frame.replaceChildren(label);
     var reason = card.querySelector('.error');
     reason.hidden = !text;
     reason.textContent = text || '';
@@ -299,6 +309,7 @@ h2 { font-size: 15px; margin: 0 0 6px; } h3 { font-size: 14px; margin: 16px 0 6p
 .card .thumb { max-height: 520px; object-fit: contain; }
 .no-thumb { display: flex; align-items: center; justify-content: center; min-height: 120px; padding: 12px; color: var(--bad); font-weight: 600; text-transform: uppercase; }
 .status-uploading .no-thumb, .status-processing .no-thumb { color: var(--busy); }
+.no-thumb { flex-direction: column; gap: 8px; }
 .no-thumb progress { width: 80%; }
 .meta { padding: 8px 10px; } .meta p { margin: 2px 0; }
 .key { font-weight: 600; overflow-wrap: anywhere; }

@@ -131,7 +131,7 @@ describe.skipIf(skip)('gallery in headless Chromium (embedded backend)', () => {
     expect(await page.evaluate(originalWidth)).toBe(seeded.done.get(key));
     expect(await original.getAttribute('src')).toContain(`/${seeded.where.originalsBucket}/`);
     expect(await page.locator('dialog#detail .detail-key').textContent()).toBe(key);
-    expect(await page.locator('dialog#detail .renditions img').count()).toBe(SIZES.length);
+    expect(await page.locator('dialog#detail .renditions img.rendition-img').count()).toBe(SIZES.length);
     await page.screenshot({ path: 'test-results/gallery-detail.png' });
     expect(alerts).toEqual([]);
   });

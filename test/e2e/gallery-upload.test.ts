@@ -121,6 +121,9 @@ describe.skipIf(skip)('gallery upload, live updates, placeholders and layout in 
       broken,
     ]);
     const hostileKey = `uploads/${HOSTILE_NAME}`;
+    await waitFor(page, `document.querySelector('.card.status-uploading progress') !== null`);
+    await mkdir('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/gallery-uploading.png' });
     await waitFor(page, `(() => {
       const cards = [...document.querySelectorAll('.card')];
       const done = ${JSON.stringify([...uploaded, hostileKey])}.every((key) => cards.some((c) => c.dataset.imageKey === key && c.dataset.status === 'done'));
@@ -161,7 +164,6 @@ describe.skipIf(skip)('gallery upload, live updates, placeholders and layout in 
     await waitFor(page, `/4 done in the last minute/.test(document.querySelector('.live-status').textContent)`);
     expect(await page.locator('.live-status').textContent()).toMatch(/^\d+ waiting in the queue · \d+ in flight · \d+ dead-lettered · 4 done in the last minute$/);
     expect(alerts).toEqual([]);
-    await mkdir('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/gallery-desktop.png' });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: 'test-results/gallery-phone.png' });

@@ -1,12 +1,12 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { loadConfig } from '../../lambda/config.js';
-import { explainAwsError } from '../aws/aws-errors.js';
+import { errorName, explainAwsError, isAccessDenied } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
 import { allowUploadsFrom, presignUpload, queueUploaded, UPLOAD_PREFIX, type UploadTarget } from '../gallery/browser-upload.js';
 import { changedSince, LIVE_WINDOW, pipelineStatus } from '../gallery/live-status.js';
 import { DEFAULT_PAGE_SIZE, galleryLocations, loadGalleryPage, type GalleryLocations } from '../gallery/load-images.js';
-import { startGalleryServer, type UploadService } from '../gallery/server.js';
+import { startGalleryServer, type GalleryServerOptions, type UploadService } from '../gallery/server.js';
 import { openStack } from '../state/open-stack.js';
 import { DEFAULT_GALLERY_HOST, DEFAULT_GALLERY_PORT } from '../config/defaults.js';
 
@@ -69,7 +69,7 @@ export async function startGallery(ctx: Context, options: GalleryOptions = {}): 
       }
     : undefined;
   const [originalsOrigin, thumbnailsOrigin] = await Promise.all([bucketOrigin(ctx, where.originalsBucket), bucketOrigin(ctx, where.thumbnailsBucket)]);
-  const server = await startGalleryServer({
+  const serverOptions: GalleryServerOptions = {
     host,
     port: options.port ?? DEFAULT_GALLERY_PORT,
     stack: stack.stack,
@@ -83,21 +83,28 @@ export async function startGallery(ctx: Context, options: GalleryOptions = {}): 
     ...(upload ? { upload, uploadOrigin: originalsOrigin } : {}),
     imageOrigins: [...new Set([originalsOrigin, thumbnailsOrigin])],
     onError: (error) => ctx.reporter.warn(`gallery request failed: ${(error as Error).stack ?? String(error)}`),
-  });
+  };
+  const server = await startGalleryServer(serverOptions);
   let removeCors: (() => Promise<void>) | undefined;
   if (upload) {
     try {
-      removeCors = await explained(allowUploadsFrom(ctx.clients.s3, where.originalsBucket, new URL(server.url).origin));
+      removeCors = await allowUploadsFrom(ctx.clients.s3, where.originalsBucket, new URL(server.url).origin);
     } catch (error) {
-      await server.close();
-      throw error;
+      if (!isAccessDenied(error)) {
+        await server.close();
+        throw explainAwsError(error, ctx.target);
+      }
+      // The page is still worth having without upload: say why the drop zone is missing.
+      delete serverOptions.upload;
+      delete serverOptions.uploadOrigin;
+      ctx.reporter.warn(`upload from the page is off: changing the CORS rules of ${where.originalsBucket} was denied (${errorName(error)})`);
     }
   }
   return {
     url: server.url,
     stack: stack.stack,
     where,
-    upload: upload !== undefined,
+    upload: serverOptions.upload !== undefined,
     close: async () => {
       try {
         await removeCors?.();

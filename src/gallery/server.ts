@@ -21,7 +21,7 @@ export interface GalleryServerOptions {
   onError?(error: unknown): void;
   /** What changed since a cursor, for the page's live updates; absent: the page does not poll. */
   live?(since: string): Promise<LiveUpdate>;
-  /** Upload from the page; absent: the page offers none. */
+  /** Upload from the page; absent: the page offers none. Read per request, so it can be withdrawn. */
   upload?: UploadService;
   /** Origins the page loads images from and posts uploads to, for its CSP (cards arrive after the page). */
   imageOrigins?: string[];

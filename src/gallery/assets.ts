@@ -173,9 +173,12 @@ const SCRIPT = `'use strict';
       start(event.dataTransfer.files);
     });
   }
+  // The server signs at most 100 forms per request; larger drops go in batches.
   function start(fileList) {
     var files = Array.prototype.slice.call(fileList || []);
-    if (files.length === 0) return;
+    for (var i = 0; i < files.length; i += 50) startBatch(files.slice(i, i + 50));
+  }
+  function startBatch(files) {
     var pending = files.map(function (file) { return { file: file, card: pendingCard(file.name) }; });
     postJson('api/uploads', { files: files.map(function (file) { return { name: file.name }; }) })
       .then(function (answer) {

@@ -40,9 +40,13 @@ export async function pipelineStatus(
   };
 }
 
-/** Items recorded after `since` (an ISO time from the previous answer); the newest time seen is the next cursor. */
+/** The newest processedAt among images, or `floor` when none is newer: the live cursor. */
+export function newestProcessedAt(images: GalleryImage[], floor = ''): string {
+  return images.reduce((max, image) => ((image.processedAt ?? '') > max ? image.processedAt ?? max : max), floor);
+}
+
+/** Items recorded after `since` (the function's own clock, from the previous answer), and the next cursor. */
 export function changedSince(newest: GalleryImage[], since: string): { images: GalleryImage[]; cursor: string } {
   const images = newest.filter((image) => (image.processedAt ?? '') > since);
-  const cursor = images.reduce((max, image) => ((image.processedAt ?? '') > max ? image.processedAt ?? max : max), since);
-  return { images, cursor };
+  return { images, cursor: newestProcessedAt(images, since) };
 }

@@ -4,7 +4,7 @@ import type { ItemStatus } from '../actions/scan-db.js';
 import { ExitCode, ThumbsError, usageError } from '../errors.js';
 import { ASSETS } from './assets.js';
 import type { UploadForm } from './browser-upload.js';
-import type { PipelineStatus } from './live-status.js';
+import { newestProcessedAt, type PipelineStatus } from './live-status.js';
 import type { GalleryImage, GalleryPage, GalleryQuery } from './load-images.js';
 import { renderCard } from './render-card.js';
 import { contentSecurityPolicy, renderErrorPage, renderPage } from './render-page.js';
@@ -96,10 +96,9 @@ async function handle(options: GalleryServerOptions, req: http.IncomingMessage, 
   if (url.pathname === '/' || url.pathname === '/index.html') {
     const query = parseQuery(url);
     const page = await options.load(query);
-    const since = page.images.reduce((max, image) => ((image.processedAt ?? '') > max ? image.processedAt ?? max : max), '');
     const html = renderPage({
       mode: 'live', stack: options.stack, ...page, cursor: query.cursor,
-      ...(options.live ? { liveSince: since } : {}),
+      ...(options.live ? { liveSince: newestProcessedAt(page.images) } : {}),
       ...(options.upload ? { upload: { maxBytes: options.upload.maxBytes, prefix: options.upload.prefix } } : {}),
       imageOrigins: options.imageOrigins, uploadOrigin: options.uploadOrigin,
     });

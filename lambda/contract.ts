@@ -49,6 +49,8 @@ export interface ImageItem {
   height?: number;
   format?: string;
   renditions: RenditionRecord[];
+  /** ThumbHash of the smallest rendition, base64 (about 25 bytes): a placeholder painted while images load. */
+  thumbhash?: string;
   status: ItemStatus;
   error?: string;
   attempts: number;

@@ -6,6 +6,7 @@ import type { Job } from './events.js';
 import { unquote } from './events.js';
 import { classifyFailure, isMissingObject, isPreconditionFailed, PermanentError } from './failures.js';
 import { renditionKey, THUMBNAIL_CACHE_CONTROL } from './keys.js';
+import { placeholderOf } from './placeholder.js';
 import { isDone, readItem, writeItem } from './store.js';
 import type { ImageItem, RenditionRecord } from './contract.js';
 import { transform } from './transform.js';
@@ -78,7 +79,8 @@ async function run(deps: JobDeps, job: Job, facts: Facts, started: number): Prom
   const renditions = await Promise.all(
     result.renditions.map((output, i) => upload(s3, config.thumbnailsBucket, job.key, output, config.renditions[i]!)),
   );
-  const written = await writeItem(ddb, config.table, buildItem(job, facts, renditions, started));
+  const item = { ...buildItem(job, facts, renditions, started), ...(await placeholderOf(result.renditions)) };
+  const written = await writeItem(ddb, config.table, item);
   return written ? { status: 'done' } : { status: 'skipped', reason: 'a concurrent delivery recorded it first' };
 }
 

@@ -1,7 +1,12 @@
-import { explainAwsError } from '../aws/aws-errors.js';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { loadConfig } from '../../lambda/config.js';
+import { errorName, explainAwsError, isAccessDenied } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
+import { allowUploadsFrom, presignUpload, queueUploaded, UPLOAD_PREFIX, type UploadTarget } from '../gallery/browser-upload.js';
+import { changedSince, LIVE_WINDOW, pipelineStatus } from '../gallery/live-status.js';
 import { DEFAULT_PAGE_SIZE, galleryLocations, loadGalleryPage, type GalleryLocations } from '../gallery/load-images.js';
-import { startGalleryServer } from '../gallery/server.js';
+import { startGalleryServer, type GalleryServerOptions, type UploadService } from '../gallery/server.js';
 import { openStack } from '../state/open-stack.js';
 import { DEFAULT_GALLERY_HOST, DEFAULT_GALLERY_PORT } from '../config/defaults.js';
 
@@ -12,15 +17,27 @@ export interface GalleryOptions {
   host?: string;
   /** Images per page; default 24. */
   pageSize?: number;
+  /** Largest file the page may upload: the stack's THUMBS_MAX_BYTES; default the function's own default. */
+  maxBytes?: number;
+  /** Offer upload from the page (loopback only); default true. */
+  upload?: boolean;
 }
 
 export interface StartedGallery {
   url: string;
   stack: string;
   where: GalleryLocations;
+  /** Whether the page offers upload (and the originals bucket's CORS admits the page for it). */
+  upload: boolean;
   close(): Promise<void>;
 }
 
+const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
+
+/** The origin a presigned GET for this bucket points at: what the page's CSP must allow. */
+async function bucketOrigin(ctx: Context, bucket: string): Promise<string> {
+  return new URL(await getSignedUrl(ctx.clients.s3, new GetObjectCommand({ Bucket: bucket, Key: 'x' }), { expiresIn: 60 })).origin;
+}
 
 /** Starts the local gallery and returns at once; the caller decides how long it runs (Ctrl-C, or a test). */
 export async function startGallery(ctx: Context, options: GalleryOptions = {}): Promise<StartedGallery> {
@@ -28,20 +45,74 @@ export async function startGallery(ctx: Context, options: GalleryOptions = {}): 
   const where = galleryLocations(stack);
   const host = options.host ?? DEFAULT_GALLERY_HOST;
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
-    ctx.reporter.warn(`listening on ${host}: anyone who can reach this machine can see the images while it runs`);
+  const loopback = LOOPBACK.includes(host);
+  if (!loopback) {
+    ctx.reporter.warn(`listening on ${host}: anyone who can reach this machine can see the images while it runs (upload from the page is off)`);
   }
-  const server = await startGalleryServer({
+  const explained = <T>(work: Promise<T>) => work.catch((error: unknown) => {
+    throw explainAwsError(error, ctx.target);
+  });
+  const queues = { queueUrl: stack.store.get('queue')?.id, deadLetterUrl: stack.store.get('deadLetterQueue')?.id };
+  const target: UploadTarget = {
+    bucket: where.originalsBucket,
+    // With the S3 trigger, S3 itself notifies the function of each new object.
+    ...(stack.store.get('bucketNotification') === undefined && queues.queueUrl ? { queueUrl: queues.queueUrl } : {}),
+    maxBytes: options.maxBytes ?? loadConfig({ THUMBS_THUMBNAILS_BUCKET: '-', THUMBS_TABLE: '-' }).maxBytes,
+  };
+  const offerUpload = (options.upload ?? true) && loopback;
+  const upload: UploadService | undefined = offerUpload
+    ? {
+        maxBytes: target.maxBytes,
+        prefix: UPLOAD_PREFIX,
+        presign: (fileName) => explained(presignUpload(ctx.clients.s3, target, fileName)),
+        complete: (key) => explained(queueUploaded(ctx, target, key)),
+      }
+    : undefined;
+  const [originalsOrigin, thumbnailsOrigin] = await Promise.all([bucketOrigin(ctx, where.originalsBucket), bucketOrigin(ctx, where.thumbnailsBucket)]);
+  const serverOptions: GalleryServerOptions = {
     host,
     port: options.port ?? DEFAULT_GALLERY_PORT,
     stack: stack.stack,
     // Expired credentials or a stopped `thumbs dev` become a page that says so, not a bare 500.
-    load: (query) => loadGalleryPage(ctx, where, { ...query, pageSize }).catch((error: unknown) => {
-      throw explainAwsError(error, ctx.target);
-    }),
+    load: (query) => explained(loadGalleryPage(ctx, where, { ...query, pageSize })),
+    live: async (since) => {
+      const newest = (await explained(loadGalleryPage(ctx, where, { pageSize: LIVE_WINDOW }))).images;
+      const status = await explained(pipelineStatus(ctx.clients.sqs, queues, newest));
+      return { ...changedSince(newest, since), status };
+    },
+    ...(upload ? { upload, uploadOrigin: originalsOrigin } : {}),
+    imageOrigins: [...new Set([originalsOrigin, thumbnailsOrigin])],
     onError: (error) => ctx.reporter.warn(`gallery request failed: ${(error as Error).stack ?? String(error)}`),
-  });
-  return { url: server.url, stack: stack.stack, where, close: server.close };
+  };
+  const server = await startGalleryServer(serverOptions);
+  let removeCors: (() => Promise<void>) | undefined;
+  if (upload) {
+    try {
+      removeCors = await allowUploadsFrom(ctx.clients.s3, where.originalsBucket, new URL(server.url).origin);
+    } catch (error) {
+      if (!isAccessDenied(error)) {
+        await server.close();
+        throw explainAwsError(error, ctx.target);
+      }
+      // The page is still worth having without upload: say why the drop zone is missing.
+      delete serverOptions.upload;
+      delete serverOptions.uploadOrigin;
+      ctx.reporter.warn(`upload from the page is off: changing the CORS rules of ${where.originalsBucket} was denied (${errorName(error)})`);
+    }
+  }
+  return {
+    url: server.url,
+    stack: stack.stack,
+    where,
+    upload: serverOptions.upload !== undefined,
+    close: async () => {
+      try {
+        await removeCors?.();
+      } finally {
+        await server.close();
+      }
+    },
+  };
 }
 
 export { DEFAULT_GALLERY_HOST, DEFAULT_GALLERY_PORT } from '../config/defaults.js';

@@ -2,29 +2,83 @@
  * The page's script and style sheet. They live in a TypeScript module as strings because the
  * build is plain `tsc`, which copies no .js/.css files into dist/; this way `thumbs gallery` and
  * `thumbs publish` find them wherever the package is installed. The script builds no markup from
- * data: the detail view is a server-rendered <template> it clones, and filtering reads attributes.
+ * data: the detail view is a server-rendered <template> it clones, cards that arrive live come
+ * rendered (and escaped) by the server, and an uploading card is built with textContent only.
  */
 const SCRIPT = `'use strict';
 (function () {
   var dialog = document.getElementById('detail');
   var body = dialog.querySelector('.detail-body');
+  var grid = document.querySelector('.grid');
+  var current = null;
+
+  function cards() {
+    return Array.prototype.filter.call(grid.querySelectorAll('.card'), function (card) {
+      return !card.hidden && card.querySelector('template.detail');
+    });
+  }
+  function openDetail(card) {
+    var template = card.querySelector('template.detail');
+    if (!template || typeof dialog.showModal !== 'function') return false;
+    current = card;
+    body.replaceChildren(template.content.cloneNode(true));
+    if (!dialog.open) dialog.showModal();
+    return true;
+  }
+  function step(delta) {
+    var list = cards();
+    var at = list.indexOf(current);
+    var next = list[at + delta];
+    if (next) openDetail(next);
+  }
   document.addEventListener('click', function (event) {
     var link = event.target.closest && event.target.closest('a.open');
     if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    var template = link.closest('.card').querySelector('template.detail');
-    if (!template || typeof dialog.showModal !== 'function') return;
-    event.preventDefault();
-    body.replaceChildren(template.content.cloneNode(true));
-    dialog.showModal();
+    if (openDetail(link.closest('.card'))) event.preventDefault();
   });
   dialog.querySelector('button.close').addEventListener('click', function () { dialog.close(); });
+  dialog.querySelector('button.prev').addEventListener('click', function () { step(-1); });
+  dialog.querySelector('button.next').addEventListener('click', function () { step(1); });
   dialog.addEventListener('click', function (event) { if (event.target === dialog) dialog.close(); });
-  dialog.addEventListener('close', function () { body.replaceChildren(); });
+  dialog.addEventListener('close', function () {
+    body.replaceChildren();
+    var link = current && current.querySelector('a.open');
+    if (link) link.focus();
+    current = null;
+  });
+  // Left and right walk through the images, in the dialog and in the grid; Escape closes the dialog (the browser's own).
+  document.addEventListener('keydown', function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    if (dialog.open) {
+      if (event.key === 'ArrowRight') { step(1); event.preventDefault(); }
+      if (event.key === 'ArrowLeft') { step(-1); event.preventDefault(); }
+      return;
+    }
+    var link = document.activeElement && document.activeElement.closest && document.activeElement.closest('a.open');
+    if (!link) return;
+    var list = cards();
+    var at = list.indexOf(link.closest('.card'));
+    var columns = getComputedStyle(grid).gridTemplateColumns.split(' ').length;
+    var delta = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: columns, ArrowUp: -columns }[event.key];
+    var target = delta && list[at + delta];
+    if (target) { target.querySelector('a.open').focus(); event.preventDefault(); }
+  });
   // A presigned URL that stopped working shows up as a broken image: say why once.
   document.addEventListener('error', function (event) {
-    if (event.target instanceof HTMLImageElement) document.querySelector('.expired').hidden = false;
+    if (event.target instanceof HTMLImageElement && !event.target.classList.contains('ph')) document.querySelector('.expired').hidden = false;
+  }, true);
+  // Once an image has loaded over its placeholder, the placeholder can go.
+  document.addEventListener('load', function (event) {
+    var img = event.target;
+    if (img instanceof HTMLImageElement && !img.classList.contains('ph') && img.parentNode && img.parentNode.classList && img.parentNode.classList.contains('frame')) {
+      img.parentNode.classList.add('loaded');
+    }
   }, true);
   if (document.body.dataset.mode === 'static') staticFilter();
+  var statusLine = document.querySelector('.live-status');
+  if (statusLine) live(statusLine);
+  var upload = document.querySelector('section.upload');
+  if (upload) uploads(upload);
 
   // A published snapshot has no server: filter the cards in place, keeping the filter in the URL.
   function staticFilter() {
@@ -54,39 +108,239 @@ const SCRIPT = `'use strict';
       document.querySelector('.empty').hidden = shown > 0;
     }
   }
+
+  function cardFor(key) {
+    return Array.prototype.find.call(grid.querySelectorAll('.card'), function (card) { return card.dataset.imageKey === key; });
+  }
+
+  // Live updates: poll the server for items recorded since the newest one shown.
+  var poll = null;
+  function live(line) {
+    var since = line.dataset.since || '';
+    var timer = null;
+    var acceptNew = document.body.dataset.newCards === 'yes';
+    function schedule(ms) { clearTimeout(timer); timer = setTimeout(tick, ms); }
+    function tick() {
+      fetch('api/updates?since=' + encodeURIComponent(since), { headers: { accept: 'application/json' } })
+        .then(function (res) { if (!res.ok) throw new Error('HTTP ' + res.status); return res.json(); })
+        .then(function (update) {
+          since = update.cursor;
+          line.textContent = describe(update.status);
+          update.cards.slice().reverse().forEach(function (entry) {
+            var existing = cardFor(entry.key);
+            if (!existing && !acceptNew) return;
+            var template = document.createElement('template');
+            template.innerHTML = entry.html;
+            var card = template.content.firstElementChild;
+            // A card the page made for an upload is not counted yet; one the server rendered is.
+            if (!existing || !existing.querySelector('template.detail')) countOne();
+            if (existing) existing.replaceWith(card); else grid.prepend(card);
+            document.querySelector('.empty').hidden = true;
+          });
+          schedule(document.hidden ? 10000 : 2000);
+        })
+        .catch(function (error) {
+          line.textContent = 'Live updates paused: ' + error.message + '; retrying.';
+          schedule(5000);
+        });
+    }
+    poll = function () { schedule(0); };
+    schedule(0);
+  }
+  function countOne() {
+    var count = document.querySelector('.count');
+    if (/^\\d+$/.test(count.textContent)) count.textContent = String(Number(count.textContent) + 1);
+  }
+  function describe(status) {
+    var parts = [];
+    if (status.waiting !== undefined) parts.push(status.waiting + ' waiting in the queue', status.inFlight + ' in flight');
+    if (status.deadLettered !== undefined) parts.push(status.deadLettered + ' dead-lettered');
+    parts.push((status.doneCapped ? 'at least ' : '') + status.donePerMinute + ' done in the last minute');
+    return parts.join(' · ');
+  }
+
+  // Upload: ask the server for one presigned POST per file, post each straight to S3, then have
+  // the server queue it. The card shows uploading (with progress), processing, then the result.
+  function uploads(section) {
+    var input = section.querySelector('input[type=file]');
+    var drop = section.querySelector('.drop');
+    input.addEventListener('change', function () { start(input.files); input.value = ''; });
+    drop.addEventListener('dragover', function (event) { event.preventDefault(); drop.classList.add('over'); });
+    drop.addEventListener('dragleave', function () { drop.classList.remove('over'); });
+    drop.addEventListener('drop', function (event) {
+      event.preventDefault();
+      drop.classList.remove('over');
+      start(event.dataTransfer.files);
+    });
+  }
+  // The server signs at most 100 forms per request; larger drops go in batches.
+  function start(fileList) {
+    var files = Array.prototype.slice.call(fileList || []);
+    for (var i = 0; i < files.length; i += 50) startBatch(files.slice(i, i + 50));
+  }
+  function startBatch(files) {
+    var pending = files.map(function (file) { return { file: file, card: pendingCard(file.name) }; });
+    postJson('api/uploads', { files: files.map(function (file) { return { name: file.name }; }) })
+      .then(function (answer) {
+        pending.forEach(function (entry, i) {
+          var form = answer.uploads[i];
+          var existing = cardFor(form.key);
+          if (existing && existing !== entry.card) existing.remove();
+          entry.card.dataset.imageKey = form.key;
+          entry.card.querySelector('.key').textContent = form.key;
+          send(entry, form);
+        });
+      })
+      .catch(function (error) { pending.forEach(function (entry) { settle(entry.card, 'refused', 'not uploaded: ' + error.message); }); });
+  }
+  function pendingCard(name) {
+    var card = document.createElement('li');
+    card.className = 'card status-uploading';
+    card.dataset.status = 'uploading';
+    var frame = document.createElement('div');
+    frame.className = 'no-thumb';
+    var progress = document.createElement('progress');
+    progress.max = 100;
+    progress.value = 0;
+    progress.setAttribute('aria-label', 'upload of ' + name);
+    frame.appendChild(progress);
+    var meta = document.createElement('div');
+    meta.className = 'meta';
+    var key = document.createElement('p');
+    key.className = 'key';
+    key.textContent = name;
+    var state = document.createElement('p');
+    var badge = document.createElement('span');
+    badge.className = 'status badge';
+    badge.setAttribute('role', 'status');
+    badge.textContent = 'uploading';
+    state.appendChild(badge);
+    var reason = document.createElement('p');
+    reason.className = 'error';
+    reason.hidden = true;
+    meta.append(key, state, reason);
+    card.append(frame, meta);
+    grid.prepend(card);
+    document.querySelector('.empty').hidden = true;
+    return card;
+  }
+  function settle(card, status, text) {
+    card.className = 'card status-' + status;
+    card.dataset.status = status;
+    card.querySelector('.badge').textContent = status;
+    // Processing keeps the full bar under its label; refused or failed replace it with the word.
+    var frame = card.querySelector('.no-thumb');
+    var label = document.createElement('span');
+    label.textContent = status === 'processing' ? 'processing…' : status;
+    if (status === 'processing') frame.prepend(label);
+    else if (status !== 'uploading') frame.replaceChildren(label);
+    var reason = card.querySelector('.error');
+    reason.hidden = !text;
+    reason.textContent = text || '';
+  }
+  function send(entry, form) {
+    var data = new FormData();
+    Object.keys(form.fields).forEach(function (name) { data.append(name, form.fields[name]); });
+    data.append('Content-Type', entry.file.type);
+    data.append('file', entry.file);
+    var xhr = new XMLHttpRequest();
+    var progress = entry.card.querySelector('progress');
+    xhr.upload.addEventListener('progress', function (event) {
+      if (event.lengthComputable) progress.value = Math.round(100 * event.loaded / event.total);
+    });
+    xhr.addEventListener('load', function () {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        progress.value = 100;
+        settle(entry.card, 'processing');
+        postJson('api/uploads/complete', { key: form.key })
+          .then(function () { if (poll) poll(); })
+          .catch(function (error) { settle(entry.card, 'failed', 'uploaded, but not queued: ' + error.message); });
+      } else {
+        settle(entry.card, 'refused', 'refused by S3: ' + s3Reason(xhr.responseText, xhr.status));
+      }
+    });
+    xhr.addEventListener('error', function () { settle(entry.card, 'refused', 'not uploaded: the connection to S3 failed'); });
+    xhr.open('POST', form.url);
+    xhr.send(data);
+  }
+  function s3Reason(text, status) {
+    var doc = new DOMParser().parseFromString(text || '', 'application/xml');
+    var code = doc.querySelector('Code');
+    var message = doc.querySelector('Message');
+    return code ? code.textContent + (message ? ' (' + message.textContent + ')' : '') : 'HTTP ' + status;
+  }
+  function postJson(url, value) {
+    return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) })
+      .then(function (res) {
+        return res.json().then(function (answer) {
+          if (!res.ok) throw new Error(answer.error ? answer.error.message : 'HTTP ' + res.status);
+          return answer;
+        });
+      });
+  }
 })();
 `;
 
-const STYLES = `:root { color-scheme: light dark; --fg: #1d1d1f; --muted: #6e6e73; --bg: #fafafa; --card: #fff; --bad: #b3261e; --line: #ddd; }
-@media (prefers-color-scheme: dark) { :root { --fg: #eee; --muted: #aaa; --bg: #161616; --card: #222; --bad: #ff8a80; --line: #333; } }
+const STYLES = `:root { color-scheme: light dark; --fg: #1d1d1f; --muted: #6e6e73; --bg: #fafafa; --card: #fff; --bad: #b3261e; --busy: #7a5b00; --ok: #1e6b34; --line: #ddd; --accent: #0b57d0; }
+@media (prefers-color-scheme: dark) { :root { --fg: #eee; --muted: #aaa; --bg: #161616; --card: #222; --bad: #ff8a80; --busy: #ffd54f; --ok: #81c995; --line: #333; --accent: #8ab4f8; } }
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.4 system-ui, sans-serif; color: var(--fg); background: var(--bg); }
 header, main { padding: 12px 20px; }
+@media (max-width: 600px) { header, main { padding: 10px 12px; } }
 h1 { margin: 0 0 4px; font-size: 20px; } h1 small { color: var(--muted); font-weight: normal; }
-.summary, .note { color: var(--muted); margin: 0 0 8px; }
+h2 { font-size: 15px; margin: 0 0 6px; } h3 { font-size: 14px; margin: 16px 0 6px; }
+.summary, .note, .live-status { color: var(--muted); margin: 0 0 8px; }
 .filters { display: flex; gap: 12px; flex-wrap: wrap; align-items: center; }
-.grid { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 14px; }
-.card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; overflow: hidden; }
+:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+.upload { margin: 0 0 16px; }
+.drop { display: flex; flex-direction: column; gap: 8px; align-items: center; justify-content: center; padding: 18px; border: 2px dashed var(--line); border-radius: 10px; text-align: center; cursor: pointer; }
+.drop.over { border-color: var(--accent); background: #0b57d010; }
+.drop input { max-width: 100%; }
+.grid { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 14px; align-items: start; }
+@media (max-width: 600px) { .grid { grid-template-columns: minmax(0, 1fr); } }
+.card { background: var(--card); border: 1px solid var(--line); border-left-width: 5px; border-radius: 8px; overflow: hidden; }
 .card[hidden] { display: none; }
-.card a.open { display: flex; align-items: center; justify-content: center; height: 200px; background: #0001; }
-.thumb { max-width: 100%; max-height: 200px; width: auto; height: auto; object-fit: contain; }
-.placeholder { color: var(--bad); font-weight: 600; text-transform: uppercase; text-decoration: none; }
-.card a.open:has(.placeholder) { text-decoration: none; }
+.status-done { border-left-color: var(--ok); }
+.status-failed, .status-refused { border-left-color: var(--bad); }
+.status-uploading, .status-processing { border-left-color: var(--busy); border-style: dashed solid dashed dashed; }
+.card a.open { display: block; background: #0001; text-decoration: none; }
+.frame { position: relative; display: block; }
+.frame img { display: block; width: 100%; height: auto; }
+.frame .ph { position: absolute; inset: 0; height: 100%; }
+.frame > img:not(.ph) { position: relative; }
+.frame.loaded .ph { visibility: hidden; }
+.card .thumb { max-height: 520px; object-fit: contain; }
+.no-thumb { display: flex; align-items: center; justify-content: center; min-height: 120px; padding: 12px; color: var(--bad); font-weight: 600; text-transform: uppercase; }
+.status-uploading .no-thumb, .status-processing .no-thumb { color: var(--busy); }
+.no-thumb { flex-direction: column; gap: 8px; }
+.no-thumb progress { width: 80%; }
 .meta { padding: 8px 10px; } .meta p { margin: 2px 0; }
 .key { font-weight: 600; overflow-wrap: anywhere; }
 .sizes { color: var(--muted); font-size: 12px; }
-.status-failed .status, .error { color: var(--bad); }
+.badge { display: inline-block; padding: 0 6px; border-radius: 9px; font-size: 12px; font-weight: 600; border: 1px solid currentColor; }
+.status-done .badge { color: var(--ok); }
+.status-failed .badge, .status-refused .badge, .error { color: var(--bad); }
+.status-uploading .badge, .status-processing .badge { color: var(--busy); }
+.status-processing .badge::before { content: '⏳ '; }
+.status-failed .badge::before, .status-refused .badge::before { content: '✕ '; }
+.status-done .badge::before { content: '✓ '; }
 .error { overflow-wrap: anywhere; }
-.pager { display: flex; gap: 16px; margin: 16px 0; }
+.pager { display: flex; gap: 16px; margin: 16px 0; flex-wrap: wrap; }
+.pager a { padding: 6px 10px; border: 1px solid var(--line); border-radius: 6px; }
 .expired { background: #fff3cd; color: #5c4400; padding: 8px; border-radius: 6px; }
-dialog { max-width: min(1100px, 95vw); max-height: 92vh; border: 0; border-radius: 10px; padding: 16px; background: var(--card); color: var(--fg); }
+dialog { width: min(1100px, 96vw); max-width: 96vw; max-height: 94vh; border: 0; border-radius: 10px; padding: 12px 16px 16px; background: var(--card); color: var(--fg); }
 dialog::backdrop { background: #000a; }
-dialog .close { float: right; }
-.detail-key { font-size: 16px; overflow-wrap: anywhere; margin: 0 70px 10px 0; }
+.detail-nav { display: flex; gap: 8px; justify-content: flex-end; position: sticky; top: 0; z-index: 1; }
+.detail-nav button { min-width: 44px; min-height: 36px; }
+.detail-key { font-size: 16px; overflow-wrap: anywhere; margin: 4px 0 10px; }
 .original { max-width: 100%; max-height: 60vh; display: block; margin: 0 auto; }
-.renditions { list-style: none; padding: 0; display: flex; gap: 12px; flex-wrap: wrap; align-items: flex-end; }
-.renditions li { display: flex; flex-direction: column; gap: 4px; font-size: 12px; color: var(--muted); }
-.rendition { max-width: 160px; max-height: 120px; }
+.renditions { display: flex; flex-direction: column; gap: 16px; }
+.rendition { margin: 0; }
+.true-size { overflow: auto; max-width: 100%; max-height: 80vh; border: 1px solid var(--line); background: repeating-conic-gradient(#8881 0 25%, transparent 0 50%) 0 0 / 16px 16px; }
+.true-size .frame { display: inline-block; }
+.true-size .frame img { width: auto; max-width: none; }
+.true-size .frame .ph { width: 100%; }
+.rendition figcaption { font-size: 12px; color: var(--muted); margin-top: 4px; }
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; }
 .facts dt { color: var(--muted); } .facts dd { margin: 0; overflow-wrap: anywhere; }
 `;

@@ -29,6 +29,8 @@ export interface GalleryImage {
   durationMs?: number;
   attempts?: number;
   error?: string;
+  /** ThumbHash (base64) of the smallest rendition, painted while the images load. */
+  thumbhash?: string;
   originalUrl: string;
   renditions: GalleryRendition[];
 }
@@ -49,6 +51,8 @@ export interface GalleryPage {
   /** Images matching the filter, over all pages. */
   total: number;
   nextCursor?: string;
+  /** Present when there is a page before this one; "" means that page is the first. */
+  previousCursor?: string;
   status?: ItemStatus;
   q: string;
   /** When the presigned URLs on this page stop working. */
@@ -90,7 +94,7 @@ export function decodeCursor(cursor: string): { processedAt: string; imageKey: s
 }
 
 /** Filters, sorts and cuts one page out of the scanned items; pure, so it is tested without a table. */
-export function pageOf(items: StoredItem[], query: GalleryQuery): { items: StoredItem[]; total: number; nextCursor?: string } {
+export function pageOf(items: StoredItem[], query: GalleryQuery): { items: StoredItem[]; total: number; nextCursor?: string; previousCursor?: string } {
   const q = (query.q ?? '').trim().toLowerCase();
   const matching = items
     .filter((item) => !query.status || item.status === query.status)
@@ -103,7 +107,9 @@ export function pageOf(items: StoredItem[], query: GalleryQuery): { items: Store
   const slice = matching.slice(from, from + size);
   const last = slice.at(-1);
   const more = from + size < matching.length && last !== undefined;
-  return { items: slice, total: matching.length, ...(more ? { nextCursor: encodeCursor(last) } : {}) };
+  const before = from > 0 ? matching[Math.max(0, from - size) - 1] : undefined;
+  const previous = from > 0 ? { previousCursor: before ? encodeCursor(before) : '' } : {};
+  return { items: slice, total: matching.length, ...(more ? { nextCursor: encodeCursor(last) } : {}), ...previous };
 }
 
 function presign(s3: S3Client, bucket: string, key: string, expiresIn: number): Promise<string> {
@@ -138,6 +144,7 @@ export async function toGalleryImage(s3: S3Client, where: GalleryLocations, item
     durationMs: numberOf(item.durationMs),
     attempts: numberOf(item.attempts),
     error: item.error,
+    thumbhash: typeof item.thumbhash === 'string' ? item.thumbhash : undefined,
     originalUrl: await presign(s3, sourceBucket, item.imageKey, expiresIn),
     renditions: renditions.sort((a, b) => (a.width ?? 0) - (b.width ?? 0)),
   };
@@ -158,7 +165,7 @@ export async function loadGalleryPage(ctx: Context, where: GalleryLocations, que
   const expiresAt = new Date(Date.now() + expiresIn * 1000).toISOString();
   const page = pageOf(items, query);
   const images = await Promise.all(page.items.map((item) => toGalleryImage(ctx.clients.s3, where, item, expiresIn)));
-  return { images, total: page.total, nextCursor: page.nextCursor, status: query.status, q: query.q ?? '', expiresAt };
+  return { images, total: page.total, nextCursor: page.nextCursor, previousCursor: page.previousCursor, status: query.status, q: query.q ?? '', expiresAt };
 }
 
 export { DEFAULT_PAGE_SIZE } from '../config/defaults.js';

@@ -1,4 +1,5 @@
 import type { ItemStatus } from '../actions/scan-db.js';
+import { formatBytes } from '../output/print.js';
 import { escapeHtml } from './escape.js';
 import type { GalleryImage } from './load-images.js';
 import { renderCard } from './render-card.js';
@@ -10,20 +11,34 @@ export interface PageView {
   mode: 'live' | 'static';
   stack: string;
   images: GalleryImage[];
-  /** Matching images over all pages. */
-  total: number;
+  /** Matching images over all pages, when known. */
+  total?: number;
   status?: ItemStatus;
   q: string;
   /** The current page's cursor (live mode), to offer a way back to the first page. */
   cursor?: string;
   nextCursor?: string;
+  /** Present when there is a page before this one; "" means that page is the first. */
+  previousCursor?: string;
   /** When the presigned URLs stop working. */
   expiresAt: string;
+  /** Live mode: poll for changes after this cursor (the newest processedAt shown). */
+  liveSince?: string;
+  /** Live mode on loopback: offer upload from the page. Never set for a snapshot. */
+  upload?: { maxBytes: number; prefix: string };
+  /** Where images (presigned) and uploads go: needed by the CSP before any card exists. */
+  imageOrigins?: string[];
+  uploadOrigin?: string;
+}
+
+export interface PolicyOrigins {
+  imageOrigins?: string[];
+  uploadOrigin?: string;
 }
 
 /** img-src lists exactly the origins the presigned URLs point at (the S3 endpoint), nothing else. */
-export function contentSecurityPolicy(images: GalleryImage[]): string {
-  const origins = new Set<string>();
+export function contentSecurityPolicy(images: GalleryImage[], extra: PolicyOrigins = {}): string {
+  const origins = new Set<string>(extra.imageOrigins ?? []);
   for (const image of images) {
     for (const url of [image.originalUrl, ...image.renditions.map((r) => r.url)]) {
       try {
@@ -34,7 +49,8 @@ export function contentSecurityPolicy(images: GalleryImage[]): string {
     }
   }
   const img = ["'self'", 'data:', ...origins].join(' ');
-  return `default-src 'none'; script-src 'self'; style-src 'self'; img-src ${img}; connect-src 'self'; form-action 'self'; base-uri 'none'`;
+  const connect = ["'self'", ...(extra.uploadOrigin ? [extra.uploadOrigin] : [])].join(' ');
+  return `default-src 'none'; script-src 'self'; style-src 'self'; img-src ${img}; connect-src ${connect}; form-action 'self'; base-uri 'none'`;
 }
 
 function queryString(params: Record<string, string | undefined>): string {
@@ -58,15 +74,42 @@ function renderPager(view: PageView): string {
   const filter = { status: view.status, q: view.q };
   const links = [
     view.cursor ? `<a class="first" href="${escapeHtml(queryString(filter))}">« first page</a>` : '',
-    view.nextCursor ? `<a class="next" href="${escapeHtml(queryString({ ...filter, cursor: view.nextCursor }))}">next page »</a>` : '',
+    view.previousCursor !== undefined && view.previousCursor !== ''
+      ? `<a class="previous" rel="prev" href="${escapeHtml(queryString({ ...filter, cursor: view.previousCursor }))}">‹ previous page</a>`
+      : '',
+    view.nextCursor ? `<a class="next" rel="next" href="${escapeHtml(queryString({ ...filter, cursor: view.nextCursor }))}">next page ›</a>` : '',
   ].filter((link) => link !== '');
-  return links.length > 0 ? `<nav class="pager">${links.join(' ')}</nav>` : '';
+  return links.length > 0 ? `<nav class="pager" aria-label="pages">${links.join(' ')}</nav>` : '';
 }
 
 function summary(view: PageView): string {
-  const shown = view.mode === 'live' && view.total > view.images.length ? `${view.images.length} of ` : '';
+  const total = view.total ?? view.images.length;
+  const shown = view.mode === 'live' && total > view.images.length ? `${view.images.length} of ` : '';
   const filtered = view.status || view.q ? ' matching' : '';
-  return `<span class="count">${shown}${view.total}</span>${filtered} image${view.total === 1 ? '' : 's'}`;
+  return `<span class="count">${shown}${view.total === undefined && view.nextCursor ? `${total}+` : total}</span>${filtered} image${total === 1 ? '' : 's'}`;
+}
+
+/** The drop zone and file picker; the script posts each file straight to S3 with a presigned form. */
+function renderUpload(view: PageView): string {
+  if (view.mode !== 'live' || !view.upload) return '';
+  const limit = formatBytes(view.upload.maxBytes);
+  return `<section class="upload" aria-labelledby="upload-title" data-max-bytes="${view.upload.maxBytes}">`
+    + `<h2 id="upload-title">Upload</h2>`
+    + `<label class="drop" for="upload-files"><span>Drop images here, or choose files</span>`
+    + `<input id="upload-files" type="file" multiple accept="image/*" aria-describedby="upload-limits"></label>`
+    + `<p id="upload-limits" class="note">Images only, up to ${escapeHtml(limit)} each (the stack's limit, enforced by S3); `
+    + `stored as ${escapeHtml(view.upload.prefix)}&lt;file name&gt;, replacing a file of the same name.</p></section>`;
+}
+
+/** Live mode: queue counts and throughput, refreshed with the cards. */
+function renderStatusLine(view: PageView): string {
+  if (view.mode !== 'live' || view.liveSince === undefined) return '';
+  return `<p class="live-status" role="status" aria-live="polite" data-since="${escapeHtml(view.liveSince)}">Checking the queue…</p>`;
+}
+
+/** Live updates add new cards only where they belong: the first page, unfiltered. */
+function acceptsNewCards(view: PageView): boolean {
+  return view.mode === 'live' && !view.cursor && !view.status && !view.q;
 }
 
 function expiryNote(view: PageView): string {
@@ -91,25 +134,30 @@ export function renderPage(view: PageView): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(view.images))}">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(view.images, view))}">
 <meta name="referrer" content="no-referrer">
 <title>thumbs gallery · ${stack}</title>
 <link rel="stylesheet" href="assets/gallery.css">
 </head>
-<body data-mode="${view.mode}">
+<body data-mode="${view.mode}"${acceptsNewCards(view) ? ' data-new-cards="yes"' : ''}>
 <header>
 <h1>thumbs gallery <small>${stack}</small></h1>
 <p class="summary">${summary(view)}</p>
+${renderStatusLine(view)}
 ${renderFilters(view)}
 </header>
 <main>
+${renderUpload(view)}
 <p class="expired" hidden>Some images did not load: their links may have expired. ${view.mode === 'live' ? 'Reload the page.' : 'Publish again.'}</p>
-<ul class="grid">${view.images.map((image, index) => renderCard(image, index)).join('\n')}</ul>
+<ul class="grid" aria-label="images, newest first">${view.images.map((image, index) => renderCard(image, index)).join('\n')}</ul>
 ${emptyNote(view)}
 ${renderPager(view)}
 <p class="note">${expiryNote(view)}</p>
 </main>
-<dialog id="detail" aria-label="image details"><button type="button" class="close">Close</button><div class="detail-body"></div></dialog>
+<dialog id="detail" aria-label="image details"><nav class="detail-nav" aria-label="images">`
+  + `<button type="button" class="prev" aria-label="previous image (left arrow)">‹</button>`
+  + `<button type="button" class="next" aria-label="next image (right arrow)">›</button>`
+  + `<button type="button" class="close" aria-label="close (Escape)">Close</button></nav><div class="detail-body"></div></dialog>
 <script src="assets/gallery.js" defer></script>
 </body>
 </html>

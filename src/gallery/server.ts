@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type { ItemStatus } from '../actions/scan-db.js';
 import { ExitCode, ThumbsError, usageError } from '../errors.js';
 import { ASSETS } from './assets.js';
-import type { GalleryPage, GalleryQuery } from './load-images.js';
+import type { UploadForm } from './browser-upload.js';
+import { newestProcessedAt, type PipelineStatus } from './live-status.js';
+import type { GalleryImage, GalleryPage, GalleryQuery } from './load-images.js';
+import { renderCard } from './render-card.js';
 import { contentSecurityPolicy, renderErrorPage, renderPage } from './render-page.js';
 
 export interface GalleryServerOptions {
@@ -16,12 +19,40 @@ export interface GalleryServerOptions {
   load(query: GalleryQuery): Promise<GalleryPage>;
   /** Errors that are not the user's (a 500); default: ignored. */
   onError?(error: unknown): void;
+  /** What changed since a cursor, for the page's live updates; absent: the page does not poll. */
+  live?(since: string): Promise<LiveUpdate>;
+  /** Upload from the page; absent: the page offers none. Read per request, so it can be withdrawn. */
+  upload?: UploadService;
+  /** Origins the page loads images from and posts uploads to, for its CSP (cards arrive after the page). */
+  imageOrigins?: string[];
+  uploadOrigin?: string;
 }
+
+export interface LiveUpdate {
+  cursor: string;
+  status: PipelineStatus;
+  images: GalleryImage[];
+}
+
+export interface UploadService {
+  maxBytes: number;
+  prefix: string;
+  /** A presigned POST for one file, by the name the browser gives. */
+  presign(fileName: string): Promise<UploadForm>;
+  /** After S3 accepted the POST: queue the message; false when S3 notifies the function itself. */
+  complete(key: string): Promise<boolean>;
+}
+
+/** Enough for a hundred file names; an upload's bytes never pass through this server. */
+const MAX_JSON_BODY = 64 * 1024;
 
 export interface RunningGallery {
   url: string;
   close(): Promise<void>;
 }
+
+/** Files one upload request may ask forms for. */
+const MAX_UPLOAD_FILES = 100;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -51,18 +82,87 @@ async function handle(options: GalleryServerOptions, req: http.IncomingMessage, 
   const url = new URL(req.url ?? '/', 'http://gallery.invalid');
   const asset = ASSETS[url.pathname.slice(1)];
   if (asset) return send(res, 200, asset.contentType, asset.body, { 'cache-control': 'no-cache' });
+  if (req.method === 'POST') return handlePost(options, req, res, url);
   if (url.pathname === '/api/images') {
     const page = await options.load(parseQuery(url));
-    return send(res, 200, 'application/json; charset=utf-8', JSON.stringify(page));
+    return sendJson(res, 200, page);
+  }
+  if (url.pathname === '/api/updates' && options.live) {
+    const update = await options.live(url.searchParams.get('since') ?? '');
+    // Cards come rendered by the same code as the page, so the script never builds markup from data.
+    const cards = update.images.map((image) => ({ key: image.key, status: image.status, html: renderCard(image, 0) }));
+    return sendJson(res, 200, { cursor: update.cursor, status: update.status, cards });
   }
   if (url.pathname === '/' || url.pathname === '/index.html') {
     const query = parseQuery(url);
     const page = await options.load(query);
-    const html = renderPage({ mode: 'live', stack: options.stack, ...page, cursor: query.cursor });
-    const csp = `${contentSecurityPolicy(page.images)}; frame-ancestors 'none'`;
+    const html = renderPage({
+      mode: 'live', stack: options.stack, ...page, cursor: query.cursor,
+      ...(options.live ? { liveSince: newestProcessedAt(page.images) } : {}),
+      ...(options.upload ? { upload: { maxBytes: options.upload.maxBytes, prefix: options.upload.prefix } } : {}),
+      imageOrigins: options.imageOrigins, uploadOrigin: options.uploadOrigin,
+    });
+    const csp = `${contentSecurityPolicy(page.images, { imageOrigins: options.imageOrigins, uploadOrigin: options.uploadOrigin })}; frame-ancestors 'none'`;
     return send(res, 200, 'text/html; charset=utf-8', html, { 'content-security-policy': csp });
   }
   if (url.pathname === '/favicon.ico') return send(res, 204, 'text/plain', '');
+  return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+}
+
+function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
+}
+
+function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      body += chunk;
+      if (body.length > MAX_JSON_BODY) {
+        reject(usageError('body-too-large', 'request body is too large', 'Upload fewer files at once.'));
+        req.destroy();
+      }
+    });
+    req.on('end', () => {
+      try {
+        const value: unknown = JSON.parse(body);
+        if (typeof value === 'object' && value !== null && !Array.isArray(value)) resolve(value as Record<string, unknown>);
+        else reject(usageError('bad-body', 'request body is not a JSON object', 'Send {"files": [...]} or {"key": "..."}.'));
+      } catch {
+        reject(usageError('bad-body', 'request body is not JSON', 'Send {"files": [...]} or {"key": "..."}.'));
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Only the page itself may post: its Origin is this server's (another site's page carries its
+ * own), and a JSON body cannot be sent cross-site without a preflight this server never answers.
+ */
+function sameOrigin(req: http.IncomingMessage): boolean {
+  return req.headers.origin === `http://${req.headers.host ?? ''}`
+    && /^application\/json\b/i.test(req.headers['content-type'] ?? '');
+}
+
+async function handlePost(options: GalleryServerOptions, req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+  const upload = options.upload;
+  if (!upload || !url.pathname.startsWith('/api/uploads')) return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+  if (!sameOrigin(req)) return sendJson(res, 403, { error: { code: 'cross-origin', message: 'only the gallery page may upload' } });
+  const body = await readJson(req);
+  if (url.pathname === '/api/uploads') {
+    const files = body.files;
+    if (!Array.isArray(files) || files.length === 0 || files.length > MAX_UPLOAD_FILES || !files.every((f) => typeof (f as { name?: unknown })?.name === 'string')) {
+      throw usageError('bad-files', `files must list 1-${MAX_UPLOAD_FILES} files by name`, 'Choose fewer files.');
+    }
+    const uploads = await Promise.all(files.map((file) => upload.presign((file as { name: string }).name)));
+    return sendJson(res, 200, { uploads });
+  }
+  if (url.pathname === '/api/uploads/complete') {
+    if (typeof body.key !== 'string') throw usageError('bad-key', 'key must be a string', 'Send {"key": "<the uploaded key>"}.');
+    return sendJson(res, 200, { key: body.key, queued: await upload.complete(body.key) });
+  }
   return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
 }
 
@@ -106,7 +206,8 @@ export async function startGalleryServer(options: GalleryServerOptions): Promise
   const host = options.host ?? '127.0.0.1';
   let port = options.port ?? 8000;
   const server = http.createServer((req, res) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { allow: 'GET, HEAD' });
+    const allowed = options.upload ? ['GET', 'HEAD', 'POST'] : ['GET', 'HEAD'];
+    if (!allowed.includes(req.method ?? '')) return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { allow: allowed.join(', ') });
     if (!hostAllowed(host, port, req.headers.host)) return send(res, 421, 'text/plain; charset=utf-8', 'unexpected Host header\n');
     handle(options, req, res).catch((error: unknown) => sendError(options, req, res, error));
   });

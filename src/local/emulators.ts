@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from 'fauxqs';
 import dynalite from 'dynalite';
 import { LOCAL_REGION, type LocalEndpoints } from './constants.js';
+import { addBrowserUploads } from './s3-browser-uploads.js';
 
 export { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalEndpoints } from './constants.js';
 
@@ -17,6 +18,7 @@ export interface RunningEmulators {
  */
 export async function startEmulators(): Promise<RunningEmulators> {
   const fauxqs = buildApp({ logger: false, host: '127.0.0.1', defaultRegion: LOCAL_REGION });
+  addBrowserUploads(fauxqs);
   await fauxqs.listen({ host: '127.0.0.1', port: 0 });
   const fauxqsPort = (fauxqs.server.address() as AddressInfo).port;
 

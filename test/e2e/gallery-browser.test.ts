@@ -7,6 +7,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { placeholderOf } from '../../lambda/placeholder.js';
 import { startGallery, type StartedGallery } from '../../src/actions/gallery.js';
 import { provision } from '../../src/actions/provision.js';
 import { publish } from '../../src/actions/publish.js';
@@ -40,11 +41,12 @@ async function seedImage(ctx: Context, where: GalleryLocations, key: string, sou
     const { data, info } = await upright.clone().resize(size, size, { fit: 'inside', withoutEnlargement: true }).webp().toBuffer({ resolveWithObject: true });
     const renditionKey = `${size}/${stem}.webp`;
     await ctx.clients.s3.send(new PutObjectCommand({ Bucket: where.thumbnailsBucket, Key: renditionKey, Body: data, ContentType: 'image/webp' }));
-    return { name: String(size), key: renditionKey, width: info.width, height: info.height, bytes: info.size, format: 'webp' };
+    return { name: String(size), key: renditionKey, width: info.width, height: info.height, bytes: info.size, format: 'webp', body: data };
   }));
+  const { thumbhash } = await placeholderOf(renditions);
   await ctx.clients.doc.send(new PutCommand({ TableName: where.table, Item: {
     imageKey: key, sourceBucket: where.originalsBucket, etag: `etag-${index}`, bytes: source.length, contentType: `image/${format}`,
-    width, height, format, renditions, status: 'done', attempts: 1, processedAt: new Date(Date.UTC(2025, 0, 1, 0, index)).toISOString(), durationMs: 100 + index,
+    width, height, format, renditions: renditions.map(({ body: _body, ...record }) => record), thumbhash, status: 'done', attempts: 1, processedAt: new Date(Date.UTC(2025, 0, 1, 0, index)).toISOString(), durationMs: 100 + index,
   } }));
   return width;
 }
@@ -131,7 +133,7 @@ describe.skipIf(skip)('gallery in headless Chromium (embedded backend)', () => {
     expect(await page.evaluate(originalWidth)).toBe(seeded.done.get(key));
     expect(await original.getAttribute('src')).toContain(`/${seeded.where.originalsBucket}/`);
     expect(await page.locator('dialog#detail .detail-key').textContent()).toBe(key);
-    expect(await page.locator('dialog#detail .renditions img').count()).toBe(SIZES.length);
+    expect(await page.locator('dialog#detail .renditions img.rendition-img').count()).toBe(SIZES.length);
     await page.screenshot({ path: 'test-results/gallery-detail.png' });
     expect(alerts).toEqual([]);
   });
@@ -153,6 +155,11 @@ describe.skipIf(skip)('gallery in headless Chromium (embedded backend)', () => {
     await thumbsLoaded(page);
     expect(await page.locator('.card .key').allTextContents()).toContain(HOSTILE_KEY);
     expect(await page.locator('img[src="x"]').count()).toBe(0);
+    // The manifest carries each ThumbHash, and the page paints it under each thumbnail.
+    const manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')) as { images: Array<{ key: string; thumbhash?: string }> };
+    expect(manifest.images.filter((image) => typeof image.thumbhash === 'string')).toHaveLength(seeded.done.size);
+    expect(await page.locator('.card img.ph').count()).toBe(seeded.done.size);
+    expect(await page.locator('section.upload, .live-status').count()).toBe(0);
     await page.selectOption('select[name=status]', 'failed');
     await page.click('form.filters button');
     expect(await page.locator('.card:visible').count()).toBe(1);

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import { loadConfig } from '../../../lambda/config.js';
 import { DEFAULT_GALLERY_HOST, DEFAULT_GALLERY_PORT, DEFAULT_PAGE_SIZE } from '../../config/defaults.js';
+import { functionSettings } from '../../config/function-settings.js';
 import { printResult } from '../../output/print.js';
 import { untilInterrupted } from '../interrupt.js';
 import type { Runtime } from '../runtime.js';
@@ -11,6 +13,7 @@ interface GalleryFlags {
   port: number;
   host: string;
   pageSize: number;
+  upload: boolean;
 }
 
 /** 0 is allowed here: it asks the system for a free port. */
@@ -27,10 +30,20 @@ export function registerGallery(program: Command, runtime: Runtime): void {
     .option('--port <n>', 'port to listen on (0: any free port)', port, DEFAULT_GALLERY_PORT)
     .option('--host <address>', 'interface to bind; anything but 127.0.0.1 shows the images to your network', DEFAULT_GALLERY_HOST)
     .option('--page-size <n>', 'images per page', positiveInt('--page-size', 500), DEFAULT_PAGE_SIZE)
+    .option('--no-upload', 'do not offer upload from the page (nor open the bucket\'s CORS for it)')
     .addHelpText('after', `
 Images are shown through presigned URLs valid for 15 minutes; reloading the page makes new ones.
-Click an image for the original, every rendition and its metadata. GET /api/images returns the
-same page as JSON (?status=done|failed&q=<part of a key>&cursor=<nextCursor>).
+Click an image for the original, every rendition at its true size and its metadata (left/right
+arrows step through images, Escape closes). New and failed images appear without a reload, under
+a status line (waiting in the queue, in flight, dead-lettered, done per minute).
+
+Upload: drop images on the page (or choose files). Each goes straight from the browser to the
+originals bucket under uploads/ with a presigned POST whose policy S3 enforces (image/* only, at
+most THUMBS_MAX_BYTES, default 50 MiB); then the gallery queues it as \`thumbs upload\` does.
+While the gallery runs, the bucket's CORS has one extra rule (ID thumbs-gallery-upload) admitting
+exactly this page's origin for POST; it is removed on Ctrl-C. Only on 127.0.0.1/localhost.
+
+GET /api/images returns the same page as JSON (?status=done|failed&q=<part of a key>&cursor=<nextCursor>).
 
 Examples:
   thumbs gallery --local                 the embedded backend (after \`thumbs upload images --local --wait\`)
@@ -40,9 +53,11 @@ Examples:
       const settings = settingsOf(command, runtime);
       await withContext(command, runtime, async (ctx) => {
         const { startGallery } = await import('../../actions/gallery.js');
-        const gallery = await startGallery(ctx, { port: options.port, host: options.host, pageSize: options.pageSize });
-        printResult(settings.json, { url: gallery.url, stack: gallery.stack, ...gallery.where }, () =>
-          `gallery of stack ${gallery.stack}: ${gallery.url}\n(table ${gallery.where.table}; Ctrl-C to stop)`,
+        // The function's own limit (THUMBS_MAX_BYTES, checked by its own parser) is the upload policy's.
+        const { maxBytes } = loadConfig({ THUMBS_THUMBNAILS_BUCKET: '-', THUMBS_TABLE: '-', ...functionSettings(process.env) });
+        const gallery = await startGallery(ctx, { port: options.port, host: options.host, pageSize: options.pageSize, maxBytes, upload: options.upload });
+        printResult(settings.json, { url: gallery.url, stack: gallery.stack, upload: gallery.upload, ...gallery.where }, () =>
+          `gallery of stack ${gallery.stack}: ${gallery.url}\n(table ${gallery.where.table}; ${gallery.upload ? 'upload from the page is on; ' : ''}Ctrl-C to stop)`,
         );
         await untilInterrupted();
         ctx.reporter.info('stopping the gallery');

@@ -31,6 +31,15 @@ describe('pageOf', () => {
     expect(third.nextCursor).toBeUndefined();
   });
 
+  it('gives the cursor of the page before, "" when that is the first, none on the first', () => {
+    const first = pageOf(items, { pageSize: 2 });
+    expect(first.previousCursor).toBeUndefined();
+    const second = pageOf(items, { pageSize: 2, cursor: first.nextCursor });
+    expect(second.previousCursor).toBe('');
+    const third = pageOf(items, { pageSize: 2, cursor: second.nextCursor });
+    expect(keys(pageOf(items, { pageSize: 2, cursor: third.previousCursor }).items)).toEqual(['c.jpg', 'a.jpg']);
+  });
+
   it('does not repeat or skip items when a newer one arrives between pages', () => {
     const first = pageOf(items, { pageSize: 2 });
     const second = pageOf([item('new.jpg', 9), ...items], { pageSize: 2, cursor: first.nextCursor });

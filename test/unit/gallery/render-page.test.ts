@@ -56,7 +56,8 @@ describe('renderPage', () => {
     const html = renderPage(view([image({ status: 'failed', renditions: [], error: 'bad <script>alert(2)</script>' })]));
     expect(html).toContain('<p class="error">bad &lt;script&gt;alert(2)&lt;/script&gt;</p>');
     expect(html).not.toContain('<script>alert');
-    expect(html).toContain('<span class="placeholder">failed</span>');
+    expect(html).toContain('<span class="no-thumb">failed</span>');
+    expect(html).toContain('<li class="card status-failed"');
   });
 
   it('shows a thumbnail through the presigned URL with every rendition in srcset, and the original in the detail template', () => {
@@ -64,7 +65,41 @@ describe('renderPage', () => {
     expect(html).toContain(`src="${S3}/512/holiday/beach.webp?sig=1"`);
     expect(html).toContain(`srcset="${S3}/128/holiday/beach.webp?sig=1&amp;x=2 128w, ${S3}/512/holiday/beach.webp?sig=1 512w"`);
     expect(html).toMatch(/<template class="detail">.*<img class="original" src="https:\/\/bucket\.s3[^"]*X-Amz-Signature=a&amp;X-Amz-Expires=900"/s);
-    expect(html).toContain('4000×3000 · 2.4 MB · <span class="status">done</span>');
+    expect(html).toContain('4000×3000 · 2.4 MB · <span class="status badge">done</span>');
+  });
+
+  it('shows each rendition at its true size with its dimensions and bytes in the detail view', () => {
+    const html = renderPage(view([image()]));
+    expect(html).toContain(`<img class="rendition-img" src="${S3}/512/holiday/beach.webp?sig=1" width="512" height="384"`);
+    expect(html).toContain('512 px box · 512×384 · webp · 39.1 KB');
+    expect(html).toContain('aria-label="holiday/beach.jpg, done, 4000×3000 · 2.4 MB: open details"');
+  });
+
+  it('paints the ThumbHash under the thumbnail and each rendition, at their sizes', () => {
+    // rgbaToThumbHash(1, 1, [128, 128, 128, 255]) from the thumbhash package.
+    const html = renderPage(view([image({ thumbhash: 'IAhCBwAI9wiIh4hwj3CI+AiIAAAAAAAA' })]));
+    expect(html.match(/<img class="ph" src="data:image\/png;base64,[A-Za-z0-9+/=]+" width="512" height="384" alt="" aria-hidden="true">/g)).toHaveLength(2);
+    expect(html.match(/<img class="ph"[^>]* width="128" height="96"/g)).toHaveLength(1);
+    expect(renderPage(view([image()]))).not.toContain('class="ph"');
+  });
+
+  it('offers upload and live status only when the server asks for them, never in a snapshot', () => {
+    const upload = { maxBytes: 1024 * 1024, prefix: 'uploads/' };
+    const live = renderPage(view([image()], { upload, liveSince: '2030-01-01T00:00:00.000Z' }));
+    expect(live).toContain('<input id="upload-files" type="file" multiple accept="image/*"');
+    expect(live).toContain('up to 1.0 MB each');
+    expect(live).toContain('<p class="live-status" role="status" aria-live="polite" data-since="2030-01-01T00:00:00.000Z">');
+    const snapshot = renderPage(view([image()], { mode: 'static', upload, liveSince: '' }));
+    expect(snapshot).not.toContain('type="file"');
+    expect(snapshot).not.toContain('live-status');
+    expect(renderPage(view([image()]))).not.toContain('type="file"');
+  });
+
+  it('links the previous page, or the first when the previous one is the first', () => {
+    expect(renderPage(view([image()], { cursor: 'c2', previousCursor: 'c1' }))).toContain('<a class="previous" rel="prev" href="?cursor=c1">');
+    const second = renderPage(view([image()], { cursor: 'c1', previousCursor: '' }));
+    expect(second).not.toContain('class="previous"');
+    expect(second).toContain('<a class="first" href="?">');
   });
 
   it('keeps the filter in the form and the pager links, escaped', () => {
@@ -93,6 +128,13 @@ describe('contentSecurityPolicy', () => {
     expect(csp).toContain(`img-src 'self' data: http://127.0.0.1:4566 ${S3};`);
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("connect-src 'self';");
+  });
+
+  it('allows the buckets before any card exists, and posts only to the upload origin', () => {
+    const csp = contentSecurityPolicy([], { imageOrigins: [S3], uploadOrigin: 'http://127.0.0.1:4566' });
+    expect(csp).toContain(`img-src 'self' data: ${S3};`);
+    expect(csp).toContain("connect-src 'self' http://127.0.0.1:4566;");
   });
 });
 

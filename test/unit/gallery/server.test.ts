@@ -98,4 +98,70 @@ describe('gallery server', () => {
     await expect(startGalleryServer({ port: Number(new URL(url).port), stack: 'default', load: async () => PAGE }))
       .rejects.toMatchObject({ code: 'port-in-use', exitCode: 2 });
   });
+
+  describe('upload and live endpoints', () => {
+    const upload = {
+      maxBytes: 1000,
+      prefix: 'uploads/',
+      presign: vi.fn(async (name: string) => ({ key: `uploads/${name}`, url: 'http://127.0.0.1:9/b', fields: { key: `uploads/${name}` } })),
+      complete: vi.fn(async () => true),
+    };
+
+    function post(url: string, body: string, headers: http.OutgoingHttpHeaders): Promise<{ status: number; body: string }> {
+      const target = new URL(url);
+      return new Promise((resolve, reject) => {
+        const req = http.request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    }
+
+    it('gives presigned forms and queues uploads only to the page itself', async () => {
+      server = await startGalleryServer({ port: 0, stack: 'default', load: async () => PAGE, upload });
+      const origin = server.url.replace(/\/$/, '');
+      const json = { 'content-type': 'application/json', origin };
+      const forms = await post(`${server.url}api/uploads`, JSON.stringify({ files: [{ name: 'a.jpg' }, { name: 'b.png' }] }), json);
+      expect(forms.status).toBe(200);
+      expect(JSON.parse(forms.body).uploads.map((u: { key: string }) => u.key)).toEqual(['uploads/a.jpg', 'uploads/b.png']);
+      const done = await post(`${server.url}api/uploads/complete`, JSON.stringify({ key: 'uploads/a.jpg' }), json);
+      expect(JSON.parse(done.body)).toEqual({ key: 'uploads/a.jpg', queued: true });
+      expect(upload.complete).toHaveBeenCalledWith('uploads/a.jpg');
+
+      const foreign = await post(`${server.url}api/uploads`, JSON.stringify({ files: [{ name: 'x.jpg' }] }), { ...json, origin: 'http://evil.example' });
+      expect(foreign.status).toBe(403);
+      const form = await post(`${server.url}api/uploads`, 'files=x', { 'content-type': 'application/x-www-form-urlencoded', origin });
+      expect(form.status).toBe(403);
+      const bad = await post(`${server.url}api/uploads`, JSON.stringify({ files: [] }), json);
+      expect(JSON.parse(bad.body).error.code).toBe('bad-files');
+      expect(upload.presign).toHaveBeenCalledTimes(2);
+      const page = await get(server.url);
+      expect(page.body).toContain('type="file" multiple accept="image/*"');
+    });
+
+    it('has no upload without the service: no POST, no file input', async () => {
+      server = await startGalleryServer({ port: 0, stack: 'default', load: async () => PAGE });
+      expect((await post(`${server.url}api/uploads`, '{}', { 'content-type': 'application/json' })).status).toBe(405);
+      expect((await get(server.url)).body).not.toContain('type="file"');
+    });
+
+    it('sends changed items as cards rendered and escaped by the server, with the status line', async () => {
+      const live = vi.fn(async () => ({
+        cursor: '2030-01-01T00:00:00.000Z',
+        status: { waiting: 1, inFlight: 0, deadLettered: 0, donePerMinute: 3, doneCapped: false },
+        images: PAGE.images,
+      }));
+      server = await startGalleryServer({ port: 0, stack: 'default', load: async () => PAGE, live });
+      const res = JSON.parse((await get(`${server.url}api/updates?since=abc`)).body) as { cursor: string; cards: Array<{ key: string; html: string }> };
+      expect(live).toHaveBeenCalledWith('abc');
+      expect(res.cursor).toBe('2030-01-01T00:00:00.000Z');
+      expect(res.cards[0]?.key).toBe('<k>.jpg');
+      expect(res.cards[0]?.html).toContain('data-image-key="&lt;k&gt;.jpg"');
+      expect(res.cards[0]?.html).not.toContain('<k>');
+    });
+  });
 });

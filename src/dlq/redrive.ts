@@ -93,14 +93,20 @@ async function copy(sqs: SQSClient, target: RedriveTarget): Promise<RedriveResul
         MessageAttributeNames: ['All'],
       }));
       if (Messages.length === 0) break;
-      const sent = await sqs.send(new SendMessageBatchCommand({
-        QueueUrl: target.queueUrl,
-        Entries: Messages.map((m, i) => ({
-          Id: String(i),
-          MessageBody: m.Body ?? '',
-          ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length > 0 ? { MessageAttributes: m.MessageAttributes } : {}),
-        })),
-      }));
+      let sent;
+      try {
+        sent = await sqs.send(new SendMessageBatchCommand({
+          QueueUrl: target.queueUrl,
+          Entries: Messages.map((m, i) => ({
+            Id: String(i),
+            MessageBody: m.Body ?? '',
+            ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length > 0 ? { MessageAttributes: m.MessageAttributes } : {}),
+          })),
+        }));
+      } catch (error) {
+        unsent.push(...Messages);
+        throw error;
+      }
       const ok = new Set((sent.Successful ?? []).map((entry) => entry.Id));
       const accepted = Messages.filter((_, i) => ok.has(String(i)));
       unsent.push(...Messages.filter((_, i) => !ok.has(String(i))));

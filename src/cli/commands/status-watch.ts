@@ -25,7 +25,7 @@ export async function runWatch(command: Command, runtime: Runtime, settings: Set
           }
           const lines = renderTick(settings.stack, tick);
           if (!redraw) {
-            process.stdout.write(`${tick.time} ${lines.slice(1).map((l) => l.trim().replace(/\s+/g, " ")).join("; ")}\n`);
+            process.stdout.write(`${tick.time} ${lines.slice(1).map((l) => l.trim().replace(/\s+/g, ' ')).join('; ')}\n`);
             return;
           }
           // Up over the previous block, then clear to the end of the screen, then draw.

@@ -9,7 +9,7 @@ export function renderDlq(result: DlqResult): string {
   const rows = result.messages.map((m) => [m.key ?? `(no key: ${m.body.slice(0, 40)})`, m.receiveCount, m.firstReceive ?? '-', m.lastError?.at ?? '-', m.lastError?.error ?? '-']);
   const lines = [
     renderTable(['image key', 'receives', 'first receive', 'last error at', 'last error'], rows),
-    `${result.messages.length}${result.truncated ? '+' : ''} messages in ${result.deadLetterQueue} (listed, not consumed)`,
+    `${result.messages.length}${result.truncated ? '+' : ''} message${result.messages.length === 1 && !result.truncated ? '' : 's'} in ${result.deadLetterQueue} (listed, not consumed)`,
   ];
   const r = result.redrive;
   if (r) lines.push(`redrive (${r.method === 'move-task' ? 'StartMessageMoveTask' : 'receive, send, delete'}): ${r.moved} moved back to the work queue${r.failed ? `, ${r.failed} not sent` : ''}${r.deleteFailed ? `, ${r.deleteFailed} not deleted` : ''}`);

@@ -26,7 +26,7 @@ export function renderReprocess(result: ReprocessResult, countsLine: string): st
     ...(result.selected > Object.values(result.examples).flat().length ? ['  ...'] : []),
     ...result.failed.map((f) => `  not sent ${f.key}: ${f.error}`),
   ];
-  if (!result.dryRun) lines.push(`${result.messagesSent} messages sent in ${result.seconds.toFixed(1)}s (bucket ${result.bucket})`);
+  if (!result.dryRun) lines.push(`${result.messagesSent} messages sent (bucket ${result.bucket}), ${result.seconds.toFixed(1)}s in all`);
   const wait = result.wait;
   if (wait) {
     lines.push(

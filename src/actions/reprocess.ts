@@ -8,7 +8,8 @@ import { reconcile, type Reason } from '../reprocess/reconcile.js';
 import { waitForReprocess, type Expected, type ReprocessWait } from '../reprocess/wait-for-reprocess.js';
 import { openStack } from '../state/open-stack.js';
 import { normalizePrefix } from '../upload/object-key.js';
-import { MessagePipeline, sendBatch, type SendFailure } from '../upload/send-messages.js';
+import pLimit from 'p-limit';
+import { BATCH_SIZE, sendBatch, type SendFailure } from '../upload/send-messages.js';
 import { notProvisioned } from '../upload/stack-targets.js';
 
 export type Selectable = Exclude<Reason, 'current'>;
@@ -52,6 +53,20 @@ function contentTypeOf(key: string): string {
   return types[ext] ?? 'application/octet-stream';
 }
 
+/** SendMessageBatch calls in flight at once. */
+const SEND_CONCURRENCY = 8;
+
+async function sendPage(ctx: Context, queueUrl: string, messages: ImageMessage[]): Promise<{ sent: number; failed: SendFailure[] }> {
+  const limit = pLimit(SEND_CONCURRENCY);
+  const batches = [];
+  for (let start = 0; start < messages.length; start += BATCH_SIZE) {
+    const batch = messages.slice(start, start + BATCH_SIZE);
+    batches.push(limit(() => sendBatch(ctx.clients.sqs, queueUrl, batch)));
+  }
+  const outcomes = await Promise.all(batches);
+  return { sent: outcomes.reduce((sum, o) => sum + o.sent.length, 0), failed: outcomes.flatMap((o) => o.failed) };
+}
+
 /**
  * `thumbs reprocess`: compares the originals bucket, the table and the function's current settings,
  * and sends one message per original that needs work, as the listing streams by.
@@ -67,30 +82,33 @@ export async function reprocess(ctx: Context, options: ReprocessOptions = {}): P
   const settings = await currentRenderSettings(ctx, stack);
   const wanted = new Set<Reason>(options.all ? ['failed', 'stale', 'missing', 'current'] : (options.reasons?.length ? options.reasons : DEFAULT_REASONS));
   const dryRun = options.dryRun ?? false;
-  const pipeline = dryRun ? undefined : new MessagePipeline((batch) => sendBatch(ctx.clients.sqs, queueUrl, batch), async () => undefined);
   const counts: Record<Reason, number> = { failed: 0, stale: 0, missing: 0, current: 0 };
   const examples: ReprocessResult['examples'] = {};
   const expected = new Map<string, Expected>();
+  const sending = { sent: 0, failed: [] as SendFailure[] };
   let selected = 0;
 
   const walk = reconcile(ctx, { bucket, table, prefix: normalizePrefix(options.prefix ?? ''), settings });
   for await (const page of walk) {
+    const messages: ImageMessage[] = [];
     for (const original of page) {
       counts[original.reason] += 1;
       if (!wanted.has(original.reason)) continue;
       selected += 1;
       const list = (examples[original.reason] ??= []);
       if (list.length < EXAMPLES) list.push(original.key);
-      if (!pipeline) continue;
-      const message: ImageMessage = {
+      if (dryRun) continue;
+      messages.push({
         v: MESSAGE_VERSION, bucket, key: original.key, etag: original.etag, size: original.size, contentType: contentTypeOf(original.key),
         settings: settings.hash, ...(options.all ? { force: true } : {}),
-      };
-      pipeline.add(message);
+      });
       if (options.wait) expected.set(original.key, { etag: original.etag, ...(original.previous ? { previous: original.previous } : {}) });
     }
+    // Each page is sent before the next is listed: memory holds one page, however large the bucket.
+    const outcome = await sendPage(ctx, queueUrl, messages);
+    sending.sent += outcome.sent;
+    sending.failed.push(...outcome.failed);
   }
-  const sending = pipeline ? await pipeline.close() : { sent: 0, failed: [] };
   const result: ReprocessResult = {
     stack: stack.stack,
     bucket,

@@ -33,7 +33,7 @@ export async function lastErrors(ctx: Context, table: string | undefined, messag
   const byId = new Map(messages.map((m) => [m.messageId, m]));
   const byKey = new Map(messages.flatMap((m) => (m.key ? [[m.key, m] as const] : [])));
   try {
-    for await (const { record } of stackLogRecords(ctx, { since: Math.max(oldest, Date.now() - LOG_LOOKBACK_MS) }, { follow: false })) {
+    for await (const { record } of stackLogRecords(ctx, { since: Math.max(oldest, Date.now() - LOG_LOOKBACK_MS), anyOf: [...byId.keys(), ...byKey.keys()] }, { follow: false })) {
       const why = record.error ?? (record.level !== 'info' ? record.reason : undefined);
       if (!why) continue;
       const message = (record.messageId ? byId.get(record.messageId) : undefined) ?? (record.key ? byKey.get(record.key) : undefined);

@@ -3,6 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FollowOptions, RawLogEvent } from './file-source.js';
 import type { LogQuery } from './log-record.js';
 
+/** CloudWatch Logs refuses longer filter patterns. */
+const MAX_PATTERN_LENGTH = 1024;
+
 /** Events may be ingested a little after their timestamp: each follow round looks back this far. */
 const FOLLOW_OVERLAP_MS = 10_000;
 
@@ -12,9 +15,14 @@ const FOLLOW_OVERLAP_MS = 10_000;
  * envelope, so a JSON pattern such as { $.key = ... } would miss it). A term holding a double quote
  * cannot be quoted, so it is left to the client.
  */
-export function filterPattern(query: Pick<LogQuery, 'filter' | 'key'>): string | undefined {
-  const terms = [query.filter, query.key].filter((t): t is string => t !== undefined && t !== '' && !t.includes('"'));
-  return terms.length > 0 ? terms.map((t) => `"${t}"`).join(' ') : undefined;
+export function filterPattern(query: Pick<LogQuery, 'filter' | 'key' | 'anyOf'>): string | undefined {
+  const quotable = (t: string | undefined): t is string => t !== undefined && t !== '' && !t.includes('"');
+  const terms = [query.filter, query.key].filter(quotable);
+  if (terms.length > 0) return terms.map((t) => `"${t}"`).join(' ');
+  const any = query.anyOf ?? [];
+  if (any.length === 0 || !any.every(quotable)) return undefined;
+  const pattern = any.map((t) => `?"${t}"`).join(' ');
+  return pattern.length <= MAX_PATTERN_LENGTH ? pattern : undefined;
 }
 
 /**

@@ -22,6 +22,8 @@ export interface LogQuery {
   filter?: string;
   /** Only the records of this image key. */
   key?: string;
+  /** Terms any of which a wanted line holds (message ids, keys): narrows what the server returns, nothing more. */
+  anyOf?: string[];
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

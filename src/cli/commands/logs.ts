@@ -38,7 +38,7 @@ Examples:
       // Ctrl-C ends following: the lines printed so far are the result, so it exits 0.
       const release = options.follow ? claimInterrupt(() => controller.abort()) : () => undefined;
       try {
-        await withContext(command, runtime, (ctx) =>
+        const { records } = await withContext(command, runtime, (ctx) =>
           logs(ctx, {
             since: options.since ?? Date.now() - DEFAULT_SINCE_MS,
             ...(options.filter !== undefined ? { filter: options.filter } : {}),
@@ -48,6 +48,8 @@ Examples:
             onRecord: ({ record }) => process.stdout.write(`${settings.json ? JSON.stringify(record) : formatRecord(record)}\n`),
           }),
         );
+        // On stderr, so that stdout stays the lines themselves (none here).
+        if (records === 0 && !options.follow) process.stderr.write(`no log lines${options.key || options.filter ? ' matching' : ''} since ${new Date(options.since ?? Date.now() - DEFAULT_SINCE_MS).toISOString()}; try an earlier --since\n`);
       } finally {
         release();
       }

@@ -56,6 +56,8 @@ describe('log lines', () => {
   it('quotes server-side terms, leaving one with a double quote to the client', () => {
     expect(filterPattern({ filter: 'failed', key: 'a b.jpg' })).toBe('"failed" "a b.jpg"');
     expect(filterPattern({ key: 'say "hi".jpg' })).toBeUndefined();
+    expect(filterPattern({ anyOf: ['m-1', 'a b.jpg'] })).toBe('?"m-1" ?"a b.jpg"');
+    expect(filterPattern({ anyOf: Array.from({ length: 40 }, (_, i) => `8b4ed709-8a79-4901-b65b-10a56cd43e${String(i).padStart(2, '0')}`) })).toBeUndefined();
   });
   it('parses --since durations and dates', () => {
     expect(parseSince('10m', 1_000_000)).toBe(400_000);

@@ -12,6 +12,7 @@ import { logs } from '../../src/actions/logs.js';
 import { provision } from '../../src/actions/provision.js';
 import { reprocess } from '../../src/actions/reprocess.js';
 import { stacks } from '../../src/actions/stacks.js';
+import { watchStatus, type WatchTick } from '../../src/actions/status-watch.js';
 import type { Context } from '../../src/context.js';
 import { startDevWorkers, type DevWorkers } from '../../src/local/dev-workers.js';
 import { openStackLog, stackLogPath } from '../../src/local/stack-log.js';
@@ -121,6 +122,18 @@ describe('operating the embedded backend', () => {
     }
   });
 
+  it('status --watch ticks with the queue, the dead-letter queue and the items', async () => {
+    const controller = new AbortController();
+    const ticks: WatchTick[] = [];
+    await watchStatus(h.ctx, { intervalMs: 10, signal: controller.signal, onTick: (tick) => {
+      ticks.push(tick);
+      if (ticks.length === 2) controller.abort();
+    } });
+    expect(ticks).toHaveLength(2);
+    expect(ticks[1]).toMatchObject({ waiting: 0, inFlight: 0, deadLetters: 0, done: 3, failed: 0, itemsFrom: 'scan', ratePerSecond: 0 });
+    expect(ticks[1]?.etaSeconds).toBeUndefined();
+  });
+
   it('stacks lists the stack, healthy', async () => {
     const result = await stacks(h.ctx);
     const ops = result.stacks.find((s) => s.stack === 'ops');
@@ -187,5 +200,16 @@ describe('the dead-letter queue on the embedded backend', () => {
     expect(await depth(deadLetterUrl)).toBe(0);
     const { Messages = [] } = await ctx.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
     expect(Messages.map((m) => m.Body)).toEqual([body]);
+  });
+
+  it('--purge deletes only after confirmation', async () => {
+    await ctx.clients.sqs.send(new SendMessageCommand({ QueueUrl: deadLetterUrl, MessageBody: '{"v":1,"bucket":"b","key":"gone.jpg"}' }));
+    const refused = await dlq(await h.contextFor({ stack: 'dead', stateDir: otherDir, yes: false }), { purge: true });
+    expect(refused).toMatchObject({ confirmed: false, messages: [expect.objectContaining({ key: 'gone.jpg' })] });
+    expect(refused.purged).toBeUndefined();
+    expect(await depth(deadLetterUrl)).toBe(1);
+    const purged = await dlq(ctx, { purge: true });
+    expect(purged).toMatchObject({ confirmed: true, purged: 1 });
+    expect(await depth(deadLetterUrl)).toBe(0);
   });
 });

@@ -15,12 +15,16 @@ export interface ImageMessage {
   etag: string;
   size: number;
   contentType: string;
+  /** The render settings asked for (settingsHash): an item done with other settings is rendered again. */
+  settings?: string;
+  /** Render again even when the item is done with these settings (`thumbs reprocess --all`). */
+  force?: boolean;
 }
 
 /** The body of one message, fields in a fixed order (tests and journals compare bodies). */
 export function messageBody(message: ImageMessage): string {
-  const { v, bucket, key, etag, size, contentType } = message;
-  return JSON.stringify({ v, bucket, key, etag, size, contentType });
+  const { v, bucket, key, etag, size, contentType, settings, force } = message;
+  return JSON.stringify({ v, bucket, key, etag, size, contentType, ...(settings ? { settings } : {}), ...(force ? { force } : {}) });
 }
 
 export interface RenditionRecord {
@@ -56,6 +60,8 @@ export interface ImageItem {
   attempts: number;
   processedAt: string;
   durationMs: number;
+  /** settingsHash of the renditions and quality this item was rendered with; absent on items of earlier releases. */
+  settings?: string;
 }
 
 /** The table's partition key. */

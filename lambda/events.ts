@@ -11,6 +11,10 @@ export interface Job {
   contentType?: string;
   /** SQS ApproximateReceiveCount: this delivery's attempt number. */
   receiveCount?: number;
+  /** The render settings the sender asked for (settingsHash); see isDone. */
+  settings?: string;
+  /** Render again even when done with these settings. */
+  force?: boolean;
 }
 
 export interface ParsedEvent {
@@ -101,6 +105,8 @@ function uploadJob(message: Record<string, unknown>): Job {
   if (typeof etag === 'string' && etag !== '') job.etag = unquote(etag);
   if (typeof size === 'number' && Number.isFinite(size)) job.size = size;
   if (typeof contentType === 'string' && contentType !== '') job.contentType = contentType;
+  if (typeof message.settings === 'string' && message.settings !== '') job.settings = message.settings;
+  if (message.force === true) job.force = true;
   return job;
 }
 

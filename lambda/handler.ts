@@ -42,7 +42,9 @@ export function createHandler(deps: HandlerDeps): ThumbsHandler {
 
     const outcomes = await mapLimit(parsed.jobs, deps.config.concurrency, async (job) => {
       const outcome = await processJob(deps, job);
-      log(outcome.status === 'retry' ? 'warn' : 'info', { msg: 'record', ...describe(job), ...outcome });
+      // `error` names why a record failed or will be retried, so a reader need not know which statuses carry a reason.
+      const error = outcome.status === 'failed' || outcome.status === 'retry' ? { error: outcome.reason } : {};
+      log(outcome.status === 'retry' ? 'warn' : 'info', { msg: 'record', ...describe(job), ...outcome, ...error });
       return { job, outcome };
     });
     const retry = outcomes.filter(({ outcome }) => outcome.status === 'retry');

@@ -7,6 +7,7 @@ import { unquote } from './events.js';
 import { classifyFailure, isMissingObject, isPreconditionFailed, PermanentError } from './failures.js';
 import { renditionKey, THUMBNAIL_CACHE_CONTROL } from './keys.js';
 import { placeholderOf } from './placeholder.js';
+import { settingsHash } from './settings-hash.js';
 import { isDone, readItem, writeItem } from './store.js';
 import type { ImageItem, RenditionRecord } from './contract.js';
 import { transform } from './transform.js';
@@ -53,7 +54,7 @@ export async function processJob(deps: JobDeps, job: Job): Promise<JobOutcome> {
     const failure = classifyFailure(err);
     if (failure.kind === 'transient') return { status: 'retry', reason: failure.reason, ms: elapsed() };
     try {
-      const written = await writeItem(deps.ddb, deps.config.table, buildItem(job, facts, [], started, failure.reason));
+      const written = await writeItem(deps.ddb, deps.config.table, buildItem(job, facts, [], started, deps.config, failure.reason), { overwrite: job.force });
       return { status: written ? 'failed' : 'skipped', reason: failure.reason, ms: elapsed() };
     } catch (writeErr) {
       return { status: 'retry', reason: `recording failure: ${classifyFailure(writeErr).reason}`, ms: elapsed() };
@@ -64,14 +65,14 @@ export async function processJob(deps: JobDeps, job: Job): Promise<JobOutcome> {
 async function run(deps: JobDeps, job: Job, facts: Facts, started: number): Promise<Omit<JobOutcome, 'ms'>> {
   const { s3, ddb, config } = deps;
   const prior = await readItem(ddb, config.table, job.key);
-  if (isDone(prior, job.etag)) return { status: 'skipped', reason: 'already done' };
+  if (!job.force && isDone(prior, job.etag, job.settings)) return { status: 'skipped', reason: 'already done' };
   if (job.size !== undefined && job.size > config.maxBytes) throw overBytes(job.size, config.maxBytes);
 
   const original = await fetchOriginal(s3, job, config.maxBytes, facts);
   // The newer upload has a message of its own; recording this one would only describe a version now gone.
   if (!original) return { status: 'skipped', reason: 'superseded by a newer upload' };
   // The object may have been replaced since the message was sent: what counts is the version read.
-  if (isDone(prior, facts.etag)) return { status: 'skipped', reason: 'already done' };
+  if (!job.force && isDone(prior, facts.etag, job.settings)) return { status: 'skipped', reason: 'already done' };
   if (prior?.etag === facts.etag) facts.attempts = Math.max(facts.attempts, prior.attempts + 1);
 
   const result = await transform(original, config);
@@ -79,8 +80,8 @@ async function run(deps: JobDeps, job: Job, facts: Facts, started: number): Prom
   const renditions = await Promise.all(
     result.renditions.map((output, i) => upload(s3, config.thumbnailsBucket, job.key, output, config.renditions[i]!)),
   );
-  const item = { ...buildItem(job, facts, renditions, started), ...(await placeholderOf(result.renditions)) };
-  const written = await writeItem(ddb, config.table, item);
+  const item = { ...buildItem(job, facts, renditions, started, config), ...(await placeholderOf(result.renditions)) };
+  const written = await writeItem(ddb, config.table, item, { overwrite: job.force });
   return written ? { status: 'done' } : { status: 'skipped', reason: 'a concurrent delivery recorded it first' };
 }
 
@@ -139,7 +140,7 @@ async function upload(
   return { name: output.name, key, width: output.width, height: output.height, bytes: output.bytes, format: output.format };
 }
 
-function buildItem(job: Job, facts: Facts, renditions: RenditionRecord[], started: number, error?: string): ImageItem {
+function buildItem(job: Job, facts: Facts, renditions: RenditionRecord[], started: number, config: ThumbsConfig, error?: string): ImageItem {
   const item: ImageItem = {
     imageKey: job.key,
     sourceBucket: job.bucket,
@@ -151,6 +152,7 @@ function buildItem(job: Job, facts: Facts, renditions: RenditionRecord[], starte
     attempts: facts.attempts,
     processedAt: new Date().toISOString(),
     durationMs: Math.round(performance.now() - started),
+    settings: settingsHash(config),
   };
   if (facts.width !== undefined) Object.assign(item, { width: facts.width, height: facts.height, format: facts.format });
   if (error !== undefined) item.error = error;

@@ -10,23 +10,32 @@ export async function readItem(ddb: DynamoDBDocumentClient, table: string, image
   return Item as ImageItem | undefined;
 }
 
-export function isDone(item: ImageItem | undefined, etag: string | undefined): boolean {
-  return etag !== undefined && item?.status === 'done' && item.etag === etag;
+/** Done with this version; and, when the sender asked for render settings, rendered with those. */
+export function isDone(item: ImageItem | undefined, etag: string | undefined, settings?: string): boolean {
+  return etag !== undefined && item?.status === 'done' && item.etag === etag && (settings === undefined || item.settings === settings);
 }
 
 /**
- * Writes the item unless this etag is already recorded `done`: of two concurrent deliveries of one
- * upload only the first write wins. Returns false when the condition refused the write.
+ * Writes the item unless this etag is already recorded `done` with the same render settings: of two
+ * concurrent deliveries of one upload only the first write wins. `overwrite` (a forced re-render)
+ * writes regardless. Returns false when the condition refused the write.
  */
-export async function writeItem(ddb: DynamoDBDocumentClient, table: string, item: ImageItem): Promise<boolean> {
+export async function writeItem(ddb: DynamoDBDocumentClient, table: string, item: ImageItem, options: { overwrite?: boolean } = {}): Promise<boolean> {
+  const settings = item.settings === undefined
+    ? {}
+    : { condition: ' OR attribute_not_exists(#settings) OR #settings <> :settings', names: { '#settings': 'settings' }, values: { ':settings': item.settings } };
   try {
     await ddb.send(
       new PutCommand({
         TableName: table,
         Item: item,
-        ConditionExpression: 'attribute_not_exists(imageKey) OR etag <> :etag OR #status <> :done',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':etag': item.etag, ':done': 'done' },
+        ...(options.overwrite
+          ? {}
+          : {
+              ConditionExpression: `attribute_not_exists(imageKey) OR etag <> :etag OR #status <> :done${settings.condition ?? ''}`,
+              ExpressionAttributeNames: { '#status': 'status', ...settings.names },
+              ExpressionAttributeValues: { ':etag': item.etag, ':done': 'done', ...settings.values },
+            }),
       }),
     );
     return true;

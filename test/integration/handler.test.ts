@@ -11,6 +11,7 @@ import { createHandler } from '../../lambda/handler.js';
 import type { LogLevel } from '../../lambda/log.js';
 import type { ImageItem } from '../../lambda/store.js';
 import { writeItem } from '../../lambda/store.js';
+import { settingsHash } from '../../lambda/settings-hash.js';
 import { LOCAL_CREDENTIALS, startEmulators } from '../../src/local/emulators.js';
 import type { RunningEmulators } from '../../src/local/emulators.js';
 
@@ -192,6 +193,30 @@ describe('handler on the embedded backend', () => {
     await handler({ Records: [sqsRecord(thumbsMessage(key, newer))] });
     expect(puts()).toHaveLength(4);
     expect(await item(key)).toMatchObject({ status: 'done', etag: newer.replace(/"/g, ''), width: 493, height: 356 });
+  });
+
+  it('renders an unchanged original again when the message asks for other settings, or forces it; skips it for the same settings', async () => {
+    const key = 'settings/photo.jpg';
+    const etag = await upload(key, corpus('opencv_home.jpg'));
+    const first = handlerWith();
+    await first.handler({ Records: [sqsRecord(thumbsMessage(key, etag))] });
+    const original = await item(key);
+    expect(original?.settings).toBe(settingsHash(config));
+
+    const small = { renditions: [{ format: 'webp' as const, size: 64 }] };
+    const changed = handlerWith(s3, small);
+    const wanted = settingsHash({ ...config, ...small });
+    await changed.handler({ Records: [sqsRecord({ ...thumbsMessage(key, etag), settings: wanted })] });
+    expect(await item(key)).toMatchObject({ status: 'done', settings: wanted, renditions: [expect.objectContaining({ name: '64', format: 'webp' })] });
+
+    const again = await item(key);
+    await changed.handler({ Records: [sqsRecord({ ...thumbsMessage(key, etag), settings: wanted })] });
+    expect(changed.lines.at(-1)).toMatchObject({ status: 'skipped', reason: 'already done' });
+    expect(await item(key)).toEqual(again);
+
+    await changed.handler({ Records: [sqsRecord({ ...thumbsMessage(key, etag), settings: wanted, force: true })] });
+    expect(changed.lines.at(-1)).toMatchObject({ status: 'done' });
+    expect((await item(key))?.processedAt).not.toBe(again?.processedAt);
   });
 
   it('lets only one of two concurrent deliveries write the item', async () => {

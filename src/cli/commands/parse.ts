@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { parseSince } from '../../logs/since.js';
 
 /** Option parsers: commander reports their errors with the option's name and exits 2 (see main.ts). */
 export function positiveInt(option: string, max = Number.MAX_SAFE_INTEGER) {
@@ -17,5 +18,14 @@ export function oneOf<T extends string>(option: string, values: readonly T[]) {
       throw new InvalidArgumentError(`${option} takes one of ${values.join(', ')}, not "${value}".`);
     }
     return value as T;
+  };
+}
+
+/** `10m`, `2h`, `1d` or an ISO date, as epoch ms. */
+export function sinceTime(option: string) {
+  return (value: string): number => {
+    const time = parseSince(value);
+    if (time === undefined) throw new InvalidArgumentError(`${option} takes a duration such as 30s, 10m, 2h, 1d or an ISO date, not "${value}".`);
+    return time;
   };
 }

@@ -40,15 +40,18 @@ export function registerStatus(program: Command, runtime: Runtime): void {
   program
     .command('status')
     .description('show the stack: each recorded resource, whether it exists, objects per bucket, queue depths, table items')
+    .option('--watch', 'redraw every 2 s: queue, dead-letter queue, items done and failed, rate, time left (one JSON line per tick with --json)')
     .addHelpText('after', `
 Object counts stop at ${OBJECT_COUNT_CAP.toLocaleString('en')} (shown with "+"). A small table is counted with a COUNT scan;
 a large one shows DescribeTable's ItemCount, which AWS refreshes about every 6 hours.
 
 Examples:
   thumbs status --local
+  thumbs status --local --watch
   thumbs status --stack demo --json | jq '.resources[] | select(.kind == "deadLetterQueue") | .queue'`)
-    .action(async (_options: object, command: Command) => {
+    .action(async (options: { watch?: boolean }, command: Command) => {
       const settings = settingsOf(command, runtime);
+      if (options.watch) return (await import('./status-watch.js')).runWatch(command, runtime, settings);
       const result = await withContext(command, runtime, async (ctx) => (await import('../../actions/status.js')).status(ctx));
       printResult(settings.json, result, () => renderStatus(result, settings.local));
     });

@@ -1,0 +1,59 @@
+import { errorName } from '../aws/aws-errors.js';
+import type { Context } from '../context.js';
+import { discoverTaggedStacks } from '../stacks/discover.js';
+import { stackHealth, type StackHealth } from '../stacks/health.js';
+import { knownStacks } from '../stacks/known-stacks.js';
+
+export interface StackSummary extends StackHealth {
+  stack: string;
+  backend: string;
+  /** Region, and the endpoint for a custom one. */
+  region: string;
+  endpoint?: string;
+  account?: string;
+  /** state: a state file here; tags: found only by the thumbs:stack tag; both. */
+  foundBy: 'state' | 'tags' | 'both';
+  createdAt?: string;
+  /** Resources recorded in the state file, or tagged when there is none. */
+  resources: number;
+  /** Resources carrying the stack's tag in this region (AWS only). */
+  tagged?: number;
+}
+
+export interface StacksResult {
+  stacks: StackSummary[];
+  /** Why tag discovery did not run or failed (not on AWS, no credentials...). */
+  discovery: string;
+}
+
+/** `thumbs stacks`: the stacks with a state file here and, on AWS, those found by their tag. */
+export async function stacks(ctx: Context): Promise<StacksResult> {
+  const known = await knownStacks(ctx.settings.stateDir);
+  const summaries: StackSummary[] = await Promise.all(known.map(async ({ state, createdAt }) => ({
+    stack: state.stack,
+    backend: state.backend,
+    region: state.region,
+    ...(state.endpoint ? { endpoint: state.endpoint } : {}),
+    account: state.account,
+    foundBy: 'state' as const,
+    createdAt,
+    resources: Object.keys(state.resources).length,
+    ...(await stackHealth(ctx, state)),
+  })));
+  let discovery = 'by the thumbs:stack tag only on AWS';
+  if (ctx.target.backend === 'aws') {
+    try {
+      const tagged = await discoverTaggedStacks(ctx);
+      discovery = `${tagged.length} stacks tagged in ${ctx.clients.region}`;
+      for (const found of tagged) {
+        const same = summaries.find((s) => s.stack === found.stack && s.backend === 'aws' && s.region === found.region);
+        if (same) Object.assign(same, { foundBy: 'both', tagged: found.resources.length });
+        else summaries.push({ stack: found.stack, backend: 'aws', region: found.region, foundBy: 'tags', resources: found.resources.length, tagged: found.resources.length, health: 'unknown', missing: [], note: 'no state file here: `thumbs teardown --stack` finds it by tag' });
+      }
+    } catch (error) {
+      discovery = `tag discovery failed (${errorName(error)}: ${(error as Error).message})`;
+    }
+  }
+  summaries.sort((a, b) => a.stack.localeCompare(b.stack) || a.backend.localeCompare(b.backend));
+  return { stacks: summaries, discovery };
+}

@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import type { StacksResult } from '../../actions/stacks.js';
+import { printResult, renderTable } from '../../output/print.js';
+import type { Runtime } from '../runtime.js';
+import { settingsOf, withContext } from '../runtime.js';
+
+export function renderStacks(result: StacksResult): string {
+  if (result.stacks.length === 0) return `no stacks known here (${result.discovery})\nhint: \`thumbs provision\` creates one`;
+  const rows = result.stacks.map((s) => [
+    s.stack,
+    s.backend === 'endpoint' ? `${s.endpoint ?? ''} ${s.region}` : `${s.backend} ${s.region}`,
+    s.createdAt ?? '-',
+    s.tagged !== undefined && s.foundBy !== 'tags' ? `${s.resources} (${s.tagged} tagged)` : s.resources,
+    s.health === 'degraded' ? `degraded: ${s.missing.join(', ')} missing` : s.note ? `${s.health} (${s.note})` : s.health,
+  ]);
+  return `${renderTable(['stack', 'where', 'created', 'resources', 'health'], rows)}\ndiscovery: ${result.discovery}`;
+}
+
+export function registerStacks(program: Command, runtime: Runtime): void {
+  program
+    .command('stacks')
+    .description('list every stack known here (state files) and, on AWS, those found by the thumbs:stack tag, with their health')
+    .addHelpText('after', `
+Health is checked for the stacks that live where this command points (the same backend and
+region): ok when every recorded bucket, table and queue exists. On AWS the Resource Groups
+Tagging API also finds stacks whose state file is elsewhere (IAM roles are not counted there).
+
+Examples:
+  thumbs stacks
+  thumbs stacks --local
+  thumbs stacks --region eu-west-1 --json | jq '.stacks[] | select(.health != "ok")'`)
+    .action(async (_options: object, command: Command) => {
+      const { stacks } = await import('../../actions/stacks.js');
+      const result = await withContext(command, runtime, (ctx) => stacks(ctx));
+      printResult(settingsOf(command, runtime).json, result, () => renderStacks(result));
+    });
+}

@@ -144,7 +144,7 @@ async function encode(image: Sharp, spec: RenditionSpec, quality: number): Promi
  * small enough that encoding dominates, that search is most of the work; measured against
  * vipsthumbnail's output (bench/transform.ts), the files stay within a few percent in size and SSIM.
  */
-export const WEBP_EFFORT = 2;
+const WEBP_EFFORT = 2;
 
 function withFormat(image: Sharp, format: OutputFormat, quality: number): Sharp {
   switch (format) {

@@ -2,7 +2,8 @@
  * The Lambda transform against libvips' own `vipsthumbnail`, each as ONE process over the whole
  * corpus (start-up amortised), measured from outside by /usr/bin/time: user+sys CPU and peak RSS.
  * (a) one JPEG fitting 256 px, q80; (b) WebP 128/512/1024 q80 (vipsthumbnail: one pass per size),
- * whose outputs are then compared for quality (SSIM, PSNR, bytes) against the same references.
+ * whose outputs are then compared for quality: SSIM, PSNR and bytes, each tool's WebP against its own
+ * lossless rendition of the same size.
  *
  *   npm run bench -- transform [--corpus <dir>] [--runs <n>]
  */
@@ -116,12 +117,14 @@ function report(title: string, photos: number, runs: Pair[], target: number): vo
     `    CPU ratio ${ratio(median).toFixed(2)}x, runs ${Math.min(...ratios).toFixed(2)}-${worst.toFixed(2)}x ` +
       `(target <= ${target}x in every run: ${worst <= target ? 'met' : 'MISSED'})`,
   );
-  const rss = (pick: (p: Pair) => number) => runs.map(pick);
-  const sharpRss = rss((p) => p.sharp.peakRssMb);
-  const vipsRss = rss((p) => p.vips.peakRssMb);
+  const sharpRss = runs.map((p) => p.sharp.peakRssMb);
+  const vipsRss = runs.map((p) => p.vips.peakRssMb);
+  const within = runs.every((p) => p.sharp.peakRssMb <= p.vips.peakRssMb);
+  const under300 = Math.max(...sharpRss) < 300;
   console.log(
     `    peak RSS transform ${range(sharpRss)} MB (${(median.sharp.startRssMb ?? 0).toFixed(0)} MB of it node and sharp before the first photo), ` +
-      `vipsthumbnail ${range(vipsRss)} MB`,
+      `vipsthumbnail ${range(vipsRss)} MB (within vipsthumbnail's in every run: ${within ? 'met' : 'MISSED'}; ` +
+      `under 300 MB: ${under300 ? 'met' : 'MISSED'})`,
   );
 }
 

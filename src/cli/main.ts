@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { CONFIG_FILE_NAME, loadConfigFile } from '../config/config-file.js';
+import { CONFIG_FILE_NAME, loadConfigFile, validateConfigFile, type KnownOption } from '../config/config-file.js';
 import { ExitCode, usageError } from '../errors.js';
 import { reportError } from '../output/errors.js';
 import { registerCommands } from './commands/index.js';
@@ -53,6 +53,13 @@ function applyConfigFile(command: Command, config: Runtime['config']): void {
   }
 }
 
+/** Every option of every command, for checking thumbs.config.json's keys. */
+function optionsOf(program: Command): KnownOption[] {
+  return [program, ...program.commands].flatMap((command) =>
+    command.options.map((option) => ({ name: option.attributeName(), boolean: !option.required && !option.optional })),
+  );
+}
+
 /** A .env file in the current folder, as the README's .env.example suggests; real environment variables win. */
 function loadDotEnv(): void {
   try {
@@ -78,7 +85,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     loadDotEnv();
     const runtime: Runtime = { config: await loadConfigFile(process.cwd()), terminal };
-    await buildProgram(runtime).parseAsync(argv);
+    const program = buildProgram(runtime);
+    validateConfigFile(runtime.config, optionsOf(program));
+    await program.parseAsync(argv);
     return ExitCode.ok;
   } catch (error) {
     if (error instanceof CommanderError) {

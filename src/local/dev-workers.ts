@@ -2,7 +2,8 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Context } from '../context.js';
 import { stackNames } from '../resources/names.js';
-import { readState } from '../state/state-file.js';
+import { functionEnvironmentOf, recordedConfig } from '../state/stack-config.js';
+import { readState, type StackState } from '../state/state-file.js';
 import { serveStack, type StackWorkerOptions } from './stack-worker.js';
 import type { LocalWorker } from './worker.js';
 
@@ -12,6 +13,14 @@ export interface DevWorkers {
 
 /** How often `thumbs dev` looks for stacks provisioned or torn down by other commands. */
 const SCAN_INTERVAL_MS = 1_000;
+
+/**
+ * The function environment a stack's worker runs with: the stack's recorded settings, as on Lambda;
+ * `thumbs dev`'s own THUMBS_* variables only fill in for a stack with no recorded configuration.
+ */
+function workerEnvOf(state: StackState, devEnv: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return state.config ? { ...devEnv, ...functionEnvironmentOf(recordedConfig(state) ?? state.config) } : devEnv;
+}
 
 async function listStacks(dir: string): Promise<string[]> {
   try {
@@ -23,11 +32,13 @@ async function listStacks(dir: string): Promise<string[]> {
 
 /**
  * Serves every stack provisioned on the embedded backend: a stack's state file appearing in
- * `<stateDir>/local/` starts a worker on its queue, and the file going away (teardown) stops it.
+ * `<stateDir>/local/` starts a worker on its queue with the stack's recorded function settings, a
+ * change of queue or settings restarts it, and the file going away (teardown) stops it.
  */
 export function startDevWorkers(ctx: Context, stateDir: string, options: StackWorkerOptions & { onStart?: (stack: string) => void } = {}): DevWorkers {
   const dir = path.join(stateDir, 'local');
-  const workers = new Map<string, { queue: string; worker: LocalWorker }>();
+  /** key: the queue and the function environment; either changing restarts the stack's worker. */
+  const workers = new Map<string, { key: string; worker: LocalWorker }>();
   let stopped = false;
 
   const sync = async () => {
@@ -41,10 +52,14 @@ export function startDevWorkers(ctx: Context, stateDir: string, options: StackWo
     for (const stack of stacks) {
       const state = await readState(dir, stack).catch(() => undefined);
       const queue = state?.resources.queue?.id;
-      if (!state || !queue || workers.get(stack)?.queue === queue) continue;
+      if (!state || !queue) continue;
+      const env = workerEnvOf(state, options.env);
+      const key = JSON.stringify([queue, env]);
+      if (workers.get(stack)?.key === key) continue;
+      // A provision that changed the recorded settings takes effect here as on Lambda, without restarting dev.
       await workers.get(stack)?.worker.stop();
-      const worker = serveStack(ctx, { names: stackNames(stack, state.account, state.region), state }, options);
-      workers.set(stack, { queue, worker });
+      const worker = serveStack(ctx, { names: stackNames(stack, state.account, state.region), state }, { ...options, env });
+      workers.set(stack, { key, worker });
       options.onStart?.(stack);
     }
   };

@@ -4,8 +4,7 @@ import type { Context } from '../context.js';
 import { stackNames } from '../resources/names.js';
 import { functionEnvironmentOf, recordedConfig } from '../state/stack-config.js';
 import { readState, type StackState } from '../state/state-file.js';
-import { serveStack, type StackWorkerOptions } from './stack-worker.js';
-import type { LocalWorker } from './worker.js';
+import { serveStack, type StackWorker, type StackWorkerOptions } from './stack-worker.js';
 
 export interface DevWorkers {
   stop(): Promise<void>;
@@ -33,12 +32,12 @@ async function listStacks(dir: string): Promise<string[]> {
 /**
  * Serves every stack provisioned on the embedded backend: a stack's state file appearing in
  * `<stateDir>/local/` starts a worker on its queue with the stack's recorded function settings, a
- * change of queue or settings restarts it, and the file going away (teardown) stops it.
+ * change of settings reconfigures it, a new queue restarts it, and the file going away (teardown) stops it.
  */
-export function startDevWorkers(ctx: Context, stateDir: string, options: StackWorkerOptions & { onStart?: (stack: string) => void } = {}): DevWorkers {
+export function startDevWorkers(ctx: Context, stateDir: string, options: StackWorkerOptions & { onStart?: (stack: string) => void; onReconfigure?: (stack: string) => void } = {}): DevWorkers {
   const dir = path.join(stateDir, 'local');
-  /** key: the queue and the function environment; either changing restarts the stack's worker. */
-  const workers = new Map<string, { key: string; worker: LocalWorker }>();
+  /** A new queue restarts a stack's worker; new function settings reconfigure it in place. */
+  const workers = new Map<string, { queue: string; settings: string; worker: StackWorker }>();
   let stopped = false;
 
   const sync = async () => {
@@ -54,12 +53,20 @@ export function startDevWorkers(ctx: Context, stateDir: string, options: StackWo
       const queue = state?.resources.queue?.id;
       if (!state || !queue) continue;
       const env = workerEnvOf(state, options.env);
-      const key = JSON.stringify([queue, env]);
-      if (workers.get(stack)?.key === key) continue;
-      // A provision that changed the recorded settings takes effect here as on Lambda, without restarting dev.
-      await workers.get(stack)?.worker.stop();
+      const settings = JSON.stringify(env);
+      const running = workers.get(stack);
+      if (running?.queue === queue) {
+        // A provision that changed the recorded settings takes effect here as on Lambda, without restarting dev.
+        if (running.settings !== settings) {
+          running.worker.reconfigure(env);
+          running.settings = settings;
+          options.onReconfigure?.(stack);
+        }
+        continue;
+      }
+      await running?.worker.stop();
       const worker = serveStack(ctx, { names: stackNames(stack, state.account, state.region), state }, { ...options, env });
-      workers.set(stack, { key, worker });
+      workers.set(stack, { queue, settings, worker });
       options.onStart?.(stack);
     }
   };

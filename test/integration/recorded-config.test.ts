@@ -92,8 +92,8 @@ describe('recorded choices (embedded backend)', () => {
     const thumbnails = state?.resources.thumbnailsBucket?.id ?? '';
     expect(thumbnails).not.toBe('');
     // The dev process's own environment says otherwise; the stack's record wins, as on Lambda.
-    let starts = 0;
-    workers = startDevWorkers(ctx, harness.stateDir, { env: { THUMBS_RENDITIONS: 'webp:300' }, waitTimeSeconds: 1, onStart: () => (starts += 1) });
+    let reconfigured = 0;
+    workers = startDevWorkers(ctx, harness.stateDir, { env: { THUMBS_RENDITIONS: 'webp:300' }, waitTimeSeconds: 1, onReconfigure: () => (reconfigured += 1) });
 
     await uploadAs('first.jpg');
     await until(async () => (await thumbnailKeys(thumbnails)).includes('64/first.jpeg'), () => thumbnailKeys(thumbnails));
@@ -101,8 +101,8 @@ describe('recorded choices (embedded backend)', () => {
 
     await provisionConfigured(ctx, { given: { renditions: 'png:32' } });
     expect(await recorded()).toMatchObject({ renditions: 'png:32' });
-    // The worker restarts with the new settings on its next scan of the state folder.
-    await until(async () => starts === 2, async () => ({ starts }));
+    // The worker takes the new settings on its next scan of the state folder.
+    await until(async () => reconfigured === 1, async () => ({ reconfigured }));
     await uploadAs('second.jpg');
     await until(async () => (await thumbnailKeys(thumbnails)).includes('32/second.png'), () => thumbnailKeys(thumbnails));
     expect(await thumbnailKeys(thumbnails)).toEqual(['32/second.png', '64/first.jpeg']);

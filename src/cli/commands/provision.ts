@@ -5,6 +5,7 @@ import { closestName, STACK_CHOICE_SCHEMA } from '../../config/option-schema.js'
 import { printResult, renderTable } from '../../output/print.js';
 import { STACK_CONFIG_KEYS, type StackConfig, type StackConfigKey } from '../../state/stack-config.js';
 import type { Runtime } from '../runtime.js';
+import { locked } from '../locked.js';
 import { settingsOf, withContext } from '../runtime.js';
 import { schemaArg } from './parse.js';
 
@@ -96,14 +97,14 @@ Examples:
   thumbs provision --endpoint-url http://localhost:4566   on LocalStack`)
     .action(async (options: ProvisionFlags, command: Command) => {
       const given = givenChoices(command, options);
-      const result = await withContext(command, runtime, async (ctx) =>
+      const result = await withContext(command, runtime, locked('provision', async (ctx) =>
         (await import('../../actions/provision-configured.js')).provisionConfigured(ctx, {
           dryRun: options.dryRun,
           function: options.function,
           given,
           reset: options.reset ?? [],
         }),
-      );
+      { skip: options.dryRun }));
       printResult(settingsOf(command, runtime).json, result, () => renderProvision(result));
     });
 }

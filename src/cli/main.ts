@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { CONFIG_FILE_NAME, loadConfigFile, validateConfigFile, type KnownOption } from '../config/config-file.js';
+import { CONFIG_FILE_NAME, loadConfigFile } from '../config/config-file.js';
 import { ExitCode, usageError } from '../errors.js';
 import { reportError } from '../output/errors.js';
 import { registerCommands } from './commands/index.js';
@@ -21,7 +21,13 @@ export function buildProgram(runtime: Runtime): Command {
     .configureOutput({ outputError: (text, write) => write(text) });
   addGlobalOptions(program);
   registerCommands(program, runtime);
-  program.hook('preAction', (_program, actionCommand) => applyConfigFile(actionCommand, runtime.config));
+  program.hook('preAction', async (root, actionCommand) => {
+    // Before the action and any call, but not for --help: a broken file must not hide the help that explains it.
+    const { optionsOf, parseCommandOptions, validateConfigFile } = await import('../config/check-options.js');
+    validateConfigFile(runtime.config, optionsOf(root));
+    applyConfigFile(actionCommand, runtime.config);
+    parseCommandOptions(actionCommand);
+  });
   program.addHelpText('after', `
 Start offline in two commands:
   npm run demo                        provision, upload images/, process, scan, tear down
@@ -53,13 +59,6 @@ function applyConfigFile(command: Command, config: Runtime['config']): void {
   }
 }
 
-/** Every option of every command, for checking thumbs.config.json's keys. */
-function optionsOf(program: Command): KnownOption[] {
-  return [program, ...program.commands].flatMap((command) =>
-    command.options.map((option) => ({ name: option.attributeName(), boolean: !option.required && !option.optional })),
-  );
-}
-
 /** A .env file in the current folder, as the README's .env.example suggests; real environment variables win. */
 function loadDotEnv(): void {
   try {
@@ -85,9 +84,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     loadDotEnv();
     const runtime: Runtime = { config: await loadConfigFile(process.cwd()), terminal };
-    const program = buildProgram(runtime);
-    validateConfigFile(runtime.config, optionsOf(program));
-    await program.parseAsync(argv);
+    await buildProgram(runtime).parseAsync(argv);
     return ExitCode.ok;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -1,6 +1,4 @@
 import { InvalidArgumentError } from 'commander';
-import type { z } from 'zod';
-import { problemWith } from '../../config/option-schema.js';
 
 /** Option parsers: commander reports their errors with the option's name and exits 2 (see main.ts). */
 export function positiveInt(option: string, max = Number.MAX_SAFE_INTEGER) {
@@ -22,11 +20,3 @@ export function oneOf<T extends string>(option: string, values: readonly T[]) {
   };
 }
 
-/** A flag (or its environment variable) parsed by the option's schema, the one thumbs.config.json is checked with. */
-export function schemaArg<T>(option: string, schema: z.ZodType<T>) {
-  return (value: string): T => {
-    const problem = problemWith(schema, value);
-    if (problem !== undefined) throw new InvalidArgumentError(`${option} ${problem}, not "${value}".`);
-    return schema.parse(value);
-  };
-}

@@ -1,13 +1,12 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ConfiguredProvisionResult } from '../../actions/provision-configured.js';
 import { functionSettingChoices } from '../../config/function-settings.js';
-import { closestName, STACK_CHOICE_SCHEMA } from '../../config/option-schema.js';
+import { closest } from 'fastest-levenshtein';
 import { printResult, renderTable } from '../../output/print.js';
 import { STACK_CONFIG_KEYS, type StackConfig, type StackConfigKey } from '../../state/stack-config.js';
 import type { Runtime } from '../runtime.js';
 import { locked } from '../locked.js';
 import { settingsOf, withContext } from '../runtime.js';
-import { schemaArg } from './parse.js';
 
 export function renderProvision(result: ConfiguredProvisionResult): string {
   const rows = result.resources.map((r) => [r.status, r.kind, r.id, r.note ?? '']);
@@ -26,7 +25,7 @@ function resetList(value: string): StackConfigKey[] {
   if (names.includes('all')) return [...STACK_CONFIG_KEYS];
   for (const name of names) {
     if (!(STACK_CONFIG_KEYS as readonly string[]).includes(name)) {
-      throw new InvalidArgumentError(`--reset: "${name}" is not a recorded choice (did you mean "${closestName(name, STACK_CONFIG_KEYS)}"?); choices: ${STACK_CONFIG_KEYS.join(', ')}, or all.`);
+      throw new InvalidArgumentError(`--reset: "${name}" is not a recorded choice (did you mean "${closest(name, [...STACK_CONFIG_KEYS])}"?); choices: ${STACK_CONFIG_KEYS.join(', ')}, or all.`);
     }
   }
   return names as StackConfigKey[];
@@ -50,9 +49,13 @@ function givenChoices(command: Command, options: ProvisionFlags): Partial<StackC
   return given as Partial<StackConfig>;
 }
 
-/** A recorded choice's option: parsed by its schema; no commander default, so "not given" keeps the record. */
-function choice(flags: string, key: keyof typeof STACK_CHOICE_SCHEMA, description: string, env?: string): Option {
-  const option = new Option(flags, description).argParser(schemaArg(flags.split(' ')[0] ?? flags, STACK_CHOICE_SCHEMA[key]));
+/**
+ * A recorded choice's option. No commander default, so "not given" keeps the record; the value is
+ * parsed by the option schema (config/option-schema.ts) before the action, whether from the flag,
+ * its variable or thumbs.config.json.
+ */
+function choice(flags: string, description: string, env?: string): Option {
+  const option = new Option(flags, description);
   return env ? option.env(env) : option;
 }
 
@@ -61,19 +64,19 @@ export function registerProvision(program: Command, runtime: Runtime): void {
     .command('provision')
     .description('create the pipeline, or bring it back to its recorded configuration (idempotent: a re-run changes nothing)')
     .option('--dry-run', 'show what would be created or changed, write nothing')
-    .addOption(choice('--originals-bucket <name>', 'originalsBucket', 'use this existing bucket for originals (never modified or deleted)'))
-    .addOption(choice('--thumbnails-bucket <name>', 'thumbnailsBucket', 'use this existing bucket for thumbnails (never modified or deleted)'))
-    .addOption(choice('--timeout <seconds>', 'timeout', 'function timeout; the queue visibility timeout is 6x this (default 30)'))
-    .addOption(choice('--arch <arch>', 'arch', 'function architecture: x86_64 (default) or arm64 (sharp binaries are packaged to match)'))
-    .addOption(choice('--memory <mb>', 'memory', 'function memory in MB, 1,769 MB is one vCPU (default 1024)'))
-    .addOption(choice('--role-arn <arn>', 'roleArn', 'use this existing execution role (never changed or deleted) instead of creating thumbs-<stack>-fn'))
-    .addOption(choice('--trigger <mode>', 'trigger', 'sqs (default): upload queues one message per image; s3: the originals bucket notifies the queue itself'))
-    .addOption(choice('--max-concurrency <n>', 'maxConcurrency', 'most function instances the SQS trigger runs at once; lab accounts cap near 10 (default 5)'))
-    .addOption(choice('--batch-window <seconds>', 'batchWindow', 'how long the trigger gathers messages before invoking (default 1)'))
-    .addOption(choice('--renditions <list>', 'renditions', 'thumbnails to make, format:size,... (default webp:128,webp:512,webp:1024)', 'THUMBS_RENDITIONS'))
-    .addOption(choice('--quality <n>', 'quality', 'encoder quality 1-100 (default 80)', 'THUMBS_QUALITY'))
-    .addOption(choice('--max-pixels <n>', 'maxPixels', 'largest accepted image in pixels, width x height (default 100,000,000)', 'THUMBS_MAX_PIXELS'))
-    .addOption(choice('--max-bytes <n>', 'maxBytes', 'largest accepted original in bytes (default 52,428,800)', 'THUMBS_MAX_BYTES'))
+    .addOption(choice('--originals-bucket <name>', 'use this existing bucket for originals (never modified or deleted)'))
+    .addOption(choice('--thumbnails-bucket <name>', 'use this existing bucket for thumbnails (never modified or deleted)'))
+    .addOption(choice('--timeout <seconds>', 'function timeout; the queue visibility timeout is 6x this (default 30)'))
+    .addOption(choice('--arch <arch>', 'function architecture: x86_64 (default) or arm64 (sharp binaries are packaged to match)'))
+    .addOption(choice('--memory <mb>', 'function memory in MB, 1,769 MB is one vCPU (default 1024)'))
+    .addOption(choice('--role-arn <arn>', 'use this existing execution role (never changed or deleted) instead of creating thumbs-<stack>-fn'))
+    .addOption(choice('--trigger <mode>', 'sqs (default): upload queues one message per image; s3: the originals bucket notifies the queue itself'))
+    .addOption(choice('--max-concurrency <n>', 'most function instances the SQS trigger runs at once; lab accounts cap near 10 (default 5)'))
+    .addOption(choice('--batch-window <seconds>', 'how long the trigger gathers messages before invoking (default 1)'))
+    .addOption(choice('--renditions <list>', 'thumbnails to make, format:size,... (default webp:128,webp:512,webp:1024)', 'THUMBS_RENDITIONS'))
+    .addOption(choice('--quality <n>', 'encoder quality 1-100 (default 80)', 'THUMBS_QUALITY'))
+    .addOption(choice('--max-pixels <n>', 'largest accepted image in pixels, width x height (default 100,000,000)', 'THUMBS_MAX_PIXELS'))
+    .addOption(choice('--max-bytes <n>', 'largest accepted original in bytes (default 52,428,800)', 'THUMBS_MAX_BYTES'))
     .option('--reset <choices>', `put recorded choices back to their default: a comma list of ${STACK_CONFIG_KEYS.join(', ')}, or all`, resetList)
     .option('--no-function', 'only the data side: buckets, table and queues (this run only, not recorded)')
     .addHelpText('after', `

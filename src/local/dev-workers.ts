@@ -18,7 +18,8 @@ const SCAN_INTERVAL_MS = 1_000;
  * `thumbs dev`'s own THUMBS_* variables only fill in for a stack with no recorded configuration.
  */
 function workerEnvOf(state: StackState, devEnv: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return state.config ? { ...devEnv, ...functionEnvironmentOf(recordedConfig(state) ?? state.config) } : devEnv;
+  const recorded = state.config ? recordedConfig(state) : undefined;
+  return recorded ? { ...devEnv, ...functionEnvironmentOf(recorded) } : devEnv;
 }
 
 async function listStacks(dir: string): Promise<string[]> {

@@ -4,9 +4,10 @@ import { ThumbsError } from '../errors.js';
 import { buildFunctionPackage, type FunctionPackage } from '../package/build.js';
 import { ARCHITECTURES, type Architecture } from '../package/project.js';
 import { openStack } from '../state/open-stack.js';
+import { describeChange, mergeConfig, recordedConfig } from '../state/stack-config.js';
 
 export interface DeployOptions {
-  /** Default: the architecture the function was provisioned with (x86_64 when unknown). */
+  /** Default: the recorded architecture (x86_64 when unknown); a different one is recorded, as provision would. */
   arch?: Architecture;
   /** For tests and benchmarks; default buildFunctionPackage. */
   buildPackage?: (arch: Architecture) => Promise<FunctionPackage>;
@@ -40,7 +41,11 @@ export async function deploy(ctx: Context, options: DeployOptions = {}): Promise
     });
   }
   const { stack, names, store } = await openStack(ctx);
-  const arch = options.arch ?? recordedArch(store.get('function')?.extra?.arch) ?? 'x86_64';
+  const recorded = store.current.config ? recordedConfig(store.current) : undefined;
+  const arch = options.arch ?? recorded?.arch ?? recordedArch(store.get('function')?.extra?.arch) ?? 'x86_64';
+  // --arch is a choice like provision's: recorded, so the next provision keeps it instead of switching back.
+  const merged = recorded && options.arch ? mergeConfig(recorded, { arch: options.arch }) : undefined;
+  for (const change of merged?.changes ?? []) ctx.reporter.info(describeChange(change));
   const build = options.buildPackage ?? ((a: Architecture) => buildFunctionPackage({ arch: a }));
   // The build is local and the read is one round trip, so they overlap.
   const [pkg, current] = await Promise.all([ctx.reporter.step(`package ${arch}`, () => build(arch)), readFunction(ctx, names.function)]);
@@ -58,6 +63,7 @@ export async function deploy(ctx: Context, options: DeployOptions = {}): Promise
     });
     await store.record('function', { ...(store.get('function') ?? { id: names.function, origin: 'created' }), extra: { arch } });
   }
+  if (merged?.changes.length) await store.recordConfig(merged.config);
   return {
     stack,
     function: names.function,

@@ -6,6 +6,7 @@ import type { EnsureResult } from '../ensure/types.js';
 import { assertBucketName } from '../resources/names.js';
 import { provisionFunction, type FunctionPhaseOptions } from './provision-function.js';
 import { openStack, type OpenStack } from '../state/open-stack.js';
+import type { StackConfig } from '../state/stack-config.js';
 
 export interface ProvisionOptions {
   /** Read only and report the plan; default false. */
@@ -18,6 +19,8 @@ export interface ProvisionOptions {
   functionTimeoutSeconds?: number;
   /** false (--no-function): only the data side. Default true; the embedded backend never has a function. */
   function?: boolean;
+  /** The desired configuration these options were derived from (stack-config.ts); recorded in the state first. */
+  config?: StackConfig;
 }
 
 /** Everything provision takes: the data side's options and the function's (arch, memory, role, trigger...). */
@@ -84,6 +87,9 @@ export async function provision(ctx: Context, options: ProvisionAllOptions = {})
   const started = performance.now();
   const dryRun = options.dryRun ?? false;
   const stack = await openStack(ctx, { persist: !dryRun });
+  // Queued ahead of every resource record; awaited at the end, so a failed write is not unhandled meanwhile.
+  const configRecorded = options.config ? stack.store.recordConfig(options.config) : Promise.resolve();
+  configRecorded.catch(() => undefined);
   const data = provisionData(ctx, stack, options);
   let resources: EnsureResult[];
   if (options.function === false) {
@@ -101,6 +107,7 @@ export async function provision(ctx: Context, options: ProvisionAllOptions = {})
     }, data);
     resources = (await Promise.all([data, fn])).flat();
   }
+  await configRecorded;
   return {
     stack: stack.stack,
     account: stack.account,

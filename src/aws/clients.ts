@@ -6,9 +6,10 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { MiddlewareStack } from '@smithy/types';
+import type { MiddlewareStack, Provider } from '@smithy/types';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { CallLog } from './call-log.js';
+import { maxAttemptsProvider } from './retries.js';
 import type { AwsTarget } from './target.js';
 
 export interface Clients {
@@ -46,7 +47,8 @@ interface SdkClient {
 export interface SharedClientConfig {
   region: string;
   requestHandler: NodeHttpHandler;
-  maxAttempts: number;
+  /** AWS_MAX_ATTEMPTS, else the profile's max_attempts, else 5 (see retries.ts). */
+  maxAttempts: Provider<number>;
   profile?: string;
   credentials?: AwsCredentialIdentity;
   endpoint?: string;
@@ -75,7 +77,7 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
   const common: SharedClientConfig = {
     region: options.region,
     requestHandler,
-    maxAttempts: local ? 2 : 5,
+    maxAttempts: maxAttemptsProvider(target.profile),
     ...(target.profile && !target.credentials ? { profile: target.profile } : {}),
     ...(target.credentials ? { credentials: target.credentials } : {}),
   };

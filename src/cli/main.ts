@@ -21,7 +21,13 @@ export function buildProgram(runtime: Runtime): Command {
     .configureOutput({ outputError: (text, write) => write(text) });
   addGlobalOptions(program);
   registerCommands(program, runtime);
-  program.hook('preAction', (_program, actionCommand) => applyConfigFile(actionCommand, runtime.config));
+  program.hook('preAction', async (root, actionCommand) => {
+    // Before the action and any call, but not for --help: a broken file must not hide the help that explains it.
+    const { optionsOf, parseCommandOptions, validateConfigFile } = await import('../config/check-options.js');
+    validateConfigFile(runtime.config, optionsOf(root));
+    applyConfigFile(actionCommand, runtime.config);
+    parseCommandOptions(actionCommand);
+  });
   program.addHelpText('after', `
 Start offline in two commands:
   npm run demo                        provision, upload images/, process, scan, tear down

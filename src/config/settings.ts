@@ -1,5 +1,6 @@
 import { usageError } from '../errors.js';
 import { assertStackName } from '../resources/names.js';
+import { assertRegion } from './region.js';
 
 /** Options every command accepts (see `thumbs --help`). */
 export interface GlobalFlags {
@@ -74,9 +75,17 @@ export function resolveSettings(flags: GlobalFlags, env: Env, file: ConfigFile =
     );
   }
   if (settings.endpointUrl !== undefined) assertUrl(settings.endpointUrl);
+  if (settings.region !== undefined) assertRegion(settings.region, regionSource(flags, env));
   // Checked before any call, so a bad name never costs a credential lookup or a round trip.
   assertStackName(settings.stack);
   return settings;
+}
+
+/** Names where the region came from, so the message points at what to fix. */
+function regionSource(flags: GlobalFlags, env: Env): string {
+  if (flags.region) return '--region';
+  const variable = ['THUMBS_REGION', 'AWS_REGION', 'AWS_DEFAULT_REGION'].find((name) => env[name]);
+  return variable ? `${variable}=` : `"region" in thumbs.config.json:`;
 }
 
 function assertUrl(value: string): void {

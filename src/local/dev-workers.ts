@@ -2,10 +2,10 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Context } from '../context.js';
 import { stackNames } from '../resources/names.js';
-import { readState } from '../state/state-file.js';
+import { functionEnvironmentOf, recordedConfig } from '../state/stack-config.js';
+import { readState, type StackState } from '../state/state-file.js';
 import { openStackLog, stackLogPath, type StackLog } from './stack-log.js';
-import { serveStack, type StackWorkerOptions } from './stack-worker.js';
-import type { LocalWorker } from './worker.js';
+import { serveStack, type StackWorker, type StackWorkerOptions } from './stack-worker.js';
 
 export interface DevWorkers {
   stop(): Promise<void>;
@@ -13,6 +13,15 @@ export interface DevWorkers {
 
 /** How often `thumbs dev` looks for stacks provisioned or torn down by other commands. */
 const SCAN_INTERVAL_MS = 1_000;
+
+/**
+ * The function environment a stack's worker runs with: the stack's recorded settings, as on Lambda;
+ * `thumbs dev`'s own THUMBS_* variables only fill in for a stack with no recorded configuration.
+ */
+function workerEnvOf(state: StackState, devEnv: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  const recorded = state.config ? recordedConfig(state) : undefined;
+  return recorded ? { ...devEnv, ...functionEnvironmentOf(recorded) } : devEnv;
+}
 
 async function listStacks(dir: string): Promise<string[]> {
   try {
@@ -24,11 +33,13 @@ async function listStacks(dir: string): Promise<string[]> {
 
 /**
  * Serves every stack provisioned on the embedded backend: a stack's state file appearing in
- * `<stateDir>/local/` starts a worker on its queue, and the file going away (teardown) stops it.
+ * `<stateDir>/local/` starts a worker on its queue with the stack's recorded function settings, a
+ * change of settings reconfigures it, a new queue restarts it, and the file going away (teardown) stops it.
  */
-export function startDevWorkers(ctx: Context, stateDir: string, options: StackWorkerOptions & { onStart?: (stack: string) => void } = {}): DevWorkers {
+export function startDevWorkers(ctx: Context, stateDir: string, options: StackWorkerOptions & { onStart?: (stack: string) => void; onReconfigure?: (stack: string) => void } = {}): DevWorkers {
   const dir = path.join(stateDir, 'local');
-  const workers = new Map<string, { queue: string; worker: LocalWorker; file: StackLog }>();
+  /** A new queue restarts a stack's worker; new function settings reconfigure it in place. */
+  const workers = new Map<string, { queue: string; settings: string; worker: StackWorker; file: StackLog }>();
   let stopped = false;
 
   const sync = async () => {
@@ -43,18 +54,29 @@ export function startDevWorkers(ctx: Context, stateDir: string, options: StackWo
     for (const stack of stacks) {
       const state = await readState(dir, stack).catch(() => undefined);
       const queue = state?.resources.queue?.id;
-      if (!state || !queue || workers.get(stack)?.queue === queue) continue;
-      const previous = workers.get(stack);
-      await previous?.worker.stop();
-      await previous?.file.close();
+      if (!state || !queue) continue;
+      const env = workerEnvOf(state, options.env);
+      const settings = JSON.stringify(env);
+      const running = workers.get(stack);
+      if (running?.queue === queue) {
+        // A provision that changed the recorded settings takes effect here as on Lambda, without restarting dev.
+        if (running.settings !== settings) {
+          running.worker.reconfigure(env);
+          running.settings = settings;
+          options.onReconfigure?.(stack);
+        }
+        continue;
+      }
+      await running?.worker.stop();
+      await running?.file.close();
       // Every line goes to the stack's log file (what `thumbs logs --local` reads) and to the caller's logger.
       const file = openStackLog(stackLogPath(dir, stack));
       const log: StackWorkerOptions['log'] = (level, fields) => {
         file.log(level, fields);
         options.log?.(level, fields);
       };
-      const worker = serveStack(ctx, { names: stackNames(stack, state.account, state.region), state }, { ...options, log });
-      workers.set(stack, { queue, worker, file });
+      const worker = serveStack(ctx, { names: stackNames(stack, state.account, state.region), state }, { ...options, env, log });
+      workers.set(stack, { queue, settings, worker, file });
       options.onStart?.(stack);
     }
   };

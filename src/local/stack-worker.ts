@@ -20,26 +20,44 @@ export interface StackWorkerOptions {
  * Plays Lambda for one stack on the embedded backend: the same handler module that is zipped
  * for Lambda, fed by the event-source-mapping emulation in worker.ts.
  */
+export interface StackWorker extends LocalWorker {
+  /**
+   * New function settings from the next batch on, as a new Lambda configuration takes effect on
+   * the next invocation. The poll is not interrupted: an aborted receive may still take a message
+   * out of sight for the queue's whole visibility timeout.
+   */
+  reconfigure(env: Record<string, string | undefined>): void;
+}
+
 export function serveStack(
   ctx: Context,
   stack: { names: StackNames; state: Pick<StackState, 'resources'> },
   options: StackWorkerOptions = {},
-): LocalWorker {
+): StackWorker {
   const { resources } = stack.state;
   const queueUrl = resources.queue?.id;
   if (!queueUrl) throw new Error(`stack has no queue recorded`);
-  const config = loadConfig({
-    THUMBS_THUMBNAILS_BUCKET: resources.thumbnailsBucket?.id ?? stack.names.thumbnailsBucket,
-    THUMBS_TABLE: resources.table?.id ?? stack.names.table,
-    ...options.env,
-  });
-  const handler = createHandler({ s3: ctx.clients.s3, ddb: ctx.clients.doc, config, ...(options.log ? { log: options.log } : {}) });
-  return startLocalWorker({
+  const handlerFor = (env: Record<string, string | undefined> | undefined) => {
+    const config = loadConfig({
+      THUMBS_THUMBNAILS_BUCKET: resources.thumbnailsBucket?.id ?? stack.names.thumbnailsBucket,
+      THUMBS_TABLE: resources.table?.id ?? stack.names.table,
+      ...env,
+    });
+    return createHandler({ s3: ctx.clients.s3, ddb: ctx.clients.doc, config, ...(options.log ? { log: options.log } : {}) });
+  };
+  let handler = handlerFor(options.env);
+  const worker = startLocalWorker({
     sqs: ctx.clients.sqs,
     queueUrl,
-    handler,
+    handler: (event) => handler(event),
     waitTimeSeconds: options.waitTimeSeconds ?? 1,
     ...(options.onBatch ? { onBatch: options.onBatch } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
   });
+  return {
+    ...worker,
+    reconfigure(env) {
+      handler = handlerFor(env);
+    },
+  };
 }

@@ -5,7 +5,7 @@ import { ThumbsError } from '../errors.js';
 import { LOCAL_ACCOUNT } from '../local/constants.js';
 import type { StackNames } from '../resources/names.js';
 import { stackNames } from '../resources/names.js';
-import { readState } from './state-file.js';
+import { readState, STATE_VERSION } from './state-file.js';
 import { StateStore } from './state-store.js';
 
 export interface OpenStack {
@@ -65,7 +65,7 @@ export async function openStack(ctx: Context, options: { persist?: boolean } = {
   const state = existing
     ? existing
     : {
-        version: 1 as const,
+        version: STATE_VERSION,
         stack,
         account,
         region,

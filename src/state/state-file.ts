@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ThumbsError } from '../errors.js';
 import type { BackendKind } from '../aws/target.js';
+import type { StackConfig } from './stack-config.js';
 
 /** Every resource thumbs may create or adopt, in teardown's dependency order (last first). */
 export const RESOURCE_KINDS = [
@@ -29,8 +30,16 @@ export interface ResourceRecord {
   extra?: Record<string, string>;
 }
 
+/**
+ * 2 added `config`. Version 1 files (the first release) are read and rewritten as 2 on the next
+ * change; their configuration is implied by their resources (stack-config.ts).
+ */
+export const STATE_VERSION = 2 as const;
+const READABLE_VERSIONS: readonly number[] = [1, 2];
+
 export interface StackState {
-  version: 1;
+  /** 1 only as read from a first-release file: every write is STATE_VERSION. */
+  version: 1 | typeof STATE_VERSION;
   stack: string;
   account: string;
   region: string;
@@ -38,6 +47,8 @@ export interface StackState {
   endpoint?: string;
   updatedAt: string;
   resources: Partial<Record<ResourceKind, ResourceRecord>>;
+  /** The desired configuration: every choice made by flag, environment or config file. */
+  config?: StackConfig;
 }
 
 export function stateFilePath(stateDir: string, stack: string): string {
@@ -55,7 +66,7 @@ export async function readState(stateDir: string, stack: string): Promise<StackS
   }
   try {
     const state = JSON.parse(text) as StackState;
-    if (state.version !== 1 || state.stack !== stack) throw new Error(`unexpected version or stack`);
+    if (!READABLE_VERSIONS.includes(state.version) || state.stack !== stack) throw new Error(`unexpected version or stack`);
     return state;
   } catch (error) {
     throw new ThumbsError('bad-state-file', `state file ${file} is unreadable (${(error as Error).message})`, {
@@ -69,7 +80,7 @@ export async function writeState(stateDir: string, state: StackState): Promise<v
   const file = stateFilePath(stateDir, state.stack);
   await mkdir(stateDir, { recursive: true });
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  await writeFile(temporary, `${JSON.stringify({ ...state, version: STATE_VERSION }, null, 2)}\n`, { mode: 0o600 });
   await rename(temporary, file);
 }
 

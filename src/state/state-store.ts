@@ -1,3 +1,4 @@
+import type { StackConfig } from './stack-config.js';
 import type { ResourceKind, ResourceRecord, StackState } from './state-file.js';
 import { deleteState, readState, writeState } from './state-file.js';
 
@@ -43,6 +44,20 @@ export class StateStore {
     });
   }
 
+  /** The stack's desired configuration, replaced whole; resources on disk are kept as they are. */
+  recordConfig(config: StackConfig): Promise<void> {
+    this.state = { ...this.state, updatedAt: new Date().toISOString(), config };
+    if (!this.persist) return Promise.resolve();
+    this.writes = this.writes
+      .then(() => this.gate)
+      .then(async () => {
+        const onDisk = await readState(this.stateDir, this.state.stack);
+        await writeState(this.stateDir, { ...this.state, resources: onDisk?.resources ?? this.state.resources, config });
+        this.state = { ...this.state, resources: { ...(onDisk?.resources ?? this.state.resources) } };
+      });
+    return this.writes;
+  }
+
   /** Once nothing is left, the file goes too, so the next provision starts clean. */
   async removeIfEmpty(): Promise<boolean> {
     await this.writes;
@@ -58,7 +73,8 @@ export class StateStore {
       .then(() => this.gate)
       .then(async () => {
         const onDisk = await readState(this.stateDir, this.state.stack);
-        const next = { ...this.state, resources: apply(onDisk?.resources ?? this.state.resources) };
+        const config = onDisk?.config ?? this.state.config;
+        const next = { ...this.state, resources: apply(onDisk?.resources ?? this.state.resources), ...(config ? { config } : {}) };
         await writeState(this.stateDir, next);
         this.state = { ...this.state, resources: { ...next.resources } };
       });

@@ -11,9 +11,9 @@ describe('resolveSettings', () => {
   });
 
   it('prefers THUMBS_REGION to AWS_REGION to AWS_DEFAULT_REGION', () => {
-    expect(resolveSettings({}, { AWS_DEFAULT_REGION: 'c', AWS_REGION: 'b', THUMBS_REGION: 'a' }).region).toBe('a');
-    expect(resolveSettings({}, { AWS_DEFAULT_REGION: 'c', AWS_REGION: 'b' }).region).toBe('b');
-    expect(resolveSettings({}, { AWS_DEFAULT_REGION: 'c' }).region).toBe('c');
+    expect(resolveSettings({}, { AWS_DEFAULT_REGION: 'eu-west-3', AWS_REGION: 'eu-west-2', THUMBS_REGION: 'eu-west-1' }).region).toBe('eu-west-1');
+    expect(resolveSettings({}, { AWS_DEFAULT_REGION: 'eu-west-3', AWS_REGION: 'eu-west-2' }).region).toBe('eu-west-2');
+    expect(resolveSettings({}, { AWS_DEFAULT_REGION: 'eu-west-3' }).region).toBe('eu-west-3');
   });
 
   it('reads AWS_ENDPOINT_URL and rejects a malformed one naming it', () => {
@@ -29,5 +29,14 @@ describe('resolveSettings', () => {
     expect(resolveSettings({}, { THUMBS_LOCAL: '1', THUMBS_YES: 'true' })).toMatchObject({ local: true, yes: true });
     expect(resolveSettings({ json: false }, { THUMBS_JSON: '1' }).json).toBe(false);
     expect(() => resolveSettings({}, { THUMBS_YES: 'maybe' })).toThrow(/THUMBS_YES=maybe/);
+  });
+
+  it('refuses a region that is not a region name, naming where it came from', () => {
+    for (const region of ['us-east-1', 'eu-central-2', 'ap-southeast-7', 'us-gov-west-1', 'cn-northwest-1', 'us-isob-east-1', 'il-central-1']) {
+      expect(resolveSettings({ region }, {}).region).toBe(region);
+    }
+    expect(() => resolveSettings({ region: 'mars-north-1' }, {})).toThrow(expect.objectContaining({ code: 'bad-region', exitCode: 2, message: expect.stringContaining('--region mars-north-1') }));
+    expect(() => resolveSettings({}, { AWS_REGION: 'us-east1' })).toThrow(expect.objectContaining({ code: 'bad-region', message: expect.stringContaining('AWS_REGION=us-east1') }));
+    expect(() => resolveSettings({}, {}, { region: 'US-EAST-1' })).toThrow(expect.objectContaining({ code: 'bad-region' }));
   });
 });

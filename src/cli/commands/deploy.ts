@@ -3,6 +3,7 @@ import type { DeployResult } from '../../actions/deploy.js';
 import { formatBytes, printResult } from '../../output/print.js';
 import { ARCHITECTURES, type Architecture } from '../../package/project.js';
 import type { Runtime } from '../runtime.js';
+import { locked } from '../locked.js';
 import { settingsOf, withContext } from '../runtime.js';
 import { oneOf } from './parse.js';
 
@@ -25,7 +26,7 @@ Examples:
   thumbs deploy
   thumbs deploy --stack photos --verbose`)
     .action(async (options: { arch?: Architecture }, command: Command) => {
-      const result = await withContext(command, runtime, async (ctx) => (await import('../../actions/deploy.js')).deploy(ctx, { arch: options.arch }));
+      const result = await withContext(command, runtime, locked('deploy', async (ctx) => (await import('../../actions/deploy.js')).deploy(ctx, { arch: options.arch })));
       printResult(settingsOf(command, runtime).json, result, () => renderDeploy(result));
     });
 }

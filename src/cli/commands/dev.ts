@@ -37,6 +37,7 @@ Example, in a second terminal:
           else if (level !== 'info') reporter.warn(`function: ${JSON.stringify(fields)}`);
         },
         onStart: (stack) => reporter.info(`worker: serving the queue of stack ${stack}`),
+        onReconfigure: (stack) => reporter.info(`worker: stack ${stack} has new function settings (recorded by provision)`),
         // A queue vanishing is a teardown racing the state-file check; the worker stops on the next scan.
         onError: (error) => {
           if ((error as Error).name !== 'QueueDoesNotExist') reporter.warn(`worker: ${(error as Error).message}`);

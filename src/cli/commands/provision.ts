@@ -1,13 +1,14 @@
-import { InvalidArgumentError, type Command } from 'commander';
-import type { ProvisionResult } from '../../actions/provision.js';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { ConfiguredProvisionResult } from '../../actions/provision-configured.js';
+import { functionSettingChoices } from '../../config/function-settings.js';
+import { closest } from 'fastest-levenshtein';
 import { printResult, renderTable } from '../../output/print.js';
+import { STACK_CONFIG_KEYS, type StackConfig, type StackConfigKey } from '../../state/stack-config.js';
 import type { Runtime } from '../runtime.js';
+import { locked } from '../locked.js';
 import { settingsOf, withContext } from '../runtime.js';
-import { ARCHITECTURES, type Architecture } from '../../package/project.js';
-import { oneOf } from './parse.js';
-import { functionSettings } from '../../config/function-settings.js';
 
-export function renderProvision(result: ProvisionResult): string {
+export function renderProvision(result: ConfiguredProvisionResult): string {
   const rows = result.resources.map((r) => [r.status, r.kind, r.id, r.note ?? '']);
   const created = result.resources.filter((r) => r.status === 'created' || r.status === 'updated').length;
   const summary = result.dryRun
@@ -16,79 +17,97 @@ export function renderProvision(result: ProvisionResult): string {
   return `${renderTable(['status', 'resource', 'id', 'note'], rows)}\n${summary}`;
 }
 
-interface ProvisionFlags {
-  dryRun?: boolean;
-  originalsBucket?: string;
-  thumbnailsBucket?: string;
-  timeout: number;
-  arch: Architecture;
-  memory: number;
-  roleArn?: string;
-  trigger: 'sqs' | 's3';
-  maxConcurrency: number;
-  batchWindow: number;
-  function: boolean;
-}
+type ProvisionFlags = Partial<StackConfig> & { dryRun?: boolean; function: boolean; reset?: StackConfigKey[] };
 
-/** A whole number within Lambda's limits for the option (0 allowed where Lambda allows it). */
-function intRange(option: string, min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${option} takes a whole number from ${min} to ${max}, not "${value}".`);
-    return n;
-  };
-}
-
-function roleArn(value: string): string {
-  if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(value)) {
-    throw new InvalidArgumentError(`--role-arn takes a role ARN like arn:aws:iam::123456789012:role/LabRole, not "${value}".`);
+/** `--reset memory,quality` or `--reset all`: names checked now, with the closest one for a typo. */
+function resetList(value: string): StackConfigKey[] {
+  const names = value.split(',').map((name) => name.trim()).filter(Boolean);
+  if (names.includes('all')) return [...STACK_CONFIG_KEYS];
+  for (const name of names) {
+    if (!(STACK_CONFIG_KEYS as readonly string[]).includes(name)) {
+      throw new InvalidArgumentError(`--reset: "${name}" is not a recorded choice (did you mean "${closest(name, [...STACK_CONFIG_KEYS])}"?); choices: ${STACK_CONFIG_KEYS.join(', ')}, or all.`);
+    }
   }
-  return value;
+  return names as StackConfigKey[];
+}
+
+/**
+ * What this run chose: a flag, else its environment variable, else thumbs.config.json (commander
+ * records which); THUMBS_CONCURRENCY has no flag. Everything else keeps the recorded value.
+ */
+function givenChoices(command: Command, options: ProvisionFlags): Partial<StackConfig> {
+  const given: Partial<Record<StackConfigKey, unknown>> = {};
+  for (const key of STACK_CONFIG_KEYS) {
+    const source = command.getOptionValueSource(key);
+    const envVar = command.options.find((option) => option.attributeName() === key)?.envVar;
+    // An empty variable is unset, as the function reads it.
+    const emptyEnv = source === 'env' && envVar !== undefined && process.env[envVar] === '';
+    if ((source === 'cli' || source === 'env' || source === 'config') && !emptyEnv) given[key] = options[key];
+  }
+  const { recordConcurrency } = functionSettingChoices(process.env);
+  if (recordConcurrency !== undefined) given.recordConcurrency = recordConcurrency;
+  return given as Partial<StackConfig>;
+}
+
+/**
+ * A recorded choice's option. No commander default, so "not given" keeps the record; the value is
+ * parsed by the option schema (config/option-schema.ts) before the action, whether from the flag,
+ * its variable or thumbs.config.json.
+ */
+function choice(flags: string, description: string, env?: string): Option {
+  const option = new Option(flags, description);
+  return env ? option.env(env) : option;
 }
 
 export function registerProvision(program: Command, runtime: Runtime): void {
   program
     .command('provision')
-    .description('create the pipeline: buckets, table, queues, and on AWS the role, function and trigger (idempotent: a re-run changes nothing)')
+    .description('create the pipeline, or bring it back to its recorded configuration (idempotent: a re-run changes nothing)')
     .option('--dry-run', 'show what would be created or changed, write nothing')
-    .option('--originals-bucket <name>', 'use this existing bucket for originals (never modified or deleted)')
-    .option('--thumbnails-bucket <name>', 'use this existing bucket for thumbnails (never modified or deleted)')
-    .option('--timeout <seconds>', 'function timeout; the queue visibility timeout is 6x this', intRange('--timeout', 1, 900), 30)
-    .option('--arch <arch>', 'function architecture: x86_64 or arm64 (sharp binaries are packaged to match)', oneOf('--arch', ARCHITECTURES), 'x86_64')
-    .option('--memory <mb>', 'function memory in MB (1,769 MB is one vCPU)', intRange('--memory', 128, 10240), 1024)
-    .option('--role-arn <arn>', 'use this existing execution role (never changed or deleted) instead of creating thumbs-<stack>-fn', roleArn)
-    .option('--trigger <mode>', 'sqs: upload queues one message per image; s3: the originals bucket notifies the queue itself', oneOf('--trigger', ['sqs', 's3'] as const), 'sqs')
-    .option('--max-concurrency <n>', 'most function instances the SQS trigger runs at once (lab accounts cap near 10)', intRange('--max-concurrency', 2, 1000), 5)
-    .option('--batch-window <seconds>', 'how long the trigger gathers messages before invoking', intRange('--batch-window', 0, 300), 1)
-    .option('--no-function', 'only the data side: buckets, table and queues')
+    .addOption(choice('--originals-bucket <name>', 'use this existing bucket for originals (never modified or deleted)'))
+    .addOption(choice('--thumbnails-bucket <name>', 'use this existing bucket for thumbnails (never modified or deleted)'))
+    .addOption(choice('--timeout <seconds>', 'function timeout; the queue visibility timeout is 6x this (default 30)'))
+    .addOption(choice('--arch <arch>', 'function architecture: x86_64 (default) or arm64 (sharp binaries are packaged to match)'))
+    .addOption(choice('--memory <mb>', 'function memory in MB, 1,769 MB is one vCPU (default 1024)'))
+    .addOption(choice('--role-arn <arn>', 'use this existing execution role (never changed or deleted) instead of creating thumbs-<stack>-fn'))
+    .addOption(choice('--trigger <mode>', 'sqs (default): upload queues one message per image; s3: the originals bucket notifies the queue itself'))
+    .addOption(choice('--max-concurrency <n>', 'most function instances the SQS trigger runs at once; lab accounts cap near 10 (default 5)'))
+    .addOption(choice('--batch-window <seconds>', 'how long the trigger gathers messages before invoking (default 1)'))
+    .addOption(choice('--renditions <list>', 'thumbnails to make, format:size,... (default webp:128,webp:512,webp:1024)', 'THUMBS_RENDITIONS'))
+    .addOption(choice('--quality <n>', 'encoder quality 1-100 (default 80)', 'THUMBS_QUALITY'))
+    .addOption(choice('--max-pixels <n>', 'largest accepted image in pixels, width x height (default 100,000,000)', 'THUMBS_MAX_PIXELS'))
+    .addOption(choice('--max-bytes <n>', 'largest accepted original in bytes (default 52,428,800)', 'THUMBS_MAX_BYTES'))
+    .option('--reset <choices>', `put recorded choices back to their default: a comma list of ${STACK_CONFIG_KEYS.join(', ')}, or all`, resetList)
+    .option('--no-function', 'only the data side: buckets, table and queues (this run only, not recorded)')
     .addHelpText('after', `
-On the embedded backend (--local) only the data side is created: the local worker plays Lambda.
+Every choice above (by flag, its environment variable, or thumbs.config.json) is recorded in the
+stack's state (.thumbs/<stack>.json, "config"); a later provision without the flag keeps it, and
+one with another value prints "attribute: old -> new" before changing it. --reset puts a choice
+back to its default (an adopted bucket or role back to thumbs' own). THUMBS_CONCURRENCY is recorded too.
+
+On the embedded backend (--local) only the data side is created: the local worker plays Lambda,
+with the stack's recorded function settings (renditions, quality, limits).
 When CreateRole is denied (AWS Academy lab accounts) and a role named LabRole exists, it is used.
 
 Examples:
   thumbs provision --local                         on the embedded backend (start \`thumbs dev\` first)
   thumbs provision --dry-run                       show the plan against your AWS account
-  thumbs provision --arch arm64 --memory 2048      Graviton function with more CPU
+  thumbs provision --arch arm64 --memory 2048      Graviton function with more CPU (kept by later runs)
+  thumbs provision --renditions jpeg:200,webp:800 --quality 70
+  thumbs provision --reset memory,quality          back to 1024 MB and quality 80
   thumbs provision --trigger s3                    S3 notifies the queue; upload sends no messages
   thumbs provision --role-arn arn:aws:iam::123456789012:role/LabRole
   thumbs provision --endpoint-url http://localhost:4566   on LocalStack`)
     .action(async (options: ProvisionFlags, command: Command) => {
-      const result = await withContext(command, runtime, async (ctx) =>
-        (await import('../../actions/provision.js')).provision(ctx, {
+      const given = givenChoices(command, options);
+      const result = await withContext(command, runtime, locked('provision', async (ctx) =>
+        (await import('../../actions/provision-configured.js')).provisionConfigured(ctx, {
           dryRun: options.dryRun,
-          originalsBucket: options.originalsBucket,
-          thumbnailsBucket: options.thumbnailsBucket,
-          functionTimeoutSeconds: options.timeout,
-          arch: options.arch,
-          memoryMb: options.memory,
-          roleArn: options.roleArn,
-          trigger: options.trigger,
-          maxConcurrency: options.maxConcurrency,
-          batchWindowSeconds: options.batchWindow,
           function: options.function,
-          functionSettings: functionSettings(process.env),
+          given,
+          reset: options.reset ?? [],
         }),
-      );
+      { skip: options.dryRun }));
       printResult(settingsOf(command, runtime).json, result, () => renderProvision(result));
     });
 }

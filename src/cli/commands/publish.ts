@@ -4,6 +4,7 @@ import type { PublishResult } from '../../actions/publish.js';
 import { HOSTINGS, MAX_EXPIRES_SECONDS, type Hosting } from '../../config/defaults.js';
 import { printResult } from '../../output/print.js';
 import type { Runtime } from '../runtime.js';
+import { locked } from '../locked.js';
 import { settingsOf, withContext } from '../runtime.js';
 import { oneOf } from './parse.js';
 
@@ -59,9 +60,9 @@ Examples:
   thumbs publish --hosting s3 --public --expires 1d
   thumbs publish --local --hosting none --out site   then open site/index.html in a browser`)
     .action(async (options: PublishFlags, command: Command) => {
-      const result = await withContext(command, runtime, async (ctx) =>
+      const result = await withContext(command, runtime, locked('publish', async (ctx) =>
         (await import('../../actions/publish.js')).publish(ctx, { hosting: options.hosting, expiresSeconds: options.expires, out: options.out, public: options.public }),
-      );
+      ));
       printResult(settingsOf(command, runtime).json, result, () => renderPublish(result));
     });
 }

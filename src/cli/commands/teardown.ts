@@ -3,6 +3,7 @@ import type { TeardownResult } from '../../actions/teardown.js';
 import { ExitCode, ThumbsError } from '../../errors.js';
 import { printResult, renderTable } from '../../output/print.js';
 import type { Runtime } from '../runtime.js';
+import { locked } from '../locked.js';
 import { settingsOf, withContext } from '../runtime.js';
 
 export function renderTeardown(result: TeardownResult): string {
@@ -30,7 +31,7 @@ Examples:
   thumbs teardown --dry-run
   thumbs teardown --local --yes`)
     .action(async (options: { dryRun?: boolean }, command: Command) => {
-      const result = await withContext(command, runtime, async (ctx) => (await import('../../actions/teardown.js')).teardown(ctx, { dryRun: options.dryRun }));
+      const result = await withContext(command, runtime, locked('teardown', async (ctx) => (await import('../../actions/teardown.js')).teardown(ctx, { dryRun: options.dryRun }), { skip: options.dryRun }));
       // A "no" at the prompt is a refusal like a missing --yes: scripts must see that nothing happened.
       if (!result.confirmed) throw new ThumbsError('cancelled', 'teardown cancelled at the prompt: nothing was deleted', { exitCode: ExitCode.usage });
       printResult(settingsOf(command, runtime).json, result, () => renderTeardown(result));

@@ -3,6 +3,7 @@ import type { UploadResult } from '../../actions/upload.js';
 import { DEFAULT_UPLOAD_CONCURRENCY, DEFAULT_WAIT_TIMEOUT_SECONDS, MAX_UPLOAD_CONCURRENCY } from '../../config/defaults.js';
 import { formatBytes, printResult } from '../../output/print.js';
 import type { Runtime } from '../runtime.js';
+import { locked } from '../locked.js';
 import { settingsOf, withContext } from '../runtime.js';
 import { positiveInt } from './parse.js';
 
@@ -63,7 +64,7 @@ Examples:
   thumbs upload images --json | jq .skipped    machine-readable summary`)
     .action(async (folder: string, options: UploadFlags, command: Command) => {
       const { upload, uploadOutcomeError } = await import('../../actions/upload.js');
-      const result = await withContext(command, runtime, (ctx) =>
+      const result = await withContext(command, runtime, locked('upload', (ctx) =>
         upload(ctx, folder, {
           prefix: options.prefix,
           concurrency: options.concurrency,
@@ -71,7 +72,7 @@ Examples:
           wait: options.wait,
           waitTimeoutSeconds: options.waitTimeout,
         }),
-      );
+      { skip: options.dryRun }));
       printResult(settingsOf(command, runtime).json, result, () => renderUpload(result));
       const error = uploadOutcomeError(result);
       if (error) throw error;

@@ -1,0 +1,107 @@
+import { defaultFunctionSettings, functionEnvironment, type FunctionSettingValues } from '../config/function-settings.js';
+import type { Architecture } from '../package/project.js';
+import type { StackState } from './state-file.js';
+
+/**
+ * A stack's desired configuration: every choice made by flag, environment or thumbs.config.json,
+ * recorded in the state file so that a later command without the flag keeps it. Keys are the
+ * flags' camelCase names (`--max-concurrency` is maxConcurrency), as in thumbs.config.json.
+ */
+export interface StackConfig extends FunctionSettingValues {
+  /** Adopted buckets and role; absent: thumbs creates and owns its own. */
+  originalsBucket?: string;
+  thumbnailsBucket?: string;
+  roleArn?: string;
+  trigger: 'sqs' | 's3';
+  arch: Architecture;
+  /** MB */
+  memory: number;
+  /** Function timeout in seconds; the queue's visibility timeout is 6x this. */
+  timeout: number;
+  maxConcurrency: number;
+  /** Seconds */
+  batchWindow: number;
+}
+
+export type StackConfigKey = keyof StackConfig;
+
+/** Every key, in the order changes are shown. */
+export const STACK_CONFIG_KEYS: readonly StackConfigKey[] = [
+  'originalsBucket', 'thumbnailsBucket', 'roleArn', 'trigger', 'arch', 'memory', 'timeout', 'maxConcurrency', 'batchWindow',
+  'renditions', 'quality', 'maxPixels', 'maxBytes', 'recordConcurrency',
+];
+
+export function defaultStackConfig(): StackConfig {
+  return { trigger: 'sqs', arch: 'x86_64', memory: 1024, timeout: 30, maxConcurrency: 5, batchWindow: 1, ...defaultFunctionSettings() };
+}
+
+/** One recorded choice changed by this command. */
+export interface ConfigChange {
+  attribute: StackConfigKey;
+  /** undefined: not set (an adopted resource's key: thumbs' own is used). */
+  from: string | number | undefined;
+  to: string | number | undefined;
+}
+
+/**
+ * The configuration a state file written before choices were recorded implies: its adopted
+ * buckets and role, and s3 trigger when a notification is recorded; everything else was the
+ * default then too, unless a flag was given each time (which the next command will say again).
+ */
+export function impliedConfig(state: Pick<StackState, 'resources'>): StackConfig {
+  const { resources } = state;
+  const adopted = (kind: 'originalsBucket' | 'thumbnailsBucket') => (resources[kind]?.origin === 'adopted' ? resources[kind]?.id : undefined);
+  const role = resources.role?.origin === 'adopted' ? resources.role.arn : undefined;
+  return withoutUndefined({
+    ...defaultStackConfig(),
+    originalsBucket: adopted('originalsBucket'),
+    thumbnailsBucket: adopted('thumbnailsBucket'),
+    roleArn: role,
+    ...(resources.bucketNotification ? { trigger: 's3' as const } : {}),
+  });
+}
+
+/** The configuration recorded for a stack (or implied by an older state file); undefined for a new stack. */
+export function recordedConfig(state: Pick<StackState, 'resources' | 'config'> | undefined): StackConfig | undefined {
+  if (!state) return undefined;
+  // Keys added in a later release take their default.
+  return state.config ? { ...defaultStackConfig(), ...state.config } : impliedConfig(state);
+}
+
+export interface MergedConfig {
+  config: StackConfig;
+  /** Empty for a new stack: nothing was recorded to change. */
+  changes: ConfigChange[];
+}
+
+/**
+ * Recorded choices, then those reset to the default, then those given now (flag, environment or
+ * config file, already in that precedence): the configuration this command converges to.
+ */
+export function mergeConfig(recorded: StackConfig | undefined, given: Partial<StackConfig>, reset: readonly StackConfigKey[] = []): MergedConfig {
+  const defaults = defaultStackConfig();
+  const base: Partial<StackConfig> = { ...(recorded ?? defaults) };
+  for (const key of reset) {
+    if (defaults[key] === undefined) delete base[key];
+    else (base as Record<string, unknown>)[key] = defaults[key];
+  }
+  const config = withoutUndefined({ ...defaults, ...base, ...withoutUndefined(given) }) as StackConfig;
+  const changes = recorded
+    ? STACK_CONFIG_KEYS.filter((key) => recorded[key] !== config[key]).map((key) => ({ attribute: key, from: recorded[key], to: config[key] }))
+    : [];
+  return { config, changes };
+}
+
+export function describeChange(change: ConfigChange): string {
+  const show = (value: string | number | undefined) => (value === undefined ? '(thumbs\' own)' : String(value));
+  return `${change.attribute}: ${show(change.from)} -> ${show(change.to)}`;
+}
+
+/** The function's environment for a configuration (on Lambda and in `thumbs dev` alike). */
+export function functionEnvironmentOf(config: StackConfig): Record<string, string> {
+  return functionEnvironment(config);
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

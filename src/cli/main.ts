@@ -1,17 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { CONFIG_FILE_NAME, loadConfigFile } from '../config/config-file.js';
 import { ExitCode, usageError } from '../errors.js';
+import { thumbsVersion } from '../package/project.js';
 import { reportError } from '../output/errors.js';
 import { registerCommands } from './commands/index.js';
 import { addGlobalOptions } from './global-options.js';
 import { interruptHandler } from './interrupt.js';
 import { detectTerminal, type Runtime } from './runtime.js';
 
-const VERSION = '0.1.0';
-
 export function buildProgram(runtime: Runtime): Command {
   const program = new Command('thumbs')
-    .version(VERSION)
+    .version(thumbsVersion())
     .description(
       'Stand up, run and tear down an image-thumbnail pipeline on AWS, on LocalStack, or offline.\n' +
         'S3 originals -> SQS -> Lambda (sharp) -> S3 thumbnails + DynamoDB metadata -> gallery.',

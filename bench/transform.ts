@@ -4,16 +4,15 @@
  * (a) one JPEG fitting 256 px, q80; (b) WebP 128/512/1024 q80 (vipsthumbnail: one pass per size).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { corpusArgument, corpusPhotos, type BenchOptions } from './lib/corpus.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CORPUS = resolve(ROOT, '../shared/corpus');
 const WORK = join(ROOT, 'bench/.work/transform');
 const TIME = '/usr/bin/time';
-const IMAGE = /\.(jpe?g|png|webp|tiff?|gif|avif)$/i;
 
 interface Run {
   /** CPU of the work: for the transform, its loop (node start-up and module loading excluded). */
@@ -24,8 +23,9 @@ interface Run {
   peakRssMb: number;
 }
 
-export default async function benchTransform(): Promise<Record<string, unknown>> {
-  const files = readdirSync(CORPUS).filter((f) => IMAGE.test(f)).sort().map((f) => join(CORPUS, f));
+export default async function benchTransform(options: BenchOptions = {}): Promise<Record<string, unknown>> {
+  const CORPUS = options.corpus ?? corpusArgument();
+  const files = corpusPhotos(CORPUS);
   requireTool('vipsthumbnail', 'apt-get install -y libvips-tools');
   requireTool(TIME, 'apt-get install -y time');
   rmSync(WORK, { recursive: true, force: true });
@@ -134,5 +134,5 @@ function requireTool(tool: string, install: string): void {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await benchTransform();
+  await benchTransform({ corpus: corpusArgument() });
 }

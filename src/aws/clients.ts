@@ -9,7 +9,8 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { MiddlewareStack } from '@smithy/types';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { CallLog } from './call-log.js';
-import { endpointOf, type AwsTarget, type ServiceName } from './target.js';
+import { explainNotAws } from './not-aws.js';
+import { endpointOf, SDK_SERVICE_IDS, type AwsTarget, type ServiceName } from './target.js';
 
 export interface Clients {
   readonly s3: S3Client;
@@ -96,6 +97,17 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
           return next(args);
         },
         { step: 'initialize', name: 'thumbsWriteGate', override: true },
+      );
+      const service = name === 'doc' ? 'dynamodb' : (name as ServiceName);
+      (client.middlewareStack as MiddlewareStack<object, object>).add(
+        (next) => async (args) => {
+          try {
+            return await next(args);
+          } catch (error) {
+            throw explainNotAws(error, SDK_SERVICE_IDS[service] ?? name, endpointOf(target, service));
+          }
+        },
+        { step: 'initialize', name: 'thumbsNotAws', override: true },
       );
       options.callLog?.attach(name, client.middlewareStack as never);
       cache.set(name, client);

@@ -1,26 +1,9 @@
 import { booleanSelector, CONFIG_PREFIX_SEPARATOR, loadConfig, SelectorType } from '@smithy/core/config';
 import { usageError } from '../errors.js';
-import { SERVICES, type ServiceEndpoints, type ServiceName } from './target.js';
+import { SDK_SERVICE_IDS, SERVICES, type ServiceEndpoints, type ServiceName } from './target.js';
 
 type Env = Record<string, string | undefined>;
 type Section = Record<string, string | undefined>;
-
-/**
- * The SDK's own names for each service (its serviceId), from which it derives the variable
- * AWS_ENDPOINT_URL_<ID> and the `<id> = endpoint_url` key of a `services` section.
- */
-export const SDK_SERVICE_IDS: Record<ServiceName, string> = {
-  s3: 'S3',
-  sqs: 'SQS',
-  dynamodb: 'DynamoDB',
-  sts: 'STS',
-  iam: 'IAM',
-  lambda: 'Lambda',
-  logs: 'CloudWatch Logs',
-  amplify: 'Amplify',
-  ec2: 'EC2',
-  tagging: 'Resource Groups Tagging API',
-};
 
 /**
  * The endpoint the AWS SDK's "service-specific endpoints" configuration gives one service, by the

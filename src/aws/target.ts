@@ -8,6 +8,23 @@ export const SERVICES = ['s3', 'sqs', 'dynamodb', 'sts', 'iam', 'lambda', 'logs'
 export type ServiceName = (typeof SERVICES)[number];
 
 /**
+ * The SDK's own names for each service (its serviceId), from which it derives the variable
+ * AWS_ENDPOINT_URL_<ID> and the `<id> = endpoint_url` key of a `services` section.
+ */
+export const SDK_SERVICE_IDS: Record<ServiceName, string> = {
+  s3: 'S3',
+  sqs: 'SQS',
+  dynamodb: 'DynamoDB',
+  sts: 'STS',
+  iam: 'IAM',
+  lambda: 'Lambda',
+  logs: 'CloudWatch Logs',
+  amplify: 'Amplify',
+  ec2: 'EC2',
+  tagging: 'Resource Groups Tagging API',
+};
+
+/**
  * A custom endpoint per service; a service without one goes to AWS. `other` covers every service
  * not named (--endpoint-url sends everything to one place); the embedded backend has only the data side.
  */

@@ -51,9 +51,10 @@ export async function withContext<T>(
 ): Promise<T> {
   const settings = { ...settingsOf(command, runtime), ...overrides };
   // Loaded on demand: the SDK clients cost more to load than everything else, and --help needs none.
-  const [{ createContext, resolveTarget }, { explainAwsError }] = await Promise.all([
+  const [{ createContext, resolveTarget }, { explainAwsError }, { explainStaleLocal }] = await Promise.all([
     import('../context.js'),
     import('../aws/aws-errors.js'),
+    import('../local/stale-endpoints.js'),
   ]);
   const resolved = target ?? (await resolveTarget(settings));
   const ctx = await createContext(
@@ -65,7 +66,7 @@ export async function withContext<T>(
   try {
     return await action(ctx);
   } catch (error) {
-    throw explainAwsError(error, ctx.target);
+    throw await explainStaleLocal(explainAwsError(error, ctx.target), ctx.target, settings.stateDir);
   } finally {
     if (settings.verbose) {
       for (const call of ctx.callLog.calls) {

@@ -11,5 +11,6 @@ export function addGlobalOptions(program: Command): Command {
     .option('--json', 'print one JSON document on stdout instead of text (env THUMBS_JSON=1)')
     .option('-y, --yes', 'answer yes to every confirmation; needed without a terminal (env THUMBS_YES=1)')
     .option('-v, --verbose', 'show each step and AWS call with timings, and stack traces on errors (env THUMBS_VERBOSE=1)')
-    .addOption(new Option('-q, --quiet', 'print only results and errors (env THUMBS_QUIET=1)').conflicts('verbose'));
+    .addOption(new Option('-q, --quiet', 'print only results and errors (env THUMBS_QUIET=1)').conflicts('verbose'))
+    .option('--no-color', 'no colours (env NO_COLOR=1; FORCE_COLOR=1 forces them)');
 }

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { CONFIG_FILE_NAME, loadConfigFile } from '../config/config-file.js';
-import { ExitCode, usageError } from '../errors.js';
+import { ExitCode, ThumbsError, usageError } from '../errors.js';
 import { thumbsVersion } from '../package/project.js';
 import { reportError } from '../output/errors.js';
 import { registerCommands } from './commands/index.js';
@@ -57,13 +57,26 @@ function loadDotEnv(): void {
   try {
     process.loadEnvFile('.env');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    throw new ThumbsError('bad-dotenv', `cannot read .env in ${process.cwd()} (${code ?? (error as Error).message})`, {
+      hint: 'Fix or remove .env; .env.example shows its format.',
+      exitCode: ExitCode.usage,
+      cause: error,
+    });
   }
 }
 
 /** Runs the CLI and returns the exit code; the only place errors are caught and shown. */
 export async function main(argv: string[]): Promise<number> {
-  const terminal = detectTerminal();
+  // First of all, so that NO_COLOR, FORCE_COLOR or THUMBS_JSON in .env decide the output like real variables.
+  let dotEnvError: unknown;
+  try {
+    loadDotEnv();
+  } catch (error) {
+    dotEnvError = error;
+  }
+  const terminal = detectTerminal(process.env, argv);
   // Known before parsing, so that even a parse error can answer in JSON.
   const wantsJson = argv.includes('--json') || /^(1|true|yes|on)$/i.test(process.env.THUMBS_JSON ?? '');
   const verbose = argv.includes('--verbose') || argv.includes('-v');
@@ -75,7 +88,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onInterrupt);
   try {
-    loadDotEnv();
+    if (dotEnvError) throw dotEnvError;
     const runtime: Runtime = { config: await loadConfigFile(process.cwd()), terminal };
     await buildProgram(runtime).parseAsync(argv);
     return ExitCode.ok;

@@ -12,12 +12,23 @@ export interface Terminal {
   color: boolean;
 }
 
-export function detectTerminal(env: NodeJS.ProcessEnv = process.env): Terminal {
-  const tty = Boolean(process.stderr.isTTY);
+export function detectTerminal(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = [], tty = Boolean(process.stderr.isTTY)): Terminal {
   return {
     interactive: tty && !env.CI && Boolean(process.stdin.isTTY),
-    color: tty && env.NO_COLOR === undefined && env.TERM !== 'dumb',
+    color: wantsColor(env, argv, tty),
   };
+}
+
+/**
+ * --no-color, then FORCE_COLOR (which, as in Node itself, wins over NO_COLOR: 0 or false turn
+ * colour off, anything else on), then NO_COLOR (any non-empty value), then TERM=dumb, then a terminal.
+ */
+export function wantsColor(env: NodeJS.ProcessEnv, argv: readonly string[], tty: boolean): boolean {
+  if (argv.includes('--no-color')) return false;
+  if (env.FORCE_COLOR !== undefined) return !/^(0|false)$/i.test(env.FORCE_COLOR);
+  if (env.NO_COLOR) return false;
+  if (env.TERM === 'dumb') return false;
+  return tty;
 }
 
 export interface Runtime {

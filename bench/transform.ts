@@ -8,18 +8,17 @@
  *   npm run bench -- transform [--corpus <dir>] [--runs <n>]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { corpusArgument, corpusPhotos, type BenchOptions } from './lib/corpus.js';
 import { similarity, type Similarity } from './lib/similarity.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const DEFAULT_CORPUS = join(ROOT, 'images');
 const WORK = join(ROOT, 'bench/.work/transform');
 const TIME = '/usr/bin/time';
-const IMAGE = /\.(jpe?g|png|webp|tiff?|gif|avif)$/i;
 const WEBP_SIZES = [128, 512, 1024];
 
 interface Run {
@@ -38,10 +37,10 @@ interface Pair {
   vips: Run;
 }
 
-export default async function benchTransform(): Promise<Record<string, unknown>> {
-  const { corpus, runs } = args();
-  const files = photosIn(corpus);
-  if (files.length === 0) throw new Error(`no photos (${IMAGE.source}) in ${corpus}`);
+export default async function benchTransform(options: BenchOptions = {}): Promise<Record<string, unknown>> {
+  const { runs } = args();
+  const corpus = options.corpus ?? corpusArgument();
+  const files = corpusPhotos(corpus);
   requireTool('vipsthumbnail', 'apt-get install -y libvips-tools');
   requireTool(TIME, 'apt-get install -y time');
   rmSync(WORK, { recursive: true, force: true });
@@ -81,24 +80,12 @@ export default async function benchTransform(): Promise<Record<string, unknown>>
   };
 }
 
-function args(): { corpus: string; runs: number } {
-  // strict: false because bench/run.ts passes every argument through, bench names included.
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    options: { corpus: { type: 'string' }, runs: { type: 'string' } },
-    strict: false,
-  });
+function args(): { runs: number } {
+  // strict: false because bench/run.ts passes every argument through, bench names and --corpus included.
+  const { values } = parseArgs({ args: process.argv.slice(2), options: { runs: { type: 'string' } }, strict: false });
   const runs = Number(values.runs ?? 3);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs ${String(values.runs)} is invalid; expected a whole number from 1`);
-  return { corpus: typeof values.corpus === 'string' ? resolve(values.corpus) : DEFAULT_CORPUS, runs };
-}
-
-/** Photos anywhere under `dir` (images/ keeps some in a subfolder), in a stable order. */
-function photosIn(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => IMAGE.test(f))
-    .sort()
-    .map((f) => join(dir, f));
+  return { runs };
 }
 
 function report(title: string, photos: number, runs: Pair[], target: number): void {
@@ -248,5 +235,5 @@ function requireTool(tool: string, install: string): void {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await benchTransform();
+  await benchTransform({ corpus: corpusArgument() });
 }

@@ -17,6 +17,7 @@ import { createContext, embeddedTarget, type Context } from '../src/context.js';
 import { LOCAL_CREDENTIALS, startEmulators, type LocalEndpoints } from '../src/local/emulators.js';
 import { writeLocalEndpoints } from '../src/local/local-file.js';
 import { MemoryReporter } from '../src/output/reporter.js';
+import { corpusArgument, largestPhoto, type BenchOptions } from './lib/corpus.js';
 import { timedChild, type ChildRun } from './lib/timed-child.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,13 +25,12 @@ const WORK = path.join(ROOT, 'bench', '.work', 'upload');
 const IMAGES = path.join(WORK, 'images');
 const COUNT = 1000;
 const AWS = '/usr/bin/aws';
-const SOURCE = path.resolve(ROOT, '..', 'shared', 'corpus', 'mate_Elephants_3840x2160.jpg');
 
-/** 1,000 different ~50 KB JPEGs: crops of one photo at varied places and sizes, cached across runs. */
-async function makeImages(): Promise<number> {
+/** 1,000 different ~50 KB JPEGs: crops of one photo (the corpus's largest) at varied places and sizes, cached across runs. */
+async function makeImages(source: string): Promise<number> {
   await mkdir(IMAGES, { recursive: true });
   if ((await readdir(IMAGES)).length !== COUNT) {
-    const { data, info } = await sharp(SOURCE).raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(source).raw().toBuffer({ resolveWithObject: true });
     for (let i = 0; i < COUNT; i += 1) {
       const width = 440 + (i % 7) * 10;
       const height = 330 + (i % 5) * 8;
@@ -147,9 +147,9 @@ async function spawnDelayProxy(target: string, delayMs: number): Promise<{ url: 
   return { url, close: () => child.kill('SIGTERM') };
 }
 
-export default async function bench(): Promise<Record<string, unknown>> {
+export default async function bench(options: BenchOptions = {}): Promise<Record<string, unknown>> {
   ensureAwsCli();
-  const averageBytes = await makeImages();
+  const averageBytes = await makeImages(largestPhoto(options.corpus ?? corpusArgument()));
   console.log(`upload: ${COUNT} JPEGs, ${(averageBytes / 1024).toFixed(1)} KB average (${IMAGES})`);
   const emulators = await startEmulators();
   const proxy = await spawnDelayProxy(emulators.endpoints.s3, 15);
@@ -167,6 +167,6 @@ export default async function bench(): Promise<Record<string, unknown>> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  console.log(JSON.stringify(await bench(), null, 2));
+  console.log(JSON.stringify(await bench({ corpus: corpusArgument() }), null, 2));
 }
 

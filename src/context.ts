@@ -2,7 +2,7 @@ import { CallLog } from './aws/call-log.js';
 import type { Clients } from './aws/clients.js';
 import { createClients, resolveRegion } from './aws/clients.js';
 import type { AwsTarget, BackendCapabilities } from './aws/target.js';
-import { capabilitiesOf, endpointTarget } from './aws/target.js';
+import { capabilitiesOf, configuredTarget, endpointTarget } from './aws/target.js';
 import type { Settings } from './config/settings.js';
 import { LOCAL_CREDENTIALS, type LocalEndpoints } from './local/constants.js';
 import { readLocalEndpoints } from './local/local-file.js';
@@ -32,11 +32,15 @@ export function embeddedTarget(endpoints: LocalEndpoints): AwsTarget {
   };
 }
 
-/** --local reads the running `thumbs dev`; --endpoint-url points everything at one endpoint; otherwise AWS. */
-export async function resolveTarget(settings: Settings): Promise<AwsTarget> {
+/**
+ * --local reads the running `thumbs dev`; --endpoint-url points everything at one endpoint;
+ * otherwise each service goes where the SDK's configuration says (AWS unless configured).
+ */
+export async function resolveTarget(settings: Settings, env: NodeJS.ProcessEnv = process.env): Promise<AwsTarget> {
   if (settings.local) return embeddedTarget(await readLocalEndpoints(settings.stateDir));
   if (settings.endpointUrl) return endpointTarget(settings.endpointUrl, settings.region, settings.profile);
-  return { backend: 'aws', region: settings.region, profile: settings.profile, endpoints: undefined };
+  const { configuredEndpoints } = await import('./aws/configured-endpoints.js');
+  return configuredTarget(await configuredEndpoints(settings.profile, env), settings.region, settings.profile);
 }
 
 export async function createContext(

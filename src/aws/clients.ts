@@ -9,8 +9,9 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { MiddlewareStack, Provider } from '@smithy/types';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { CallLog } from './call-log.js';
+import { explainNotAws } from './not-aws.js';
 import { maxAttemptsProvider } from './retries.js';
-import type { AwsTarget } from './target.js';
+import { endpointOf, SDK_SERVICE_IDS, type AwsTarget, type ServiceName } from './target.js';
 
 export interface Clients {
   readonly s3: S3Client;
@@ -25,7 +26,7 @@ export interface Clients {
    * A client of another service with the same settings, created once; see control-plane.ts, which
    * keeps IAM, Lambda and the other heavy clients out of commands that never use them.
    */
-  build<T extends SdkClient>(name: string, make: (config: SharedClientConfig) => T): T;
+  build<T extends SdkClient>(name: ServiceName, make: (config: SharedClientConfig) => T): T;
   /**
    * From now on every call that changes something waits for this check, and fails with its error;
    * reads go ahead. openStack uses it to prove the credentials belong to the stack's account
@@ -81,8 +82,8 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
     ...(target.profile && !target.credentials ? { profile: target.profile } : {}),
     ...(target.credentials ? { credentials: target.credentials } : {}),
   };
-  const endpointFor = (service: 's3' | 'sqs' | 'dynamodb' | 'other') => {
-    const endpoint = target.endpoints?.[service] ?? target.endpoints?.other;
+  const endpointFor = (service: ServiceName) => {
+    const endpoint = endpointOf(target, service);
     return endpoint ? { endpoint } : {};
   };
   const cache = new Map<string, { destroy(): void }>();
@@ -99,6 +100,17 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
         },
         { step: 'initialize', name: 'thumbsWriteGate', override: true },
       );
+      const service = name === 'doc' ? 'dynamodb' : (name as ServiceName);
+      (client.middlewareStack as MiddlewareStack<object, object>).add(
+        (next) => async (args) => {
+          try {
+            return await next(args);
+          } catch (error) {
+            throw explainNotAws(error, SDK_SERVICE_IDS[service] ?? name, endpointOf(target, service));
+          }
+        },
+        { step: 'initialize', name: 'thumbsNotAws', override: true },
+      );
       options.callLog?.attach(name, client.middlewareStack as never);
       cache.set(name, client);
     }
@@ -109,7 +121,7 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
     region: options.region,
     get s3() {
       // Custom endpoints rarely resolve virtual-hosted bucket names (bucket.localhost), so use path style.
-      return lazy('s3', () => new S3Client({ ...common, ...endpointFor('s3'), forcePathStyle: local }));
+      return lazy('s3', () => new S3Client({ ...common, ...endpointFor('s3'), forcePathStyle: endpointOf(target, 's3') !== undefined }));
     },
     get sqs() {
       return lazy('sqs', () => new SQSClient({ ...common, ...endpointFor('sqs') }));
@@ -123,7 +135,7 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
       );
     },
     get sts() {
-      return lazy('sts', () => new STSClient({ ...common, ...endpointFor('other') }));
+      return lazy('sts', () => new STSClient({ ...common, ...endpointFor('sts') }));
     },
     gateWrites(check) {
       // Held, not awaited here: a read-only command never asks, and must not crash on a rejection.
@@ -131,7 +143,7 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
       writeGate = check;
     },
     build(name, make) {
-      return lazy(name, () => make({ ...common, ...endpointFor('other') }));
+      return lazy(name, () => make({ ...common, ...endpointFor(name) }));
     },
     destroy() {
       for (const client of cache.values()) client.destroy();

@@ -1,6 +1,5 @@
 import { AmplifyClient } from '@aws-sdk/client-amplify';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
@@ -11,7 +10,6 @@ export interface ControlPlane {
   readonly lambda: LambdaClient;
   readonly logs: CloudWatchLogsClient;
   readonly amplify: AmplifyClient;
-  readonly ec2: EC2Client;
   readonly tagging: ResourceGroupsTaggingAPIClient;
 }
 
@@ -19,6 +17,7 @@ export interface ControlPlane {
  * The clients of the services that only provision, deploy, publish, teardown and doctor use, built
  * with the same settings as ctx.clients. They live apart because loading these SDK packages costs
  * more (about a second) than the rest of the CLI, and upload, scan-db or gallery need none of them.
+ * EC2 (28 MB, for one DescribeRegions) is not here at all: only `thumbs doctor` builds it (doctor/region.ts).
  */
 export function controlPlane(ctx: { clients: Clients }): ControlPlane {
   const { clients } = ctx;
@@ -34,9 +33,6 @@ export function controlPlane(ctx: { clients: Clients }): ControlPlane {
     },
     get amplify() {
       return clients.build('amplify', (config) => new AmplifyClient(config));
-    },
-    get ec2() {
-      return clients.build('ec2', (config) => new EC2Client(config));
     },
     get tagging() {
       return clients.build('tagging', (config) => new ResourceGroupsTaggingAPIClient(config));

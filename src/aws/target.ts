@@ -3,13 +3,32 @@ import type { AwsCredentialIdentity } from '@aws-sdk/types';
 /** Where requests go: real AWS, a custom endpoint such as LocalStack, or the embedded emulators. */
 export type BackendKind = 'aws' | 'endpoint' | 'embedded';
 
-export interface ServiceEndpoints {
-  s3: string;
-  sqs: string;
-  dynamodb: string;
-  /** Every other service (IAM, Lambda, STS...); absent on the embedded backend, which has none. */
-  other?: string;
-}
+/** The services thumbs calls, by the name of their client. */
+export const SERVICES = ['s3', 'sqs', 'dynamodb', 'sts', 'iam', 'lambda', 'logs', 'amplify', 'ec2', 'tagging'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+/**
+ * The SDK's own names for each service (its serviceId), from which it derives the variable
+ * AWS_ENDPOINT_URL_<ID> and the `<id> = endpoint_url` key of a `services` section.
+ */
+export const SDK_SERVICE_IDS: Record<ServiceName, string> = {
+  s3: 'S3',
+  sqs: 'SQS',
+  dynamodb: 'DynamoDB',
+  sts: 'STS',
+  iam: 'IAM',
+  lambda: 'Lambda',
+  logs: 'CloudWatch Logs',
+  amplify: 'Amplify',
+  ec2: 'EC2',
+  tagging: 'Resource Groups Tagging API',
+};
+
+/**
+ * A custom endpoint per service; a service without one goes to AWS. `other` covers every service
+ * not named (--endpoint-url sends everything to one place); the embedded backend has only the data side.
+ */
+export type ServiceEndpoints = Partial<Record<ServiceName | 'other', string>>;
 
 export interface AwsTarget {
   backend: BackendKind;
@@ -42,4 +61,19 @@ export function endpointTarget(endpointUrl: string, region: string | undefined, 
     profile,
     endpoints: { s3: endpointUrl, sqs: endpointUrl, dynamodb: endpointUrl, other: endpointUrl },
   };
+}
+
+/** The endpoint one service's client is given; undefined: AWS's own. */
+export function endpointOf(target: Pick<AwsTarget, 'endpoints'>, service: ServiceName): string | undefined {
+  return target.endpoints?.[service] ?? target.endpoints?.other;
+}
+
+/**
+ * The target when the SDK's own configuration (AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, a
+ * profile's endpoint_url or services section) sends some services elsewhere: a custom endpoint
+ * for those, AWS for the rest.
+ */
+export function configuredTarget(endpoints: ServiceEndpoints, region: string | undefined, profile: string | undefined): AwsTarget {
+  const custom = Object.keys(endpoints).length > 0;
+  return { backend: custom ? 'endpoint' : 'aws', region, profile, endpoints: custom ? endpoints : undefined };
 }

@@ -1,17 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { CONFIG_FILE_NAME, loadConfigFile } from '../config/config-file.js';
-import { ExitCode, usageError } from '../errors.js';
+import { ExitCode, ThumbsError, usageError } from '../errors.js';
+import { thumbsVersion } from '../package/project.js';
 import { reportError } from '../output/errors.js';
 import { registerCommands } from './commands/index.js';
 import { addGlobalOptions } from './global-options.js';
 import { interruptHandler } from './interrupt.js';
 import { detectTerminal, type Runtime } from './runtime.js';
 
-const VERSION = '0.1.0';
-
 export function buildProgram(runtime: Runtime): Command {
   const program = new Command('thumbs')
-    .version(VERSION)
+    .version(thumbsVersion())
     .description(
       'Stand up, run and tear down an image-thumbnail pipeline on AWS, on LocalStack, or offline.\n' +
         'S3 originals -> SQS -> Lambda (sharp) -> S3 thumbnails + DynamoDB metadata -> gallery.',
@@ -64,13 +63,26 @@ function loadDotEnv(): void {
   try {
     process.loadEnvFile('.env');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    throw new ThumbsError('bad-dotenv', `cannot read .env in ${process.cwd()} (${code ?? (error as Error).message})`, {
+      hint: 'Fix or remove .env; .env.example shows its format.',
+      exitCode: ExitCode.usage,
+      cause: error,
+    });
   }
 }
 
 /** Runs the CLI and returns the exit code; the only place errors are caught and shown. */
 export async function main(argv: string[]): Promise<number> {
-  const terminal = detectTerminal();
+  // First of all, so that NO_COLOR, FORCE_COLOR or THUMBS_JSON in .env decide the output like real variables.
+  let dotEnvError: unknown;
+  try {
+    loadDotEnv();
+  } catch (error) {
+    dotEnvError = error;
+  }
+  const terminal = detectTerminal(process.env, argv);
   // Known before parsing, so that even a parse error can answer in JSON.
   const wantsJson = argv.includes('--json') || /^(1|true|yes|on)$/i.test(process.env.THUMBS_JSON ?? '');
   const verbose = argv.includes('--verbose') || argv.includes('-v');
@@ -82,7 +94,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onInterrupt);
   try {
-    loadDotEnv();
+    if (dotEnvError) throw dotEnvError;
     const runtime: Runtime = { config: await loadConfigFile(process.cwd()), terminal };
     await buildProgram(runtime).parseAsync(argv);
     return ExitCode.ok;

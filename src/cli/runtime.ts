@@ -12,12 +12,23 @@ export interface Terminal {
   color: boolean;
 }
 
-export function detectTerminal(env: NodeJS.ProcessEnv = process.env): Terminal {
-  const tty = Boolean(process.stderr.isTTY);
+export function detectTerminal(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = [], tty = Boolean(process.stderr.isTTY)): Terminal {
   return {
     interactive: tty && !env.CI && Boolean(process.stdin.isTTY),
-    color: tty && env.NO_COLOR === undefined && env.TERM !== 'dumb',
+    color: wantsColor(env, argv, tty),
   };
+}
+
+/**
+ * --no-color, then FORCE_COLOR (which, as in Node itself, wins over NO_COLOR: 0 or false turn
+ * colour off, anything else on), then NO_COLOR (any non-empty value), then TERM=dumb, then a terminal.
+ */
+export function wantsColor(env: NodeJS.ProcessEnv, argv: readonly string[], tty: boolean): boolean {
+  if (argv.includes('--no-color')) return false;
+  if (env.FORCE_COLOR !== undefined) return !/^(0|false)$/i.test(env.FORCE_COLOR);
+  if (env.NO_COLOR) return false;
+  if (env.TERM === 'dumb') return false;
+  return tty;
 }
 
 export interface Runtime {
@@ -51,9 +62,10 @@ export async function withContext<T>(
 ): Promise<T> {
   const settings = { ...settingsOf(command, runtime), ...overrides };
   // Loaded on demand: the SDK clients cost more to load than everything else, and --help needs none.
-  const [{ createContext, resolveTarget }, { explainAwsError }] = await Promise.all([
+  const [{ createContext, resolveTarget }, { explainAwsError }, { explainStaleLocal }] = await Promise.all([
     import('../context.js'),
     import('../aws/aws-errors.js'),
+    import('../local/stale-endpoints.js'),
   ]);
   const resolved = target ?? (await resolveTarget(settings));
   const ctx = await createContext(
@@ -65,7 +77,7 @@ export async function withContext<T>(
   try {
     return await action(ctx);
   } catch (error) {
-    throw explainAwsError(error, ctx.target);
+    throw await explainStaleLocal(explainAwsError(error, ctx.target), ctx.target, settings.stateDir);
   } finally {
     if (settings.verbose) {
       for (const call of ctx.callLog.calls) {

@@ -59,7 +59,8 @@ export function resolveSettings(flags: GlobalFlags, env: Env, file: ConfigFile =
     stack: firstDefined(flags.stack, env.THUMBS_STACK, file.stack) ?? DEFAULT_STACK,
     region: firstDefined(flags.region, env.THUMBS_REGION, env.AWS_REGION, env.AWS_DEFAULT_REGION, file.region),
     profile: firstDefined(flags.profile, env.THUMBS_PROFILE, env.AWS_PROFILE, file.profile),
-    endpointUrl: firstDefined(flags.endpointUrl, env.THUMBS_ENDPOINT_URL, env.AWS_ENDPOINT_URL, file.endpointUrl),
+    // AWS_ENDPOINT_URL and its per-service forms are resolved per service, as the SDK does (see aws/configured-endpoints.ts).
+    endpointUrl: firstDefined(flags.endpointUrl, env.THUMBS_ENDPOINT_URL, file.endpointUrl),
     local: bool(flags.local, 'THUMBS_LOCAL', file.local),
     json: bool(flags.json, 'THUMBS_JSON', file.json),
     yes: bool(flags.yes, 'THUMBS_YES', file.yes),

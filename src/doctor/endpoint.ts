@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import type { Check, CheckOutcome, DoctorContext, LocalProbe } from './types.js';
 
@@ -24,6 +26,25 @@ export function probeTcp(endpoint: string, timeoutMs = PROBE_TIMEOUT_MS): Promis
   });
 }
 
+/**
+ * Something listening is not yet an AWS API: a plain web server answers GET / with an HTML page,
+ * which no AWS service (nor LocalStack or the embedded emulators) ever does. Other failures are
+ * left to the calls themselves.
+ */
+export function probeNotAws(endpoint: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<string | undefined> {
+  const url = new URL('/', endpoint);
+  const get = url.protocol === 'https:' ? https.get : http.get;
+  return new Promise((resolve) => {
+    const request = get(url, { agent: false, timeout: timeoutMs }, (response) => {
+      const type = response.headers['content-type'] ?? '';
+      response.destroy();
+      resolve(/html/i.test(type) ? 'did not answer like AWS (it returned an HTML page)' : undefined);
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(undefined));
+  });
+}
+
 export const localBackendCheck: Check = {
   name: 'local backend',
   applies: (d) => d.local !== undefined,
@@ -40,7 +61,7 @@ export const localBackendCheck: Check = {
 function endpointsOf(d: DoctorContext): string[] {
   if (d.local) return d.local.endpoints ? [...new Set([d.local.endpoints.s3, d.local.endpoints.dynamodb])] : [];
   const endpoints = d.ctx.target.endpoints;
-  return endpoints ? [...new Set([endpoints.s3, endpoints.sqs, endpoints.dynamodb, endpoints.other].filter((e): e is string => Boolean(e)))] : [];
+  return endpoints ? [...new Set(Object.values(endpoints).filter((e): e is string => Boolean(e)))] : [];
 }
 
 export const endpointCheck: Check = {
@@ -49,12 +70,13 @@ export const endpointCheck: Check = {
   skipped: (d) => (d.ctx.target.backend === 'aws' ? 'skipped: AWS endpoints' : 'skipped: no endpoints known (see local backend)'),
   async run(d) {
     const urls = endpointsOf(d);
-    const failures = (await Promise.all(urls.map(async (url) => [url, await probeTcp(url)] as const))).filter(([, problem]) => problem);
+    const probe = async (url: string) => (await probeTcp(url)) ?? (await probeNotAws(url));
+    const failures = (await Promise.all(urls.map(async (url) => [url, await probe(url)] as const))).filter(([, problem]) => problem);
     if (failures.length === 0) return { status: 'pass', detail: `${urls.join(', ')} answered` };
     return {
       status: 'fail',
       detail: failures.map(([url, problem]) => `${url}: ${problem}`).join('; '),
-      fix: d.local ? 'Start `thumbs dev` again (its ports change on every start).' : 'Start the endpoint (LocalStack: `localstack start`) or correct --endpoint-url.',
+      fix: d.local ? 'Start `thumbs dev` again (its ports change on every start).' : 'Start the endpoint (LocalStack: `localstack start`) or correct --endpoint-url (or AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE>).',
     };
   },
 };

@@ -39,10 +39,10 @@ export const functionRoleCheck: Check = {
   },
 };
 
-async function stagedFor(root: string, arch: Architecture, version: string, installIfMissing: boolean): Promise<string> {
-  if (missingBinaries(stagingDir(root, arch, version), arch).length === 0) return `${arch}: cached`;
+async function stagedFor(arch: Architecture, version: string, installIfMissing: boolean): Promise<string> {
+  if (missingBinaries(stagingDir(arch, version), arch).length === 0) return `${arch}: cached`;
   if (!installIfMissing) return `${arch}: not staged yet (installed on first \`thumbs package --arch ${arch}\`)`;
-  await stageSharp(root, arch, version);
+  await stageSharp(arch, version);
   return `${arch}: installed now`;
 }
 
@@ -53,10 +53,9 @@ export const sharpBinariesCheck: Check = {
   skipped: () => 'skipped: embedded backend (the local worker uses this machine\'s sharp)',
   async run(): Promise<CheckOutcome> {
     try {
-      const root = projectRoot();
-      const version = lockedSharpVersion(root);
+      const version = lockedSharpVersion(projectRoot());
       // x86_64 is provision's default, so make sure it can be staged; arm64 is only reported.
-      const states = [await stagedFor(root, 'x86_64', version, true), await stagedFor(root, 'arm64', version, false)];
+      const states = [await stagedFor('x86_64', version, true), await stagedFor('arm64', version, false)];
       return { status: 'pass', detail: `sharp ${version} linux/glibc: ${states.join('; ')}` };
     } catch (error) {
       const hint = (error as { hint?: string }).hint;

@@ -1,16 +1,26 @@
 import type { Check, CheckOutcome } from './types.js';
 
-/** The floor package.json declares in "engines". */
-export const MIN_NODE = { major: 20, minor: 12 };
+/**
+ * The floors package.json declares in "engines" (^20.19.0 || ^22.13.0 || >=24.0.0): the first
+ * releases of each line where every dependency runs (vite, inquirer) and JSON imports warn no more.
+ */
+export const NODE_FLOORS: ReadonlyArray<{ major: number; minor: number }> = [{ major: 20, minor: 19 }, { major: 22, minor: 13 }, { major: 24, minor: 0 }];
+export const ENGINES_RANGE = '^20.19.0 || ^22.13.0 || >=24.0.0';
+
+function supported(major: number, minor: number): boolean {
+  const floor = NODE_FLOORS.find((f) => f.major === major);
+  if (floor) return minor >= floor.minor;
+  return major > NODE_FLOORS.at(-1)!.major;
+}
 
 /** Pure, so tests can feed it any version string. */
 export function nodeVersionOutcome(version: string): CheckOutcome {
   const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
   const lambda = 'the function is deployed as nodejs22.x whatever runs the CLI';
-  if (major < MIN_NODE.major || (major === MIN_NODE.major && minor < MIN_NODE.minor)) {
+  if (!supported(major, minor)) {
     return {
       status: 'fail',
-      detail: `Node ${version} is too old: thumbs needs ${MIN_NODE.major}.${MIN_NODE.minor} or later`,
+      detail: `Node ${version} is not supported: thumbs needs Node 20.19+, 22.13+ or 24+`,
       fix: 'Install Node 22 LTS or later (e.g. `nvm install 22`).',
     };
   }

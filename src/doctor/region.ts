@@ -1,8 +1,7 @@
-import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { isAccessDenied } from '../aws/aws-errors.js';
 import { credentialsMissing, embeddedSkip, failureOf, isLabAccountArn, LAB_REGIONS, skippedOnEmbedded } from './credentials.js';
 import type { Check, CheckOutcome, DoctorContext } from './types.js';
-import { controlPlane } from '../aws/control-plane.js';
 
 /** Shapes like us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-7. */
 const REGION_SHAPE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
@@ -30,7 +29,7 @@ export async function regionOutcome(d: DoctorContext): Promise<CheckOutcome> {
   let enabled: string[];
   try {
     // AllRegions false lists the regions this account can use, so an opt-in region not enabled is caught too.
-    const { Regions = [] } = await controlPlane(d.ctx).ec2.send(new DescribeRegionsCommand({ AllRegions: false }));
+    const { Regions = [] } = await d.ctx.clients.build('ec2', (config) => new EC2Client(config)).send(new DescribeRegionsCommand({ AllRegions: false }));
     enabled = Regions.flatMap((r) => (r.RegionName ? [r.RegionName] : []));
   } catch (error) {
     if (isAccessDenied(error)) {

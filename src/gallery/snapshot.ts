@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Context } from '../context.js';
 import { ThumbsError } from '../errors.js';
@@ -87,11 +87,28 @@ export async function buildSnapshot(ctx: Context, stack: OpenStack, expiresSecon
 }
 
 export async function writeSnapshot(dir: string, files: SnapshotFile[]): Promise<void> {
-  for (const file of files) {
-    const target = path.join(dir, ...file.path.split('/'));
-    await mkdir(path.dirname(target), { recursive: true });
-    // The presigned URLs inside grant read access until they expire: keep the files private to this user.
-    await writeFile(target, file.body, { mode: 0o600 });
+  const existing = await stat(dir).catch(() => undefined);
+  if (existing && !existing.isDirectory()) {
+    throw new ThumbsError('out-is-a-file', `--out ${dir} is a file, not a folder`, {
+      hint: 'Give --out a folder (it is created if missing), or remove that file first.',
+      exitCode: 2,
+    });
+  }
+  try {
+    for (const file of files) {
+      const target = path.join(dir, ...file.path.split('/'));
+      await mkdir(path.dirname(target), { recursive: true });
+      // The presigned URLs inside grant read access until they expire: keep the files private to this user.
+      await writeFile(target, file.body, { mode: 0o600 });
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (!['ENOTDIR', 'EEXIST', 'EACCES', 'EPERM', 'EROFS', 'EISDIR'].includes(code)) throw error;
+    throw new ThumbsError('bad-out-dir', `cannot write the gallery into ${dir} (${code})`, {
+      hint: 'Give --out a folder you can write; a file in the way must be moved first.',
+      exitCode: 2,
+      cause: error,
+    });
   }
 }
 

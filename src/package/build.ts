@@ -15,7 +15,7 @@ export interface BuildOptions {
   arch?: Architecture;
   /** The thumbs folder holding lambda/ and package-lock.json; default: found above this module. */
   root?: string;
-  /** Where function-<arch>.zip goes; default <root>/dist. */
+  /** Where function-<arch>.zip goes; default ./dist of the current folder (never the install folder). */
   outDir?: string;
 }
 
@@ -42,11 +42,11 @@ export async function buildFunctionPackage(options: BuildOptions = {}): Promise<
   const started = performance.now();
   const arch = options.arch ?? 'x86_64';
   const root = options.root ?? projectRoot();
-  const outDir = options.outDir ?? path.join(root, 'dist');
+  const outDir = path.resolve(options.outDir ?? 'dist');
   const sharpVersion = lockedSharpVersion(root);
   const bundleDir = await mkdtemp(path.join(os.tmpdir(), 'thumbs-bundle-'));
   try {
-    const [, staged] = await Promise.all([bundleHandler(root, bundleDir), stageSharp(root, arch, sharpVersion)]);
+    const [, staged] = await Promise.all([bundleHandler(root, bundleDir), stageSharp(arch, sharpVersion)]);
     const missing = missingBinaries(staged.dir, arch);
     if (missing.length > 0) {
       throw new ThumbsError('sharp-binaries-missing', `the ${arch} package lacks ${missing.join(', ')}`, {
@@ -57,7 +57,7 @@ export async function buildFunctionPackage(options: BuildOptions = {}): Promise<
       ...(await listTree(bundleDir, '')).filter((entry) => entry.name === BUNDLE_FILE),
       ...(await listTree(path.join(staged.dir, 'node_modules'), 'node_modules/')),
     ];
-    await mkdir(outDir, { recursive: true });
+    await prepareOutDir(outDir);
     const zipPath = zipPathFor(outDir, arch);
     const { bytes, sha256 } = await writeDeterministicZip(entries, zipPath);
     if (bytes > MAX_ZIP_BYTES) {
@@ -69,6 +69,21 @@ export async function buildFunctionPackage(options: BuildOptions = {}): Promise<
     return { arch, zipPath, bytes, sha256, handler: LAMBDA_HANDLER, sharpVersion, stagedNow: !staged.cached, entries: entries.length, seconds };
   } finally {
     await rm(bundleDir, { recursive: true, force: true });
+  }
+}
+
+/** --out names a folder; a file there, or a folder the user cannot write, is the user's to fix. */
+async function prepareOutDir(outDir: string): Promise<void> {
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST' && code !== 'ENOTDIR' && code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') throw error;
+    throw new ThumbsError('bad-out-dir', `cannot write the function zip into ${outDir} (${code})`, {
+      hint: code === 'EEXIST' || code === 'ENOTDIR' ? 'Give --out a folder, not a file.' : 'Give --out a folder you can write, e.g. --out ./dist.',
+      exitCode: 2,
+      cause: error,
+    });
   }
 }
 

@@ -23,20 +23,28 @@ export function projectRoot(from = path.dirname(fileURLToPath(import.meta.url)))
   }
 }
 
+/** The version of thumbs, as its package.json says. */
+export function thumbsVersion(root = projectRoot()): string {
+  return String((JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version?: unknown }).version);
+}
+
 /** The sharp version the lockfile pins, so Lambda runs exactly what the tests ran. */
 export function lockedSharpVersion(root: string): string {
   const read = (file: string) => JSON.parse(readFileSync(path.join(root, file), 'utf8')) as Record<string, unknown>;
-  try {
-    const lock = read('package-lock.json') as { packages?: Record<string, { version?: string }> };
-    const version = lock.packages?.['node_modules/sharp']?.version;
-    if (version) return version;
-  } catch {
-    // No lockfile (an installed package): the installed sharp is the pinned one.
+  // The published package carries npm-shrinkwrap.json; a checkout may still have package-lock.json.
+  for (const lockfile of ['npm-shrinkwrap.json', 'package-lock.json']) {
+    try {
+      const lock = read(lockfile) as { packages?: Record<string, { version?: string }> };
+      const version = lock.packages?.['node_modules/sharp']?.version;
+      if (version) return version;
+    } catch {
+      // Absent: try the next one, then the installed sharp, which is the pinned one.
+    }
   }
   try {
     return String(read('node_modules/sharp/package.json').version);
   } catch (error) {
-    throw new ThumbsError('no-sharp-version', 'cannot tell which sharp version to package: not in package-lock.json nor node_modules', {
+    throw new ThumbsError('no-sharp-version', 'cannot tell which sharp version to package: not in npm-shrinkwrap.json, package-lock.json nor node_modules', {
       hint: 'Run `npm install` in the thumbs folder first.',
       cause: error,
     });

@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ThumbsError } from '../errors.js';
+import { userCacheDir } from './cache-dir.js';
 import { npmCpuOf, type Architecture } from './project.js';
 
 const run = promisify(execFile);
@@ -15,8 +16,8 @@ export function sharpBinaryPackages(arch: Architecture): string[] {
 }
 
 /** Where the staging install for one (arch, sharp version) is cached; its node_modules goes into the zip. */
-export function stagingDir(root: string, arch: Architecture, version: string): string {
-  return path.join(root, 'node_modules', '.cache', 'thumbs', `sharp-${version}-linux-${npmCpuOf(arch)}-glibc`);
+export function stagingDir(arch: Architecture, version: string, cacheDir = userCacheDir()): string {
+  return path.join(cacheDir, `sharp-${version}-linux-${npmCpuOf(arch)}-glibc`);
 }
 
 export function missingBinaries(dir: string, arch: Architecture): string[] {
@@ -29,10 +30,16 @@ export function missingBinaries(dir: string, arch: Architecture): string[] {
  * The result is cached; a fresh install goes to a temporary folder renamed into place when complete,
  * so an interrupted or concurrent build never sees half an install.
  */
-export async function stageSharp(root: string, arch: Architecture, version: string): Promise<{ dir: string; cached: boolean }> {
-  const dir = stagingDir(root, arch, version);
+export async function stageSharp(arch: Architecture, version: string, cacheDir = userCacheDir()): Promise<{ dir: string; cached: boolean }> {
+  const dir = stagingDir(arch, version, cacheDir);
   if (existsSync(dir) && missingBinaries(dir, arch).length === 0) return { dir, cached: true };
-  await mkdir(path.dirname(dir), { recursive: true });
+  await mkdir(path.dirname(dir), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+    throw new ThumbsError('cache-not-writable', `cannot create the cache folder ${path.dirname(dir)} (${error.code ?? error.message})`, {
+      hint: 'Set XDG_CACHE_HOME to a folder you can write, e.g. XDG_CACHE_HOME=/tmp/cache thumbs package.',
+      exitCode: 2,
+      cause: error,
+    });
+  });
   const temporary = await mkdtemp(`${dir}.tmp-`);
   try {
     await writeFile(path.join(temporary, 'package.json'), JSON.stringify({ name: 'thumbs-staging', private: true, dependencies: { sharp: version } }));

@@ -1,4 +1,5 @@
 import { errorName, httpStatus, isAccessDenied } from '../aws/aws-errors.js';
+import { isEndpointNotAws } from '../aws/not-aws.js';
 import { ThumbsError } from '../errors.js';
 
 /** A call refused for lack of permission, with the IAM action that was denied. */
@@ -32,6 +33,8 @@ export async function asAction<T>(action: string, work: () => Promise<T>): Promi
   } catch (error) {
     // LocalStack's community edition answers 501 for services it lacks (Amplify): as good as a refusal here.
     if (httpStatus(error) === 501) throw new PermissionDenied(action, 'not available at this endpoint (HTTP 501)', error);
+    // An endpoint that does not speak the service's API at all (a plain web server, an emulator without it): the same.
+    if (isEndpointNotAws(error)) throw new PermissionDenied(action, `not available at this endpoint (${error.message})`, error);
     if (!isDenied(error)) throw error;
     const message = ((error as Error).message || errorName(error)).split('\n')[0] ?? errorName(error);
     throw new PermissionDenied(deniedAction(error, action), message, error);

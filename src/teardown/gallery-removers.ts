@@ -1,9 +1,12 @@
 import { DeleteAppCommand, GetAppCommand, paginateListApps } from '@aws-sdk/client-amplify';
-import { errorName, isNotFound } from '../aws/aws-errors.js';
+import { errorName, httpStatus, isNotFound } from '../aws/aws-errors.js';
+import { isEndpointNotAws } from '../aws/not-aws.js';
 import { carriesStackTag } from '../resources/tags.js';
 import { bucketRemover } from './data-removers.js';
 import type { ResourceRemover } from './remover.js';
 import { controlPlane } from '../aws/control-plane.js';
+
+const amplifyMissing = (error: unknown) => httpStatus(error) === 501 || isEndpointNotAws(error);
 
 /** The app `thumbs publish` deployed to; found again by name and tag (Amplify app names are not unique). */
 export const amplifyAppRemover: ResourceRemover = {
@@ -17,7 +20,9 @@ export const amplifyAppRemover: ResourceRemover = {
         if (app?.appId) return { id: app.appId, ...(app.appArn ? { arn: app.appArn } : {}), origin: 'created', extra: { name: stack.names.amplifyApp } };
       }
     } catch (error) {
-      // Lab accounts deny Amplify and LocalStack may lack it: then publish could not have made an app either,
+      // An endpoint without Amplify (LocalStack's community edition, an emulator): publish made no app there.
+      if (amplifyMissing(error)) return undefined;
+      // Lab accounts deny Amplify: then publish could not have made an app either,
       // and the rest of the teardown must not fail over it.
       ctx.reporter.warn(`could not list Amplify apps (${errorName(error)}); if \`thumbs publish\` made ${stack.names.amplifyApp}, delete it in the Amplify console`);
     }
@@ -28,7 +33,7 @@ export const amplifyAppRemover: ResourceRemover = {
       const { app } = await controlPlane(ctx).amplify.send(new GetAppCommand({ appId: record.id }));
       return carriesStackTag(app?.tags, stack.stack) ? 'owned' : 'foreign';
     } catch (error) {
-      if (isNotFound(error)) return 'absent';
+      if (isNotFound(error) || amplifyMissing(error)) return 'absent';
       throw error;
     }
   },

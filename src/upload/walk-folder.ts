@@ -28,6 +28,9 @@ export const LINK_REASONS = {
   special: 'not a regular file',
 } as const;
 
+/** A subfolder that cannot be listed is reported like a skipped file and the rest is uploaded: one bad folder must not stop a backup. */
+export const unreadableFolderReason = (code: string | undefined) => `folder not readable (${code ?? 'error'}); nothing in it was uploaded`;
+
 /** The folder's real path, or a ThumbsError naming what the user typed. */
 async function resolveRoot(dir: string): Promise<string> {
   let info;
@@ -65,7 +68,21 @@ export async function walkFolder(dir: string): Promise<FolderListing> {
 
 /** Entries of one folder are examined concurrently: a folder of 1,000 photos is 1,000 stat calls. */
 async function visit(root: string, relativeDir: string, shown: string, listing: FolderListing): Promise<void> {
-  const entries = await readdir(path.join(root, relativeDir), { withFileTypes: true });
+  let entries: Dirent[];
+  try {
+    entries = await readdir(path.join(root, relativeDir), { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (relativeDir === '') {
+      throw new ThumbsError('folder-unreadable', `cannot read folder "${shown}" (${code ?? (error as Error).message})`, {
+        hint: 'Give a folder you can read, or fix its permissions (e.g. chmod u+rx).',
+        exitCode: 2,
+        cause: error,
+      });
+    }
+    listing.skipped.push({ path: path.join(shown, relativeDir), reason: unreadableFolderReason(code) });
+    return;
+  }
   await Promise.all(entries.map(async (entry) => {
     const relative = path.join(relativeDir, entry.name);
     const display = path.join(shown, relative);

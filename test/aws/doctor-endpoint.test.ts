@@ -32,7 +32,7 @@ describe('endpoint probe', () => {
     const endpoint = `http://127.0.0.1:${port}`;
     const target = { ...ctx.target, backend: 'endpoint' as const, endpoints: { s3: endpoint, sqs: endpoint, dynamodb: endpoint, other: endpoint } };
     const checks = CHECKS.filter((c) => c.name === 'endpoint reachable');
-    const report = await doctor({ ...ctx, target }, { nodeVersion: '22.11.0', checks });
+    const report = await doctor({ ...ctx, target }, { nodeVersion: '22.13.0', checks });
     expect(report.ok).toBe(false);
     expect(report.checks[0]).toMatchObject({ status: 'fail', detail: `${endpoint}: ECONNREFUSED`, fix: expect.stringContaining('--endpoint-url') });
   });

@@ -16,7 +16,7 @@ const regions = (...names: string[]) => ({ Regions: names.map((RegionName) => ({
 async function run(region = 'us-east-1'): Promise<Record<string, CheckResult>> {
   const { ctx } = await mockAwsContext({ region });
   // The function checks (IAM, sharp staging) have their own tests in function-checks.test.ts.
-  const report = await doctor(ctx, { nodeVersion: '22.11.0', checks: CHECKS.filter((c) => !FUNCTION_CHECKS.includes(c)) });
+  const report = await doctor(ctx, { nodeVersion: '22.13.0', checks: CHECKS.filter((c) => !FUNCTION_CHECKS.includes(c)) });
   expect(report.ok).toBe(report.checks.every((c) => c.status !== 'fail'));
   return Object.fromEntries(report.checks.map((c) => [c.name, c]));
 }

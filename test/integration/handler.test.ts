@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -14,6 +12,7 @@ import { writeItem } from '../../lambda/store.js';
 import { settingsHash } from '../../lambda/settings-hash.js';
 import { LOCAL_CREDENTIALS, startEmulators } from '../../src/local/emulators.js';
 import type { RunningEmulators } from '../../src/local/emulators.js';
+import { photo as corpus } from '../helpers/photos.js';
 
 const ORIGINALS = 'originals';
 const config: ThumbsConfig = {
@@ -25,7 +24,6 @@ const config: ThumbsConfig = {
   maxBytes: 5 * 1024 * 1024,
   concurrency: 3,
 };
-const corpus = (name: string) => readFileSync(resolve('../shared/corpus', name));
 const s3Encode = (key: string) => encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
 
 let emulators: RunningEmulators;
@@ -122,7 +120,7 @@ afterAll(async () => {
 describe('handler on the embedded backend', () => {
   it('records valid images done and a corrupt one failed, with nothing to retry', async () => {
     const records = [
-      sqsRecord(thumbsMessage('batch/home.jpg', await upload('batch/home.jpg', corpus('opencv_home.jpg')))),
+      sqsRecord(thumbsMessage('batch/home.jpg', await upload('batch/home.jpg', corpus('skimage_rocket.jpg')))),
       sqsRecord(thumbsMessage('batch/broken.jpg', await upload('batch/broken.jpg', Buffer.from('not really a jpeg')))),
       sqsRecord(thumbsMessage('batch/coins.png', await upload('batch/coins.png', corpus('skimage_coins.png')))),
     ];
@@ -131,11 +129,11 @@ describe('handler on the embedded backend', () => {
     expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
 
     const home = await item('batch/home.jpg');
-    expect(home).toMatchObject({ status: 'done', sourceBucket: ORIGINALS, width: 512, height: 384, format: 'jpeg', contentType: 'image/jpeg', attempts: 1 });
+    expect(home).toMatchObject({ status: 'done', sourceBucket: ORIGINALS, width: 640, height: 427, format: 'jpeg', contentType: 'image/jpeg', attempts: 1 });
     expect(home?.etag).not.toMatch(/"/);
     expect(home?.renditions).toEqual([
-      { name: '64', key: '64/batch/home.webp', width: 64, height: 48, bytes: expect.any(Number), format: 'webp' },
-      { name: '128', key: '128/batch/home.jpeg', width: 128, height: 96, bytes: expect.any(Number), format: 'jpeg' },
+      { name: '64', key: '64/batch/home.webp', width: 64, height: 43, bytes: expect.any(Number), format: 'webp' },
+      { name: '128', key: '128/batch/home.jpeg', width: 128, height: 85, bytes: expect.any(Number), format: 'jpeg' },
     ]);
     expect(Date.parse(home!.processedAt)).toBeGreaterThan(0);
     const head = await s3.send(new HeadObjectCommand({ Bucket: config.thumbnailsBucket, Key: '64/batch/home.webp' }));
@@ -157,8 +155,8 @@ describe('handler on the embedded backend', () => {
   });
 
   it('returns exactly the transiently failed message for retry', async () => {
-    const flaky = sqsRecord(thumbsMessage('transient/flaky.jpg', await upload('transient/flaky.jpg', corpus('opencv_home.jpg'))), 2);
-    const fine = sqsRecord(thumbsMessage('transient/fine.jpg', await upload('transient/fine.jpg', corpus('opencv_home.jpg'))));
+    const flaky = sqsRecord(thumbsMessage('transient/flaky.jpg', await upload('transient/flaky.jpg', corpus('skimage_rocket.jpg'))), 2);
+    const fine = sqsRecord(thumbsMessage('transient/fine.jpg', await upload('transient/fine.jpg', corpus('skimage_rocket.jpg'))));
     const slowDown = () => Object.assign(new Error('Please reduce your request rate.'), { name: 'SlowDown', $fault: 'server', $metadata: { httpStatusCode: 503 } });
     const { client } = instrumentedS3((key) => (key === 'transient/flaky.jpg' ? slowDown() : undefined));
     const { handler, lines } = handlerWith(client);
@@ -176,7 +174,7 @@ describe('handler on the embedded backend', () => {
 
   it('processes a duplicate delivery once, and a newer etag again', async () => {
     const key = 'dup/photo.jpg';
-    const first = sqsRecord(thumbsMessage(key, await upload(key, corpus('opencv_home.jpg'))));
+    const first = sqsRecord(thumbsMessage(key, await upload(key, corpus('skimage_rocket.jpg'))));
     const { client, puts } = instrumentedS3();
     const { handler, lines } = handlerWith(client);
 
@@ -188,11 +186,11 @@ describe('handler on the embedded backend', () => {
     expect(await item(key)).toEqual(done);
     expect(lines.at(-1)).toMatchObject({ status: 'skipped', reason: 'already done' });
 
-    const newer = await upload(key, corpus('opencv_butterfly.jpg'));
+    const newer = await upload(key, corpus('skimage_hubble_deep_field.jpg'));
     expect(newer).not.toBe(first.body);
     await handler({ Records: [sqsRecord(thumbsMessage(key, newer))] });
     expect(puts()).toHaveLength(4);
-    expect(await item(key)).toMatchObject({ status: 'done', etag: newer.replace(/"/g, ''), width: 493, height: 356 });
+    expect(await item(key)).toMatchObject({ status: 'done', etag: newer.replace(/"/g, ''), width: 1000, height: 872 });
   });
 
   it('renders an unchanged original again when the message asks for other settings, or forces it; skips it for the same settings', async () => {
@@ -231,7 +229,7 @@ describe('handler on the embedded backend', () => {
     expect(await writeItem(ddb, config.table, { ...base, etag: 'e2' })).toBe(true);
 
     // Through the handler: two deliveries of one upload in one batch produce one done item.
-    const etag = await upload('race/both.jpg', corpus('opencv_home.jpg'));
+    const etag = await upload('race/both.jpg', corpus('skimage_rocket.jpg'));
     const { handler, lines } = handlerWith();
     const out = await handler({ Records: [sqsRecord(thumbsMessage('race/both.jpg', etag)), sqsRecord(thumbsMessage('race/both.jpg', etag))] });
     expect(out.batchItemFailures).toEqual([]);
@@ -240,7 +238,7 @@ describe('handler on the embedded backend', () => {
 
   it('keeps keys with spaces, plus signs and unicode intact through S3 event messages', async () => {
     const keys = ['keys/holiday/beach 1.jpg', 'keys/a+b c.jpg', 'keys/café 東京 ñ.jpg'];
-    const records = await Promise.all(keys.map(async (key) => sqsRecord(s3Notification(key, await upload(key, corpus('opencv_butterfly.jpg'))))));
+    const records = await Promise.all(keys.map(async (key) => sqsRecord(s3Notification(key, await upload(key, corpus('skimage_hubble_deep_field.jpg'))))));
     expect(await handlerWith().handler({ Records: records })).toEqual({ batchItemFailures: [] });
     for (const key of keys) {
       expect(await item(key), key).toMatchObject({ status: 'done', imageKey: key });
@@ -250,7 +248,7 @@ describe('handler on the embedded backend', () => {
   });
 
   it('records permanent failures for a missing object and an oversized one', async () => {
-    const big = await upload('limits/big.jpg', corpus('opencv_home.jpg'));
+    const big = await upload('limits/big.jpg', corpus('skimage_rocket.jpg'));
     const records = [sqsRecord(thumbsMessage('limits/gone.jpg', '"nope"')), sqsRecord(thumbsMessage('limits/big.jpg', big))];
     const { client, puts } = instrumentedS3();
     expect(await handlerWith(client, { maxBytes: 1000 }).handler({ Records: records })).toEqual({ batchItemFailures: [] });
@@ -261,7 +259,7 @@ describe('handler on the embedded backend', () => {
 
   it('retries, and records nothing, when the thumbnails bucket is missing', async () => {
     const key = 'config/no-thumbs-bucket.jpg';
-    const record = sqsRecord(thumbsMessage(key, await upload(key, corpus('opencv_home.jpg'))));
+    const record = sqsRecord(thumbsMessage(key, await upload(key, corpus('skimage_rocket.jpg'))));
     // The real emulator answers PutObject to an absent bucket with NoSuchBucket (404), as S3 does.
     const { handler, lines } = handlerWith(s3, { thumbnailsBucket: 'thumbnails-misnamed' });
     expect(await handler({ Records: [record] })).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
@@ -271,8 +269,8 @@ describe('handler on the embedded backend', () => {
 
   it('skips a message whose original was replaced after it was sent, writing nothing', async () => {
     const key = 'stale/photo.jpg';
-    const old = await upload(key, corpus('opencv_home.jpg'));
-    await upload(key, corpus('opencv_butterfly.jpg'));
+    const old = await upload(key, corpus('skimage_rocket.jpg'));
+    await upload(key, corpus('skimage_hubble_deep_field.jpg'));
     const { client, getInputs, puts } = instrumentedS3();
     const { handler, lines } = handlerWith(client);
     // fauxqs 1.9.2 honours If-Match (412 PreconditionFailed), so this runs against the real emulator.

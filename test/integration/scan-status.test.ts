@@ -191,7 +191,7 @@ describe('status on the embedded backend', () => {
 describe('doctor --local', () => {
   it('passes with a running backend and skips the AWS-only checks', async () => {
     const local = await probeLocalEndpoints(harness.stateDir);
-    const report = await doctor(harness.ctx, { local, nodeVersion: '22.11.0' });
+    const report = await doctor(harness.ctx, { local, nodeVersion: '22.13.0' });
     const byName = Object.fromEntries(report.checks.map((c) => [c.name, c]));
     expect(report.ok).toBe(true);
     expect(byName['local backend']?.status).toBe('pass');
@@ -203,7 +203,7 @@ describe('doctor --local', () => {
     const settings = { ...harness.ctx.settings, stateDir: path.join(harness.stateDir, 'nowhere') };
     const { target, local } = await doctorTarget(settings);
     expect(target.backend).toBe('embedded');
-    const report = await doctor(await harness.contextFor({ stateDir: settings.stateDir }), { local, nodeVersion: '22.11.0' });
+    const report = await doctor(await harness.contextFor({ stateDir: settings.stateDir }), { local, nodeVersion: '22.13.0' });
     const check = report.checks.find((c) => c.name === 'local backend');
     expect(report.ok).toBe(false);
     expect(check).toMatchObject({ ok: false, status: 'fail', fix: expect.stringContaining('thumbs dev') });

@@ -6,8 +6,6 @@ import {
   SendMessageBatchCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -17,6 +15,7 @@ import { createHandler } from '../../lambda/handler.js';
 import { silentLogger } from '../../lambda/log.js';
 import { LOCAL_CREDENTIALS, startEmulators } from '../../src/local/emulators.js';
 import type { RunningEmulators } from '../../src/local/emulators.js';
+import { photo } from '../helpers/photos.js';
 import { startLocalWorker } from '../../src/local/worker.js';
 import type { BatchSummary, SqsEvent, SqsEventRecord } from '../../src/local/worker.js';
 
@@ -185,7 +184,7 @@ describe('local worker', () => {
       }),
     );
     const uploads: Record<string, Buffer> = {
-      'e2e/home.jpg': readFileSync(resolve('../shared/corpus/opencv_home.jpg')),
+      'e2e/home.jpg': photo('skimage_rocket.jpg'),
       'e2e/broken.jpg': Buffer.from('nope'),
     };
     const messages = await Promise.all(

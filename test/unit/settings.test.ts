@@ -16,8 +16,9 @@ describe('resolveSettings', () => {
     expect(resolveSettings({}, { AWS_DEFAULT_REGION: 'eu-west-3' }).region).toBe('eu-west-3');
   });
 
-  it('reads AWS_ENDPOINT_URL and rejects a malformed one naming it', () => {
-    expect(resolveSettings({}, { AWS_ENDPOINT_URL: 'http://localhost:4566' }).endpointUrl).toBe('http://localhost:4566');
+  it('reads THUMBS_ENDPOINT_URL (AWS_ENDPOINT_URL is resolved per service, like the SDK) and rejects a malformed one naming it', () => {
+    expect(resolveSettings({}, { THUMBS_ENDPOINT_URL: 'http://localhost:4566' }).endpointUrl).toBe('http://localhost:4566');
+    expect(resolveSettings({}, { AWS_ENDPOINT_URL: 'http://localhost:4566' }).endpointUrl).toBeUndefined();
     expect(() => resolveSettings({ endpointUrl: 'localhost:4566' }, {})).toThrow(/--endpoint-url localhost:4566/);
   });
 

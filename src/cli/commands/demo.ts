@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,6 +6,7 @@ import type { Command } from 'commander';
 import type { DemoResult } from '../../actions/demo.js';
 import { functionSettings } from '../../config/function-settings.js';
 import { ThumbsError } from '../../errors.js';
+import { projectRoot } from '../../package/project.js';
 import { printResult } from '../../output/print.js';
 import type { Runtime } from '../runtime.js';
 import { settingsOf, withContext } from '../runtime.js';
@@ -23,20 +25,25 @@ async function renderDemo(result: DemoResult): Promise<string> {
   return lines.join('\n');
 }
 
+/** ./images when the current folder has one (a checkout); else the sample photos shipped with thumbs. */
+function defaultPhotos(): string {
+  return existsSync('images') ? 'images' : path.join(projectRoot(), 'images');
+}
+
 export function registerDemo(program: Command, runtime: Runtime): void {
   program
     .command('demo')
     .description('the whole pipeline offline in one process: provision, upload, process, scan, tear down (no account, no Docker)')
-    .argument('[folder]', 'photos to process, relative to the current folder', 'images')
+    .argument('[folder]', 'photos to process, relative to the current folder (default: ./images, else the sample photos shipped with thumbs)')
     .option('--wait-timeout <seconds>', 'give up waiting for processing after this long', positiveInt('--wait-timeout'), 300)
     .addHelpText('after', `
 Starts the embedded S3, SQS and DynamoDB emulators on free loopback ports, runs the same handler
 that is deployed to Lambda in a local worker, and exits 0 only when every image was processed.
 
 Examples:
-  npm run demo                        the sample photos in images/
+  thumbs demo                         the sample photos (./images in a checkout)
   thumbs demo ~/Pictures/holiday      your own folder`)
-    .action(async (folder: string, options: { waitTimeout: number }, command: Command) => {
+    .action(async (folder: string | undefined, options: { waitTimeout: number }, command: Command) => {
       const settings = settingsOf(command, runtime);
       const [{ startEmulators }, { embeddedTarget }, { demo }] = await Promise.all([
         import('../../local/emulators.js'),
@@ -49,7 +56,7 @@ Examples:
         const result = await withContext(
           command,
           runtime,
-          (ctx) => demo(ctx, { folder, functionEnv: functionSettings(process.env), waitTimeoutSeconds: options.waitTimeout }),
+          (ctx) => demo(ctx, { folder: folder ?? defaultPhotos(), functionEnv: functionSettings(process.env), waitTimeoutSeconds: options.waitTimeout }),
           embeddedTarget(emulators.endpoints),
           { stateDir, yes: true },
         );

@@ -11,6 +11,7 @@ export function registerDev(program: Command, runtime: Runtime): void {
     .description('run the embedded offline backend (S3, SQS, DynamoDB emulators) in the foreground; other commands use it with --local')
     .addHelpText('after', `
 It listens on free ports of 127.0.0.1 only, and writes the endpoints to .thumbs/local.json.
+One thumbs dev per state folder: a second one exits with 1, naming the running one.
 Everything is in memory: stopping it (Ctrl-C) forgets every bucket, queue and table.
 
 Example, in a second terminal:
@@ -20,15 +21,23 @@ Example, in a second terminal:
       const reporter = reporterFor(settings, runtime.terminal);
       // Checked before anything starts: a bad THUMBS_RENDITIONS must not crash the worker later.
       const workerEnv = functionSettings(process.env);
-      const [{ startEmulators }, { localFilePath, removeLocalEndpoints, writeLocalEndpoints }, { startDevWorkers }, { createContext, embeddedTarget }] =
+      const [{ startEmulators }, { claimLocalEndpoints, devAlreadyRunning, localFilePath, probeLocalEndpoints, releaseLocalEndpoints }, { startDevWorkers }, { createContext, embeddedTarget }] =
         await Promise.all([
           import('../../local/emulators.js'),
           import('../../local/local-file.js'),
           import('../../local/dev-workers.js'),
           import('../../context.js'),
         ]);
+      // Refused before anything starts; claimLocalEndpoints settles a race between two starting at once.
+      const running = await probeLocalEndpoints(settings.stateDir);
+      if (running.endpoints && !running.problem) throw devAlreadyRunning(running.file, running.endpoints);
       const emulators = await startEmulators();
-      await writeLocalEndpoints(settings.stateDir, emulators.endpoints);
+      try {
+        await claimLocalEndpoints(settings.stateDir, emulators.endpoints);
+      } catch (error) {
+        await emulators.stop();
+        throw error;
+      }
       const ctx = await createContext(settings, embeddedTarget(emulators.endpoints), reporter, async () => true);
       const workers = startDevWorkers(ctx, settings.stateDir, {
         env: workerEnv,
@@ -55,7 +64,7 @@ Example, in a second terminal:
       );
       await untilInterrupted();
       reporter.info('stopping the embedded backend');
-      await removeLocalEndpoints(settings.stateDir);
+      await releaseLocalEndpoints(settings.stateDir, emulators.endpoints);
       await workers.stop();
       ctx.clients.destroy();
       await emulators.stop();

@@ -17,19 +17,21 @@ export function renderPackage(result: FunctionPackage): string {
 export function registerPackage(program: Command, runtime: Runtime): void {
   program
     .command('package')
-    .description('build the function zip (esbuild bundle + Linux sharp binaries for the architecture) into dist/function-<arch>.zip')
+    .description('build the function zip (esbuild bundle + Linux sharp binaries for the architecture) into ./dist/function-<arch>.zip')
     .option('--arch <arch>', 'x86_64 or arm64: which Linux sharp binaries go in', oneOf('--arch', ARCHITECTURES), 'x86_64')
+    .option('--out <folder>', 'the folder for function-<arch>.zip', 'dist')
     .addHelpText('after', `
 Works from macOS, Windows or Linux: sharp is installed for linux/<cpu>/glibc into a cache under
-node_modules/.cache/thumbs, whatever the host. The same sources give a byte-identical zip.
+$XDG_CACHE_HOME/thumbs (else ~/.cache/thumbs), whatever the host. The same sources give a
+byte-identical zip.
 
 Examples:
   thumbs package
-  thumbs package --arch arm64 --json`)
-    .action(async (options: { arch: Architecture }, command: Command) => {
+  thumbs package --arch arm64 --out build --json`)
+    .action(async (options: { arch: Architecture; out: string }, command: Command) => {
       const settings = settingsOf(command, runtime);
       const { packageFunction } = await import('../../actions/package.js');
-      const result = await packageFunction({ reporter: reporterFor(settings, runtime.terminal) }, { arch: options.arch });
+      const result = await packageFunction({ reporter: reporterFor(settings, runtime.terminal) }, { arch: options.arch, outDir: options.out });
       printResult(settings.json, result, () => renderPackage(result));
     });
 }

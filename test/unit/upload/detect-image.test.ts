@@ -3,8 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectImage, REASONS } from '../../../src/upload/detect-image.js';
-
-const corpus = path.resolve(import.meta.dirname, '../../../../shared/corpus');
+import { PHOTOS_DIR as corpus } from '../../helpers/photos.js';
 
 async function scratch(name: string, content: string | Buffer): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'thumbs-detect-'));
@@ -15,7 +14,7 @@ async function scratch(name: string, content: string | Buffer): Promise<string> 
 
 describe('detectImage', () => {
   it('keeps a real JPEG and PNG with their content types', async () => {
-    expect(await detectImage(path.join(corpus, 'lomiri_Bridge_by_Sander_Klootwijk.jpg'), 1)).toEqual({ image: true, contentType: 'image/jpeg', format: 'jpeg' });
+    expect(await detectImage(path.join(corpus, 'lomiri_Picture_1A_by_freespace.jpg'), 1)).toEqual({ image: true, contentType: 'image/jpeg', format: 'jpeg' });
     expect(await detectImage(path.join(corpus, 'skimage_coins.png'), 1)).toEqual({ image: true, contentType: 'image/png', format: 'png' });
   });
 

@@ -1,0 +1,46 @@
+import { ThumbsError } from '../errors.js';
+
+interface RawAnswer {
+  message?: string;
+  $response?: { statusCode?: number; headers?: Record<string, string | undefined> };
+}
+
+/** An endpoint answered, but not in the AWS API's format: a web server, a proxy's login page, a wrong port. */
+export class EndpointNotAws extends ThumbsError {
+  constructor(
+    /** The SDK's name of the service, e.g. "S3", "Amplify". */
+    readonly service: string,
+    endpoint: string | undefined,
+    what: string,
+    cause: unknown,
+  ) {
+    super('endpoint-not-aws', `the endpoint URL did not answer like AWS ${service} (it returned ${what})${endpoint ? `: ${endpoint}` : ''}`, {
+      hint: endpoint
+        ? 'Point --endpoint-url (or AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE>) at LocalStack or another AWS-compatible endpoint, e.g. http://localhost:4566; `thumbs doctor` checks it.'
+        : 'Something between you and AWS (a proxy or captive portal?) answered instead; check your network, then run again.',
+      cause,
+    });
+  }
+}
+
+/** What the answer was when it is certainly not AWS's; undefined when it may well be. */
+function notAwsAnswer(error: unknown): string | undefined {
+  const raw = (error ?? {}) as RawAnswer;
+  const type = raw.$response?.headers?.['content-type'] ?? '';
+  if (/html/i.test(type)) return 'an HTML page';
+  if (/XML parse error|is not valid JSON|Unexpected token .* JSON/i.test(raw.message ?? '')) {
+    return `a response that is neither AWS's XML nor JSON${type ? ` (${type.split(';')[0]})` : ''}`;
+  }
+  return undefined;
+}
+
+/** The error an SDK call ended with, or EndpointNotAws when the answer was not AWS's at all. */
+export function explainNotAws(error: unknown, service: string, endpoint: string | undefined): unknown {
+  if (error instanceof ThumbsError) return error;
+  const what = notAwsAnswer(error);
+  return what ? new EndpointNotAws(service, endpoint, what, error) : error;
+}
+
+export function isEndpointNotAws(error: unknown): error is EndpointNotAws {
+  return error instanceof EndpointNotAws;
+}

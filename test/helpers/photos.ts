@@ -1,0 +1,9 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** The repository's sample photos (images/, licenses in images/LICENSES.md): tests need nothing outside the repository. */
+export const PHOTOS_DIR = path.resolve(import.meta.dirname, '../../images');
+
+export const photoPath = (name: string): string => path.join(PHOTOS_DIR, name);
+
+export const photo = (name: string): Buffer => readFileSync(photoPath(name));

@@ -195,7 +195,7 @@ describe('handler on the embedded backend', () => {
 
   it('renders an unchanged original again when the message asks for other settings, or forces it; skips it for the same settings', async () => {
     const key = 'settings/photo.jpg';
-    const etag = await upload(key, corpus('opencv_home.jpg'));
+    const etag = await upload(key, corpus('skimage_rocket.jpg'));
     const first = handlerWith();
     await first.handler({ Records: [sqsRecord(thumbsMessage(key, etag))] });
     const original = await item(key);

@@ -25,10 +25,10 @@ export interface PutSpec {
  * PART_SIZE (local-etag.ts relies on that), at most 2 parts in flight per file, and aborts the
  * multipart upload if a part fails, so no invisible parts are left to pay for.
  */
-export async function putObject(ctx: Context, spec: PutSpec): Promise<string> {
+export async function putObject(ctx: Context, spec: PutSpec, abortSignal?: AbortSignal): Promise<string> {
   const params = { Bucket: spec.bucket, Key: spec.key, ContentType: spec.contentType };
   if (spec.size <= PART_SIZE) {
-    const result = await ctx.clients.s3.send(new PutObjectCommand({ ...params, Body: spec.content ?? (await readFile(spec.file)) }));
+    const result = await ctx.clients.s3.send(new PutObjectCommand({ ...params, Body: spec.content ?? (await readFile(spec.file)) }), { abortSignal });
     return bareEtag(result.ETag);
   }
   // Loaded only when needed: every thumbs command imports this module, and lib-storage costs start-up time.
@@ -40,6 +40,8 @@ export async function putObject(ctx: Context, spec: PutSpec): Promise<string> {
     queueSize: 2,
     leavePartsOnError: false,
   });
-  const result = await upload.done();
+  const abort = () => void upload.abort();
+  abortSignal?.addEventListener('abort', abort, { once: true });
+  const result = await upload.done().finally(() => abortSignal?.removeEventListener('abort', abort));
   return bareEtag(result.ETag);
 }

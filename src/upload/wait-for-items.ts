@@ -27,7 +27,7 @@ export interface WaitResult {
 /** BatchGetItem reads at most 100 keys per call. */
 const BATCH_GET_MAX = 100;
 
-interface ItemState {
+export interface ItemState {
   imageKey: string;
   etag?: string;
   status?: string;
@@ -63,7 +63,7 @@ export async function waitForItems(ctx: Context, options: WaitOptions): Promise<
   return result;
 }
 
-async function readItems(ctx: Context, table: string, keys: string[]): Promise<ItemState[]> {
+export async function readItems(ctx: Context, table: string, keys: string[]): Promise<ItemState[]> {
   const items: ItemState[] = [];
   for (let start = 0; start < keys.length; start += BATCH_GET_MAX) {
     let request: Record<string, { Keys: Array<Record<string, unknown>> }> | undefined = {

@@ -5,6 +5,8 @@ import { formatBytes, printResult } from '../../output/print.js';
 import type { Runtime } from '../runtime.js';
 import { settingsOf, withContext } from '../runtime.js';
 import { positiveInt } from './parse.js';
+import { ExitCode } from '../../errors.js';
+import { claimInterrupt } from '../interrupt.js';
 
 function renderWait(result: UploadResult): string[] {
   const wait = result.wait;
@@ -63,6 +65,12 @@ Examples:
   thumbs upload images --json | jq .skipped    machine-readable summary`)
     .action(async (folder: string, options: UploadFlags, command: Command) => {
       const { upload, uploadOutcomeError } = await import('../../actions/upload.js');
+      const stop = new AbortController();
+      const release = claimInterrupt(() => {
+        if (stop.signal.aborted) process.exit(ExitCode.interrupted);
+        process.stderr.write('\ninterrupted: finishing the uploads and messages in flight, then stopping (Ctrl-C again to stop at once)\n');
+        stop.abort();
+      });
       const result = await withContext(command, runtime, (ctx) =>
         upload(ctx, folder, {
           prefix: options.prefix,
@@ -70,8 +78,9 @@ Examples:
           dryRun: options.dryRun,
           wait: options.wait,
           waitTimeoutSeconds: options.waitTimeout,
+          signal: stop.signal,
         }),
-      );
+      ).finally(release);
       printResult(settingsOf(command, runtime).json, result, () => renderUpload(result));
       const error = uploadOutcomeError(result);
       if (error) throw error;

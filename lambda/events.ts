@@ -1,4 +1,4 @@
-import { MESSAGE_VERSION } from './contract.js';
+import { MESSAGE_VERSION, RUN_ATTRIBUTE } from './contract.js';
 
 /** One original to process. `messageId` is set for SQS records (it is what a batch item failure names). */
 export interface Job {
@@ -11,6 +11,8 @@ export interface Job {
   contentType?: string;
   /** SQS ApproximateReceiveCount: this delivery's attempt number. */
   receiveCount?: number;
+  /** The `thumbs upload` run that sent the message (RUN_ATTRIBUTE), logged so a duplicate can be traced. */
+  run?: string;
 }
 
 export interface ParsedEvent {
@@ -26,6 +28,7 @@ interface SqsRecord {
   messageId: string;
   body: string;
   attributes?: { ApproximateReceiveCount?: string };
+  messageAttributes?: Record<string, { stringValue?: string } | undefined>;
   eventSource?: string;
 }
 
@@ -52,9 +55,11 @@ export function parseEvent(event: unknown): ParsedEvent {
     try {
       const jobs = bodyJobs(record.body, record.messageId, parsed.ignored);
       const receiveCount = Number(record.attributes?.ApproximateReceiveCount);
+      const run = record.messageAttributes?.[RUN_ATTRIBUTE]?.stringValue;
       for (const job of jobs) {
         job.messageId = record.messageId;
         if (Number.isInteger(receiveCount) && receiveCount > 0) job.receiveCount = receiveCount;
+        if (run) job.run = run;
       }
       parsed.jobs.push(...jobs);
     } catch (err) {

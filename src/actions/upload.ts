@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { isNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
@@ -10,6 +11,7 @@ import { SentJournal, type QueueIdentity } from '../upload/sent-journal.js';
 import { notProvisioned, queueIdentity, resolveTargets, type UploadTargets } from '../upload/stack-targets.js';
 import { uploadFiles, type UploadRun, type UploadTally } from '../upload/upload-files.js';
 import { readItems, waitForItems, type WaitResult } from '../upload/wait-for-items.js';
+import type { WaitDiagnosis } from '../upload/wait-diagnosis.js';
 import type { Skipped } from '../upload/walk-folder.js';
 import { countFiles, walkFiles, walkFolder } from '../upload/walk-folder.js';
 import { DEFAULT_UPLOAD_CONCURRENCY, DEFAULT_WAIT_TIMEOUT_SECONDS } from '../config/defaults.js';
@@ -98,6 +100,8 @@ async function openJournal(ctx: Context, targets: UploadTargets, queue: QueueIde
 /** Abandons the requests still in flight `graceMs` after the stop signal. */
 function graceAfter(signal: AbortSignal | undefined, graceMs: number): { abandon: AbortSignal; dispose(): void } {
   const controller = new AbortController();
+  // Every request in flight listens to it: 16 uploads and 8 batches are more than the default 10 listeners.
+  setMaxListeners(0, controller.signal);
   let timer: NodeJS.Timeout | undefined;
   const start = () => {
     timer = setTimeout(() => controller.abort(), graceMs);
@@ -200,6 +204,9 @@ async function waitFor(ctx: Context, targets: UploadTargets, expected: Map<strin
     expected,
     timeoutSeconds: options.waitTimeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS,
     pollMs: options.pollMs,
+    queueUrl: targets.queueUrl,
+    thumbnailsBucket: targets.thumbnailsBucket,
+    signal: options.signal,
   });
 }
 
@@ -219,15 +226,34 @@ export function uploadOutcomeError(result: UploadResult): ThumbsError | undefine
     });
   }
   const wait = result.wait;
+  if (wait?.interrupted) {
+    return new ThumbsError('interrupted', `stopped waiting: ${wait.done.length} images done, ${wait.missing.length} not yet`, {
+      hint: 'Everything was uploaded and announced; the images are processed whether or not you wait. Check with `thumbs status`.',
+      exitCode: ExitCode.interrupted,
+      resultPrinted: true,
+    });
+  }
+  if (wait && wait.deadLettered.length > 0) {
+    const cause = wait.diagnosis?.cause === 'thumbnails-bucket-missing'
+      ? `The cause: ${wait.diagnosis.message}. Run \`thumbs provision\` to re-create it, then \`thumbs dlq --redrive\` to process them again.`
+      : 'The function failed them on every delivery without recording a result (a transient error each time, e.g. a missing resource or permission): see `thumbs logs`, fix the cause, then `thumbs dlq --redrive`.';
+    return new ThumbsError('dead-lettered', `${wait.deadLettered.length} images ended in the dead-letter queue`, { hint: cause, resultPrinted: true });
+  }
   if (wait && wait.failed.length > 0) {
     return new ThumbsError('processing-failed', `${wait.failed.length} images failed processing`, {
-      hint: 'See the reasons above; fix or remove those files and upload again. Failed messages end in the dead-letter queue.',
+      hint: 'The function recorded them failed with the reasons above and acknowledged their messages (they are not in the dead-letter queue). Fix or remove those files and upload again.',
       resultPrinted: true,
     });
   }
   if (wait && wait.missing.length > 0) {
+    const diagnosis = wait.diagnosis;
+    const hints: Record<WaitDiagnosis['cause'], string> = {
+      'thumbnails-bucket-missing': `The cause: ${diagnosis?.message}. Run \`thumbs provision\` to re-create it; the messages then succeed on a later delivery, or \`thumbs dlq --redrive\` brings back those already dead-lettered.`,
+      'no-consumer': `The cause: ${diagnosis?.message}. Is the function's event source mapping enabled (\`thumbs status\`), or, with --local, is \`thumbs dev\` running?`,
+      slow: `${diagnosis?.message ?? 'Processing is slower than the wait'}: raise --wait-timeout for large uploads; the images are processed whether or not you wait.`,
+    };
     return new ThumbsError('processing-timeout', `${wait.missing.length} images were not processed within the wait timeout`, {
-      hint: 'Is the function (or `thumbs dev` worker) running? Raise --wait-timeout for large uploads.',
+      hint: hints[diagnosis?.cause ?? 'slow'],
       resultPrinted: true,
     });
   }

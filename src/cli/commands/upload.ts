@@ -12,10 +12,11 @@ function renderWait(result: UploadResult): string[] {
   const wait = result.wait;
   if (!wait) return [];
   return [
-    `processed: ${wait.done.length} done, ${wait.failed.length} failed, ${wait.missing.length} still missing (${wait.seconds.toFixed(1)}s)` +
+    `processed: ${wait.done.length} done, ${wait.failed.length} failed, ${wait.deadLettered.length} dead-lettered, ${wait.missing.length} still missing (${wait.seconds.toFixed(1)}s)` +
       (wait.deadLetterDepth === undefined ? '' : `; dead-letter queue: ${wait.deadLetterDepth} messages`),
-    ...wait.failed.map((f) => `  failed   ${f.key}: ${f.error}`),
-    ...wait.missing.map((key) => `  missing  ${key}`),
+    ...wait.failed.map((f) => `  failed         ${f.key}: ${f.error}`),
+    ...wait.deadLettered.map((d) => `  dead-lettered  ${d.key}: ${d.reason}`),
+    ...wait.missing.map((key) => `  missing        ${key}`),
   ];
 }
 
@@ -23,7 +24,7 @@ export function renderUpload(result: UploadResult): string {
   const messages = result.messages === 's3-trigger' ? 'S3 notifies the function' : `${result.messagesSent} messages sent`;
   const summary = result.dryRun
     ? `dry run: ${result.planned?.filter((p) => p.action === 'upload').length ?? 0} to upload, ${result.planned?.filter((p) => p.action === 'message').length ?? 0} to announce, ${result.planned?.filter((p) => p.action === 'none').length ?? 0} unchanged, ${result.skipped.length} skipped; nothing written`
-    : `${result.uploaded} uploaded (${formatBytes(result.bytes)}), ${result.unchanged} unchanged, ${result.skipped.length} skipped, ${result.failed.length} failed, ${messages}, in ${result.seconds.toFixed(1)}s (bucket ${result.bucket})`;
+    : `${result.interrupted ? 'interrupted: ' : ''}${result.uploaded} uploaded (${formatBytes(result.bytes)}), ${result.unchanged} unchanged, ${result.skipped.length} skipped, ${result.failed.length} failed, ${messages}, in ${result.seconds.toFixed(1)}s (bucket ${result.bucket})`;
   return [
     ...(result.planned ?? []).filter((p) => p.action !== 'none').map((p) => `  ${p.action === 'upload' ? 'upload  ' : 'announce'} ${p.path} -> ${p.key}`),
     ...result.skipped.map((s) => `  skipped  ${s.path}: ${s.reason}`),
@@ -49,13 +50,15 @@ export function registerUpload(program: Command, runtime: Runtime): void {
     .option('--prefix <prefix>', 'put every key under this prefix, e.g. 2024/')
     .option('--concurrency <n>', `files uploaded at once (1-${MAX_UPLOAD_CONCURRENCY})`, positiveInt('--concurrency', MAX_UPLOAD_CONCURRENCY), DEFAULT_UPLOAD_CONCURRENCY)
     .option('--dry-run', 'list what would be uploaded and skipped, write nothing')
-    .option('--wait', 'then wait until every image is processed (its metadata item exists) and report failures')
+    .option('--wait', 'then wait until every image is done, failed or dead-lettered, reporting each failure as it arrives')
     .option('--wait-timeout <seconds>', 'how long --wait waits', positiveInt('--wait-timeout'), DEFAULT_WAIT_TIMEOUT_SECONDS)
     .addHelpText('after', `
 Images are recognised by content (JPEG, PNG, WebP, GIF, AVIF, TIFF); every other file is
 listed as skipped with its reason. Symlinks are never followed. Keys are the paths relative
 to the folder ("city walks/café+night.jpg"). Objects already in the bucket with the same
-content are not uploaded again, and their messages are not sent twice.
+content are not uploaded again, and their messages are not sent twice. Ctrl-C starts no new
+file, lets the uploads and messages in flight finish (at most a few seconds), records them and
+exits 130: the same command then sends one message for each image that has none.
 
 Examples:
   thumbs upload images --local                 upload to the embedded backend (thumbs dev)

@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUN_ATTRIBUTE } from '../../lambda/contract.js';
@@ -120,6 +121,44 @@ describe('upload across interruptions (embedded backend, nothing consuming the q
     const second = JSON.parse(again.stdout) as { messagesSent: number; uploaded: number; unchanged: number };
     expect(second.messagesSent).toBe(600 - first.messagesSent);
     expectOncePerKey((await drain(ctx, queueUrl)).perKey, 600);
+  });
+
+  it('after a lost SendMessageBatch answer, resends only the entries of that batch whose image has no item (the stated bound)', async () => {
+    const ctx = await harness.contextFor({ stack: 'lost' });
+    await provision(ctx);
+    const queueUrl = await queueUrlOf(ctx);
+    const { store } = await openStack(ctx, { persist: false });
+    const table = store.get('table')?.id ?? '';
+    const folder = await tinyImages(30);
+    let batches = 0;
+    let lost: Array<{ key: string; etag: string }> = [];
+    // The second batch reaches SQS, but its answer never comes back (as if the process died then).
+    ctx.clients.sqs.middlewareStack.add((next, context) => async (args) => {
+      const output = await next(args);
+      if (context.commandName === 'SendMessageBatchCommand' && (batches += 1) === 2) {
+        lost = (args.input as { Entries: Array<{ MessageBody: string }> }).Entries.map((e) => JSON.parse(e.MessageBody) as { key: string; etag: string });
+        throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+      }
+      return output;
+    }, { step: 'initialize', name: 'loseSecondAnswer' });
+    const first = await upload(ctx, folder, { concurrency: 1 });
+    expect(lost).toHaveLength(10);
+    expect(first.messagesSent).toBe(20);
+    expect(first.failed).toHaveLength(10);
+    // Four of the ten were processed meanwhile: their items prove the messages arrived.
+    for (const { key, etag } of lost.slice(0, 4)) {
+      await ctx.clients.doc.send(new PutCommand({ TableName: table, Item: { imageKey: key, etag, status: 'done' } }));
+    }
+    ctx.clients.sqs.middlewareStack.remove('loseSecondAnswer');
+    const second = await upload(ctx, folder, { concurrency: 1 });
+    expect(second.messagesSent).toBe(6);
+    expect(harness.reporter.texts('warn')).toContain('6 messages of an earlier run were in flight when it stopped and may be in the queue already; they are sent again (the function processes an image once)');
+    const { perKey } = await drain(ctx, queueUrl);
+    expect(perKey.size).toBe(30);
+    const twice = [...perKey].filter(([, n]) => n === 2).map(([key]) => key).sort();
+    expect(twice).toEqual(lost.slice(4).map((m) => m.key).sort());
+    expect([...perKey.values()].filter((n) => n > 2)).toEqual([]);
+    expect((await upload(ctx, folder)).messagesSent).toBe(0);
   });
 
   it('discards the journal of a deleted queue: after re-provisioning, every image is announced again', async () => {

@@ -21,6 +21,13 @@ export interface ImageMessage {
   force?: boolean;
 }
 
+/**
+ * The SQS message attribute naming the `thumbs upload` run that sent a message (a String). It is
+ * not part of the body, so messages from any release compare equal; the function logs it, so a
+ * duplicate delivery after an interrupted upload can be traced to the runs that sent it.
+ */
+export const RUN_ATTRIBUTE = 'thumbsRun';
+
 /** The body of one message, fields in a fixed order (tests and journals compare bodies). */
 export function messageBody(message: ImageMessage): string {
   const { v, bucket, key, etag, size, contentType, settings, force } = message;

@@ -1,4 +1,4 @@
-import { MESSAGE_VERSION } from './contract.js';
+import { MESSAGE_VERSION, RUN_ATTRIBUTE } from './contract.js';
 
 /** One original to process. `messageId` is set for SQS records (it is what a batch item failure names). */
 export interface Job {
@@ -15,6 +15,8 @@ export interface Job {
   settings?: string;
   /** Render again even when done with these settings. */
   force?: boolean;
+  /** The `thumbs upload` run that sent the message (RUN_ATTRIBUTE), logged so a duplicate can be traced. */
+  run?: string;
 }
 
 export interface ParsedEvent {
@@ -30,6 +32,7 @@ interface SqsRecord {
   messageId: string;
   body: string;
   attributes?: { ApproximateReceiveCount?: string };
+  messageAttributes?: Record<string, { stringValue?: string } | undefined>;
   eventSource?: string;
 }
 
@@ -56,9 +59,11 @@ export function parseEvent(event: unknown): ParsedEvent {
     try {
       const jobs = bodyJobs(record.body, record.messageId, parsed.ignored);
       const receiveCount = Number(record.attributes?.ApproximateReceiveCount);
+      const run = record.messageAttributes?.[RUN_ATTRIBUTE]?.stringValue;
       for (const job of jobs) {
         job.messageId = record.messageId;
         if (Number.isInteger(receiveCount) && receiveCount > 0) job.receiveCount = receiveCount;
+        if (run) job.run = run;
       }
       parsed.jobs.push(...jobs);
     } catch (err) {

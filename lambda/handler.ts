@@ -59,7 +59,7 @@ export function createHandler(deps: HandlerDeps): ThumbsHandler {
 }
 
 function describe(job: Job): Record<string, unknown> {
-  return { messageId: job.messageId, bucket: job.bucket, key: job.key, etag: job.etag };
+  return { messageId: job.messageId, bucket: job.bucket, key: job.key, etag: job.etag, ...(job.run ? { run: job.run } : {}) };
 }
 
 /**

@@ -1,10 +1,10 @@
 import { paginateScan } from '@aws-sdk/client-dynamodb';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from '../context.js';
 import { describeTable } from '../ensure/table.js';
 import { openStack } from '../state/open-stack.js';
 import { notProvisioned } from '../upload/stack-targets.js';
+import { queueDepth } from '../queues/queue-depth.js';
 
 export interface WatchTick {
   time: string;
@@ -35,11 +35,8 @@ const COUNT_SCAN_MAX_BYTES = 10 * 1024 * 1024;
 const WINDOW = 5;
 
 async function depths(ctx: Context, url: string): Promise<{ visible: number; inFlight: number }> {
-  const { Attributes = {} } = await ctx.clients.sqs.send(new GetQueueAttributesCommand({
-    QueueUrl: url,
-    AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-  }));
-  return { visible: Number(Attributes.ApproximateNumberOfMessages ?? 0), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) };
+  const { waiting, inFlight } = await queueDepth(ctx.clients.sqs, url);
+  return { visible: waiting, inFlight };
 }
 
 async function itemCounts(ctx: Context, table: string): Promise<{ done: number; failed: number; itemsFrom: WatchTick['itemsFrom'] }> {

@@ -1,6 +1,5 @@
 import {
   DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
   ListMessageMoveTasksCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
@@ -11,6 +10,7 @@ import {
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorName, isAccessDenied } from '../aws/aws-errors.js';
 import { release } from './peek.js';
+import { queueDepth } from '../queues/queue-depth.js';
 
 export interface RedriveTarget {
   deadLetterUrl: string;
@@ -70,8 +70,7 @@ async function moveTask(sqs: SQSClient, target: RedriveTarget, pollMs: number): 
 }
 
 async function depth(sqs: SQSClient, url: string): Promise<number> {
-  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }));
-  return Number(Attributes.ApproximateNumberOfMessages ?? 0);
+  return (await queueDepth(sqs, url)).waiting;
 }
 
 /**

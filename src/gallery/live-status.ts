@@ -1,5 +1,6 @@
-import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { GalleryImage } from './load-images.js';
+import { queueDepth } from '../queues/queue-depth.js';
 
 /** The status line of the live page. Queue counts are SQS's approximate ones. */
 export interface PipelineStatus {
@@ -17,11 +18,8 @@ export const LIVE_WINDOW = 100;
 
 async function counts(sqs: SQSClient, queueUrl: string | undefined): Promise<{ visible?: number; notVisible?: number }> {
   if (!queueUrl) return {};
-  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({
-    QueueUrl: queueUrl,
-    AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-  }));
-  return { visible: Number(Attributes.ApproximateNumberOfMessages ?? 0), notVisible: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) };
+  const { waiting, inFlight } = await queueDepth(sqs, queueUrl);
+  return { visible: waiting, notVisible: inFlight };
 }
 
 export async function pipelineStatus(

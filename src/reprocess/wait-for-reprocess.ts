@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from '../context.js';
-import { queueDepth } from '../upload/wait-for-items.js';
+import { queueDepth } from '../queues/queue-depth.js';
 import { readItems } from './reconcile.js';
 
 export interface Expected {
@@ -52,7 +52,7 @@ export async function waitForReprocess(
   }
   progress.done();
   result.missing = [...remaining.keys()].sort();
-  result.deadLetterDepth = await queueDepth(ctx, options.deadLetterUrl);
+  result.deadLetterDepth = options.deadLetterUrl ? (await queueDepth(ctx.clients.sqs, options.deadLetterUrl)).waiting : undefined;
   result.seconds = (performance.now() - started) / 1000;
   return result;
 }

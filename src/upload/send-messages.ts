@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pLimit from 'p-limit';
-import { messageBody, type ImageMessage } from '../../lambda/contract.js';
+import { messageBody, RUN_ATTRIBUTE, type ImageMessage } from '../../lambda/contract.js';
+import type { JournalEntry } from './sent-journal.js';
 
 export { messageBody, type ImageMessage } from '../../lambda/contract.js';
 
@@ -13,6 +13,8 @@ export interface SendFailure {
 export interface BatchOutcome {
   sent: ImageMessage[];
   failed: SendFailure[];
+  /** Accepted in a request the SDK had to resend (a lost answer or a timeout): SQS may hold these twice. */
+  resent: number;
 }
 
 export interface SendOptions {
@@ -22,6 +24,10 @@ export interface SendOptions {
   baseDelayMs?: number;
   /** Injected by tests so no test waits on a clock. */
   wait?: (ms: number) => Promise<unknown>;
+  /** Carried by every message as the RUN_ATTRIBUTE message attribute, so duplicates can be traced to their run. */
+  runId?: string;
+  /** Ends a request in flight (the grace period after Ctrl-C is over). */
+  abortSignal?: AbortSignal;
 }
 
 /** SQS takes at most 10 entries per SendMessageBatch. */
@@ -36,7 +42,8 @@ export const BATCH_SIZE = 10;
 export async function sendBatch(sqs: SQSClient, queueUrl: string, messages: ImageMessage[], options: SendOptions = {}): Promise<BatchOutcome> {
   const maxAttempts = options.maxAttempts ?? 5;
   const wait = options.wait ?? sleep;
-  const outcome: BatchOutcome = { sent: [], failed: [] };
+  const outcome: BatchOutcome = { sent: [], failed: [], resent: 0 };
+  const attributes = options.runId ? { MessageAttributes: { [RUN_ATTRIBUTE]: { DataType: 'String', StringValue: options.runId } } } : {};
   let pending = messages.map((message, index) => ({ id: `m${index}`, message }));
   for (let attempt = 1; pending.length > 0; attempt += 1) {
     if (attempt > 1) await wait((options.baseDelayMs ?? 100) * 2 ** (attempt - 2) * (0.5 + Math.random() / 2));
@@ -44,14 +51,15 @@ export async function sendBatch(sqs: SQSClient, queueUrl: string, messages: Imag
     try {
       answer = await sqs.send(new SendMessageBatchCommand({
         QueueUrl: queueUrl,
-        Entries: pending.map(({ id, message }) => ({ Id: id, MessageBody: messageBody(message) })),
-      }));
+        Entries: pending.map(({ id, message }) => ({ Id: id, MessageBody: messageBody(message), ...attributes })),
+      }), { abortSignal: options.abortSignal });
     } catch (error) {
       // The SDK has already retried throttling and network errors; what is left is final.
       outcome.failed.push(...pending.map(({ message }) => ({ key: message.key, error: (error as Error).message })));
       return outcome;
     }
     const ok = new Set((answer.Successful ?? []).map((entry) => entry.Id));
+    if ((answer.$metadata?.attempts ?? 1) > 1) outcome.resent += ok.size;
     const failures = new Map((answer.Failed ?? []).map((entry) => [entry.Id, entry]));
     const retry: typeof pending = [];
     for (const entry of pending) {
@@ -66,49 +74,89 @@ export async function sendBatch(sqs: SQSClient, queueUrl: string, messages: Imag
   return outcome;
 }
 
+/** A message and the file it announces (failures are reported by path). */
+export interface Outgoing {
+  message: ImageMessage;
+  path: string;
+}
+
+export interface BatchJournal {
+  /** Awaited before the batch is sent. */
+  intend(batch: string, entries: JournalEntry[]): Promise<void>;
+  accepted(batch: string, entries: JournalEntry[]): Promise<void>;
+}
+
+export interface PipelineResult {
+  sent: number;
+  resent: number;
+  failed: Array<SendFailure & { path: string }>;
+  unrecorded: string[];
+}
+
+/** Batches sent at once; with uploads waiting on add() this bounds the messages held in memory too. */
+export const BATCHES_IN_FLIGHT = 8;
+
+const entriesOf = (batch: Outgoing[] | ImageMessage[]): JournalEntry[] =>
+  batch.map((item) => ('message' in item ? item.message : item)).map((message) => [message.key, message.etag] as const);
+
 /**
- * Collects messages as uploads finish and sends each full batch at once, so messages flow
- * while the upload is still running instead of all at the end.
+ * Collects messages as uploads finish and sends each full batch at once, so messages flow while
+ * the upload is still running. Each batch is journaled as intended before it is sent and as
+ * accepted after; add() waits while BATCHES_IN_FLIGHT batches are out, so a slow queue slows the
+ * uploads instead of piling messages up.
  */
 export class MessagePipeline {
-  private buffer: ImageMessage[] = [];
-  private readonly inFlight: Array<Promise<void>> = [];
-  private readonly limit = pLimit(8);
-  readonly failed: SendFailure[] = [];
-  /** Sent, but not recorded in the journal: a re-run may send these messages again (harmless, as delivery is at-least-once). */
-  readonly unrecorded: string[] = [];
-  sent = 0;
+  private buffer: Outgoing[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private sequence = 0;
+  private readonly result: PipelineResult = { sent: 0, resent: 0, failed: [], unrecorded: [] };
 
   constructor(
     private readonly send: (batch: ImageMessage[]) => Promise<BatchOutcome>,
-    /** Called with the messages SQS accepted, e.g. to journal them. */
-    private readonly onSent: (messages: ImageMessage[]) => Promise<void>,
+    private readonly journal: BatchJournal,
+    /** Names this run's batches in the journal. */
+    private readonly runId = 'run',
   ) {}
 
-  add(message: ImageMessage): void {
-    this.buffer.push(message);
-    if (this.buffer.length >= BATCH_SIZE) this.dispatch();
+  async add(item: Outgoing): Promise<void> {
+    this.buffer.push(item);
+    await this.flush(BATCH_SIZE);
   }
 
   /** Sends what is left and waits for every batch. */
-  async close(): Promise<{ sent: number; failed: SendFailure[]; unrecorded: string[] }> {
-    this.dispatch();
-    await Promise.all(this.inFlight);
-    return { sent: this.sent, failed: this.failed, unrecorded: this.unrecorded };
+  async close(): Promise<PipelineResult> {
+    await this.flush(1);
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+    return this.result;
+  }
+
+  /** Sends batches while `least` messages are waiting, never more than BATCHES_IN_FLIGHT at once. */
+  private async flush(least: number): Promise<void> {
+    while (this.buffer.length >= least) {
+      if (this.inFlight.size >= BATCHES_IN_FLIGHT) await Promise.race(this.inFlight);
+      else this.dispatch();
+    }
   }
 
   private dispatch(): void {
-    if (this.buffer.length === 0) return;
-    const batch = this.buffer;
-    this.buffer = [];
-    this.inFlight.push(this.limit(async () => {
-      const outcome = await this.send(batch);
-      this.sent += outcome.sent.length;
-      this.failed.push(...outcome.failed);
-      // Caught here: a rejection waiting for close() would be an unhandled rejection in the meantime.
-      await this.onSent(outcome.sent).catch((error: unknown) => {
-        this.unrecorded.push(`${outcome.sent.length} messages (${(error as Error).message})`);
-      });
-    }));
+    const batch = this.buffer.splice(0, BATCH_SIZE);
+    const task: Promise<void> = this.sendOne(batch).finally(() => this.inFlight.delete(task));
+    this.inFlight.add(task);
+  }
+
+  private async sendOne(batch: Outgoing[]): Promise<void> {
+    const id = `${this.runId}:${(this.sequence += 1)}`;
+    // A journal that cannot be written costs exactness on a crash, never the upload: warn and send.
+    await this.journal.intend(id, entriesOf(batch)).catch((error: unknown) => {
+      this.result.unrecorded.push(`${batch.length} messages not journaled before sending (${(error as Error).message})`);
+    });
+    const outcome = await this.send(batch.map((item) => item.message));
+    this.result.sent += outcome.sent.length;
+    this.result.resent += outcome.resent;
+    const pathOf = new Map(batch.map((item) => [item.message.key, item.path]));
+    this.result.failed.push(...outcome.failed.map((failure) => ({ ...failure, path: pathOf.get(failure.key) ?? failure.key })));
+    await this.journal.accepted(id, entriesOf(outcome.sent)).catch((error: unknown) => {
+      this.result.unrecorded.push(`${outcome.sent.length} messages (${(error as Error).message})`);
+    });
   }
 }

@@ -3,6 +3,7 @@ import { isNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
 import { ThumbsError } from '../errors.js';
 import { openStack, stateDirFor } from '../state/open-stack.js';
+import type { QueueIdentity } from './sent-journal.js';
 
 /** Where an upload goes, read from the stack's state (names are never guessed). */
 export interface UploadTargets {
@@ -12,6 +13,7 @@ export interface UploadTargets {
   queueUrl: string | undefined;
   table: string | undefined;
   deadLetterUrl: string | undefined;
+  thumbnailsBucket: string | undefined;
   stateDir: string;
 }
 
@@ -36,15 +38,19 @@ export async function resolveTargets(ctx: Context): Promise<UploadTargets> {
     queueUrl,
     table: store.get('table')?.id,
     deadLetterUrl: store.get('deadLetterQueue')?.id,
+    thumbnailsBucket: store.get('thumbnailsBucket')?.id,
     stateDir: stateDirFor(ctx),
   };
 }
 
-/** One cheap call up front, so a deleted queue fails before anything is uploaded rather than after. */
-export async function assertQueueExists(ctx: Context, queueUrl: string | undefined): Promise<void> {
-  if (!queueUrl) return;
+/**
+ * One cheap call up front, so a deleted queue fails before anything is uploaded rather than
+ * after; its ARN and creation time bind the upload journal to this very queue.
+ */
+export async function queueIdentity(ctx: Context, queueUrl: string): Promise<QueueIdentity> {
   try {
-    await ctx.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+    const { Attributes } = await ctx.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn', 'CreatedTimestamp'] }));
+    return { arn: Attributes?.QueueArn ?? queueUrl, created: Attributes?.CreatedTimestamp ?? '' };
   } catch (error) {
     if (isNotFound(error)) throw notProvisioned(ctx, `queue ${queueUrl} does not exist`);
     throw error;

@@ -1,14 +1,15 @@
-import pLimit from 'p-limit';
 import type { Context } from '../context.js';
+import type { Progress } from '../output/reporter.js';
+import { MESSAGE_VERSION, type ImageMessage } from '../../lambda/contract.js';
+import { forEachBounded, type BoundedStats } from './bounded.js';
 import { detectImage } from './detect-image.js';
 import { localEtag, PART_SIZE } from './local-etag.js';
-import type { RemoteObject } from './list-existing.js';
+import type { RemoteIndex, RemoteObject } from './list-existing.js';
 import { objectKey } from './object-key.js';
 import { putObject, readFile } from './put-objects.js';
-import { MESSAGE_VERSION, type ImageMessage } from '../../lambda/contract.js';
 import type { MessagePipeline } from './send-messages.js';
 import type { SentJournal } from './sent-journal.js';
-import type { FoundFile } from './walk-folder.js';
+import type { FoundFile, Skipped, WalkEntry } from './walk-folder.js';
 
 /** upload: new or changed; message: already there, its message never went out; none: nothing to do; skip: not an image. */
 export type PlannedAction = 'upload' | 'message' | 'none' | 'skip';
@@ -29,12 +30,35 @@ export interface UploadRun {
   prefix: string;
   concurrency: number;
   dryRun: boolean;
-  existing: Map<string, RemoteObject>;
-  journal: SentJournal;
+  existing: RemoteIndex;
+  /** undefined when no messages are sent (S3 notifies the function itself). */
+  journal: SentJournal | undefined;
   /** false when S3 notifies the function itself (the stack records a bucket notification). */
   sendsMessages: boolean;
   /** undefined when no messages are sent, and on a dry run. */
   messages: MessagePipeline | undefined;
+  /** Keep key -> ETag of every image, for --wait. */
+  keepExpected: boolean;
+  /** Once aborted, no new file is started. */
+  stop?: AbortSignal;
+  /** Once aborted, requests in flight are abandoned (the grace period after a stop is over). */
+  abandon?: AbortSignal;
+}
+
+/** What the run did, in counts and short lists: one record per file would grow with the folder. */
+export interface UploadTally {
+  uploaded: number;
+  unchanged: number;
+  /** Images seen (uploaded, unchanged, planned or failed). */
+  images: number;
+  bytes: number;
+  skipped: Skipped[];
+  failed: Array<{ path: string; error: string }>;
+  /** Dry run only. */
+  planned: Array<{ path: string; key: string; action: 'upload' | 'message' | 'none' }>;
+  /** key -> ETag of each image that is uploaded or unchanged, when the run keeps them. */
+  expected: Map<string, string>;
+  pipeline: BoundedStats;
 }
 
 /** Same size first (free), then the ETag, which costs hashing the file: only for likely matches. */
@@ -47,6 +71,7 @@ async function unchangedEtag(file: FoundFile, remote: RemoteObject | undefined, 
 /**
  * One file, read once: a file up to PART_SIZE is read into memory and that buffer serves the
  * type detection, the ETag and the PUT; a larger one is sniffed, hashed and uploaded as streams.
+ * Resolves once its message is in the pipeline, which waits while too many batches are out.
  */
 async function uploadOne(ctx: Context, run: UploadRun, file: FoundFile): Promise<FileRecord> {
   const key = objectKey(file.relative, run.prefix);
@@ -58,37 +83,55 @@ async function uploadOne(ctx: Context, run: UploadRun, file: FoundFile): Promise
   const sameEtag = await unchangedEtag(file, run.existing.get(key), content);
   if (sameEtag) {
     // Uploaded by an earlier run that was interrupted before its message went out: send it now.
-    const needsMessage = run.sendsMessages && !run.journal.has({ bucket: run.bucket, key, etag: sameEtag });
-    if (needsMessage) run.messages?.add(message(sameEtag));
+    const needsMessage = run.sendsMessages && !run.journal?.has(key, sameEtag);
+    if (needsMessage) await run.messages?.add({ message: message(sameEtag), path: file.path });
     return { ...base, action: needsMessage ? 'message' : 'none', status: run.dryRun ? 'planned' : 'unchanged', etag: sameEtag };
   }
   if (run.dryRun) return { ...base, action: 'upload', status: 'planned' };
-  const etag = await putObject(ctx, { bucket: run.bucket, key, file: file.path, size: file.size, contentType: found.contentType, content });
-  run.messages?.add(message(etag));
+  const etag = await putObject(ctx, { bucket: run.bucket, key, file: file.path, size: file.size, contentType: found.contentType, content }, run.abandon);
+  await run.messages?.add({ message: message(etag), path: file.path });
   return { ...base, action: 'upload', status: 'uploaded', etag };
 }
 
+function record(tally: UploadTally, run: UploadRun, r: FileRecord): void {
+  if (r.status === 'skipped') {
+    tally.skipped.push({ path: r.path, reason: r.error ?? '' });
+    return;
+  }
+  tally.images += 1;
+  if (r.status === 'uploaded') {
+    tally.uploaded += 1;
+    tally.bytes += r.size;
+  } else if (r.status === 'unchanged') tally.unchanged += 1;
+  else if (r.status === 'failed') tally.failed.push({ path: r.path, error: r.error ?? 'unknown error' });
+  else if (r.action !== 'skip') tally.planned.push({ path: r.path, key: r.key, action: r.action === 'upload' ? 'upload' : r.action });
+  if (run.keepExpected && r.etag && r.status !== 'failed') tally.expected.set(r.key, r.etag);
+}
+
 /**
- * Checks and uploads every file with bounded concurrency. A failure is recorded against its file
- * and the rest carry on, so one bad file never costs the others their upload.
+ * Checks and uploads the files of a walk as they are found, at most `concurrency` at once. A
+ * failure is recorded against its file and the rest carry on, so one bad file never costs the
+ * others their upload.
  */
-export async function uploadFiles(ctx: Context, run: UploadRun, files: FoundFile[]): Promise<FileRecord[]> {
-  const limit = pLimit(run.concurrency);
-  const progress = ctx.reporter.progress(run.dryRun ? 'checking' : 'uploading', files.length);
-  const records = await Promise.all(
-    files.map((file) =>
-      limit(async (): Promise<FileRecord> => {
-        try {
-          return await uploadOne(ctx, run, file);
-        } catch (error) {
-          const key = objectKey(file.relative, run.prefix);
-          return { path: file.path, key, size: file.size, action: 'upload', status: 'failed', error: (error as Error).message };
-        } finally {
-          progress.tick();
-        }
-      }),
-    ),
-  );
-  progress.done();
-  return records;
+export async function uploadFiles(ctx: Context, run: UploadRun, entries: AsyncIterable<WalkEntry>, progress: Progress): Promise<UploadTally> {
+  const tally: UploadTally = {
+    uploaded: 0, unchanged: 0, images: 0, bytes: 0, skipped: [], failed: [], planned: [], expected: new Map(),
+    pipeline: { taken: 0, peakInFlight: 0, stopped: false },
+  };
+  tally.pipeline = await forEachBounded(entries, async (entry) => {
+    if (entry.skipped) {
+      tally.skipped.push(entry.skipped);
+      return;
+    }
+    const file = entry.file;
+    try {
+      record(tally, run, await uploadOne(ctx, run, file));
+    } catch (error) {
+      const key = objectKey(file.relative, run.prefix);
+      record(tally, run, { path: file.path, key, size: file.size, action: 'upload', status: 'failed', error: (error as Error).message });
+    } finally {
+      progress.tick();
+    }
+  }, { limit: run.concurrency, signal: run.stop });
+  return tally;
 }

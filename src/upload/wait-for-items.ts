@@ -1,8 +1,10 @@
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from '../context.js';
 import { TABLE_KEY } from '../ensure/table.js';
+import { peekDeadLetters } from './dead-letters.js';
+import { diagnoseStall, missingThumbnailsBucket, type WaitDiagnosis } from './wait-diagnosis.js';
+import { queueDepth } from '../queues/queue-depth.js';
 
 export interface WaitOptions {
   table: string;
@@ -13,21 +15,32 @@ export interface WaitOptions {
   timeoutSeconds: number;
   /** Pause between polling rounds; default 1000 ms. */
   pollMs?: number;
+  /** For the diagnosis when images are not processed. */
+  queueUrl?: string;
+  thumbnailsBucket?: string;
+  /** Ctrl-C: stop waiting and report what is known. */
+  signal?: AbortSignal;
 }
 
 export interface WaitResult {
   done: string[];
+  /** Recorded `failed` by the function and acknowledged: these are not in the dead-letter queue. */
   failed: Array<{ key: string; error: string }>;
+  /** Seen in the dead-letter queue (left there) for the ETag uploaded. */
+  deadLettered: Array<{ key: string; reason: string }>;
   missing: string[];
   /** Messages in the dead-letter queue now (all of them, not only this run's). */
   deadLetterDepth: number | undefined;
   seconds: number;
+  /** Why images were dead-lettered or not processed in time, when the stack tells. */
+  diagnosis?: WaitDiagnosis;
+  interrupted?: boolean;
 }
 
 /** BatchGetItem reads at most 100 keys per call. */
 const BATCH_GET_MAX = 100;
 
-interface ItemState {
+export interface ItemState {
   imageKey: string;
   etag?: string;
   status?: string;
@@ -36,34 +49,65 @@ interface ItemState {
 
 /**
  * Polls the metadata table until every expected image has an item for its ETag with status
- * done or failed, or the timeout passes. Only keys still outstanding are read again.
+ * done or failed, or its message is in the dead-letter queue, or the timeout passes. Only keys
+ * still outstanding are read again; failures and dead letters are reported as they arrive.
  */
 export async function waitForItems(ctx: Context, options: WaitOptions): Promise<WaitResult> {
   const started = performance.now();
   const deadline = Date.now() + options.timeoutSeconds * 1000;
   const remaining = new Set(options.expected.keys());
-  const result: WaitResult = { done: [], failed: [], missing: [], deadLetterDepth: undefined, seconds: 0 };
+  const result: WaitResult = { done: [], failed: [], deadLettered: [], missing: [], deadLetterDepth: undefined, seconds: 0 };
+  if (await missingThumbnailsBucket(ctx, options.thumbnailsBucket)) {
+    ctx.reporter.warn(`the thumbnails bucket ${options.thumbnailsBucket} does not exist: images will fail and end in the dead-letter queue until \`thumbs provision\` re-creates it`);
+  }
+  // Dead letters already there belong to earlier runs; only more than these are looked at.
+  const earlierDeadLetters = await deadLetterCount(ctx, options.deadLetterUrl);
   const progress = ctx.reporter.progress('processing', remaining.size);
-  while (remaining.size > 0) {
+  const settle = (key: string) => {
+    remaining.delete(key);
+    progress.tick();
+  };
+  while (remaining.size > 0 && !options.signal?.aborted) {
     for (const item of await readItems(ctx, options.table, [...remaining])) {
       if (item.etag !== options.expected.get(item.imageKey)) continue;
       if (item.status === 'done') result.done.push(item.imageKey);
-      else if (item.status === 'failed') result.failed.push({ key: item.imageKey, error: item.error ?? 'failed (no reason recorded)' });
-      else continue;
-      remaining.delete(item.imageKey);
-      progress.tick();
+      else if (item.status === 'failed') {
+        const error = item.error ?? 'failed (no reason recorded)';
+        result.failed.push({ key: item.imageKey, error });
+        ctx.reporter.warn(`failed: ${item.imageKey}: ${error}`);
+      } else continue;
+      settle(item.imageKey);
+    }
+    if (remaining.size > 0 && options.deadLetterUrl) {
+      const depth = await deadLetterCount(ctx, options.deadLetterUrl);
+      if (depth > earlierDeadLetters + result.deadLettered.length) {
+        for (const letter of await peekDeadLetters(ctx, options.deadLetterUrl, depth)) {
+          if (!letter.key || !remaining.has(letter.key) || (letter.etag !== undefined && letter.etag !== options.expected.get(letter.key))) continue;
+          result.deadLettered.push({ key: letter.key, reason: letter.reason });
+          ctx.reporter.warn(`dead-lettered: ${letter.key}: ${letter.reason}`);
+          settle(letter.key);
+        }
+      }
     }
     if (remaining.size === 0 || Date.now() >= deadline) break;
-    await sleep(Math.min(options.pollMs ?? 1000, Math.max(0, deadline - Date.now())));
+    await sleep(Math.min(options.pollMs ?? 1000, Math.max(0, deadline - Date.now())), undefined, { signal: options.signal }).catch(() => undefined);
   }
   progress.done();
+  if (options.signal?.aborted) result.interrupted = true;
   result.missing = [...remaining].sort();
-  result.deadLetterDepth = await queueDepth(ctx, options.deadLetterUrl);
+  result.deadLetterDepth = options.deadLetterUrl ? await deadLetterCount(ctx, options.deadLetterUrl) : undefined;
+  if (result.missing.length > 0 || result.deadLettered.length > 0) {
+    result.diagnosis = await diagnoseStall(ctx, {
+      thumbnailsBucket: options.thumbnailsBucket,
+      queueUrl: options.queueUrl,
+      completed: result.done.length + result.failed.length + result.deadLettered.length,
+    });
+  }
   result.seconds = (performance.now() - started) / 1000;
   return result;
 }
 
-async function readItems(ctx: Context, table: string, keys: string[]): Promise<ItemState[]> {
+export async function readItems(ctx: Context, table: string, keys: string[]): Promise<ItemState[]> {
   const items: ItemState[] = [];
   for (let start = 0; start < keys.length; start += BATCH_GET_MAX) {
     let request: Record<string, { Keys: Array<Record<string, unknown>> }> | undefined = {
@@ -88,10 +132,9 @@ async function readItems(ctx: Context, table: string, keys: string[]): Promise<I
   return items;
 }
 
-export async function queueDepth(ctx: Context, url: string | undefined): Promise<number | undefined> {
-  if (!url) return undefined;
-  const { Attributes } = await ctx.clients.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
-  );
-  return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
+/** Visible and in flight: a peek (or `thumbs dlq`) hides a message for a moment without removing it. */
+async function deadLetterCount(ctx: Context, url: string | undefined): Promise<number> {
+  if (!url) return 0;
+  const { waiting, inFlight } = await queueDepth(ctx.clients.sqs, url);
+  return waiting + inFlight;
 }

@@ -130,8 +130,11 @@ describe('upload (embedded backend)', () => {
     await ctx.clients.doc.send(new PutCommand({ TableName: table, Item: { imageKey: 'skimage_retina.jpg', etag: 'an-older-version', status: 'done' } }));
     expect(first.uploaded).toBe(3);
     const result = await upload(ctx, dir, { wait: true, waitTimeoutSeconds: 1, pollMs: 100 });
-    expect(result.wait).toMatchObject({ done: ['skimage_coins.png'], failed: [{ key: 'skimage_camera.png', error: 'corrupt JPEG' }], missing: ['skimage_retina.jpg'], deadLetterDepth: 0 });
-    expect(uploadOutcomeError(result)?.code).toBe('processing-failed');
+    expect(result.wait).toMatchObject({ done: ['skimage_coins.png'], failed: [{ key: 'skimage_camera.png', error: 'corrupt JPEG' }], deadLettered: [], missing: ['skimage_retina.jpg'], deadLetterDepth: 0 });
+    const error = uploadOutcomeError(result);
+    expect(error?.code).toBe('processing-failed');
+    // Recorded failed and acknowledged: the dead-letter queue holds none of them, so the hint must not send the user there.
+    expect(error?.hint).not.toMatch(/end in the dead-letter queue/);
   });
 });
 

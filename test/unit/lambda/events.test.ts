@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RUN_ATTRIBUTE } from '../../../lambda/contract.js';
 import { decodeS3Key, parseEvent } from '../../../lambda/events.js';
 
 /** How S3 encodes keys in event notifications: URL-encoding with `+` for a space. */
@@ -36,6 +37,12 @@ describe('parseEvent', () => {
       malformed: [],
       ignored: [],
     });
+  });
+
+  it('carries the upload run named by the message attribute, so a duplicate can be traced', () => {
+    const body = JSON.stringify({ v: 1, bucket: 'originals', key: 'k.jpg', etag: 'e1' });
+    const record = { ...sqsRecord('m1', body), messageAttributes: { [RUN_ATTRIBUTE]: { stringValue: 'run-1', dataType: 'String', stringListValues: [], binaryListValues: [] } } };
+    expect(parseEvent({ Records: [record] }).jobs).toEqual([{ messageId: 'm1', bucket: 'originals', key: 'k.jpg', etag: 'e1', receiveCount: 1, run: 'run-1' }]);
   });
 
   it.each(tricky)('decodes the key %j from an S3 notification delivered through SQS', (key) => {

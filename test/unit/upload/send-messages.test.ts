@@ -1,7 +1,8 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { RUN_ATTRIBUTE } from '../../../lambda/contract.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MessagePipeline, messageBody, sendBatch, type ImageMessage } from '../../../src/upload/send-messages.js';
+import { BATCHES_IN_FLIGHT, MessagePipeline, messageBody, sendBatch, type ImageMessage } from '../../../src/upload/send-messages.js';
 
 const sqsMock = mockClient(SQSClient);
 const sqs = new SQSClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
@@ -23,6 +24,9 @@ describe('sendBatch', () => {
     expect(new Set(ids).size).toBe(10);
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
     expect(JSON.parse(entriesOf(0)[3]?.MessageBody ?? '')).toEqual({ v: 1, bucket: 'b', key: 'k3.jpg', etag: 'e3', size: 3, contentType: 'image/jpeg' });
+    expect(entriesOf(0)[0]?.MessageAttributes).toBeUndefined();
+    await sendBatch(sqs, queueUrl, [message(0)], { wait: noWait, runId: 'run-7' });
+    expect(entriesOf(1)[0]?.MessageAttributes).toEqual({ [RUN_ATTRIBUTE]: { DataType: 'String', StringValue: 'run-7' } });
     expect(messageBody(message(1))).toBe('{"v":1,"bucket":"b","key":"k1.jpg","etag":"e1","size":1,"contentType":"image/jpeg"}');
   });
 
@@ -53,38 +57,69 @@ describe('sendBatch', () => {
 });
 
 describe('MessagePipeline', () => {
-  it('sends a batch as soon as 10 messages are in, and the rest on close', async () => {
-    const batches: number[] = [];
-    const journaled: string[] = [];
+  const out = (i: number) => ({ message: message(i), path: `dir/k${i}.jpg` });
+
+  it('journals each batch as intended before sending it and as accepted after, full batches at once', async () => {
+    const events: string[] = [];
     const pipeline = new MessagePipeline(
       async (batch) => {
-        batches.push(batch.length);
-        return { sent: batch, failed: [] };
+        events.push(`send ${batch.length}`);
+        return { sent: batch, failed: [], resent: 0 };
       },
-      async (sent) => {
-        journaled.push(...sent.map((m) => m.key));
+      {
+        intend: async (id, entries) => void events.push(`intend ${id} ${entries.length}`),
+        accepted: async (id, entries) => void events.push(`accepted ${id} ${entries.length}`),
       },
+      'r1',
     );
-    for (let i = 0; i < 10; i += 1) pipeline.add(message(i));
-    await Promise.resolve();
-    expect(batches).toEqual([10]);
-    for (let i = 10; i < 23; i += 1) pipeline.add(message(i));
+    for (let i = 0; i < 10; i += 1) await pipeline.add(out(i));
+    for (let i = 10; i < 23; i += 1) await pipeline.add(out(i));
     const result = await pipeline.close();
-    expect(batches).toEqual([10, 10, 3]);
-    expect(result).toEqual({ sent: 23, failed: [], unrecorded: [] });
-    expect(journaled).toHaveLength(23);
+    expect(result).toEqual({ sent: 23, resent: 0, failed: [], unrecorded: [] });
+    for (const [id, size] of [['r1:1', 10], ['r1:2', 10], ['r1:3', 3]] as const) {
+      expect(events.indexOf(`intend ${id} ${size}`)).toBeGreaterThanOrEqual(0);
+      expect(events.indexOf(`intend ${id} ${size}`)).toBeLessThan(events.indexOf(`accepted ${id} ${size}`));
+    }
+    expect(events.filter((e) => e.startsWith('send'))).toEqual(['send 10', 'send 10', 'send 3']);
+  });
+
+  it('makes add() wait while BATCHES_IN_FLIGHT batches are out, and names failed entries by path', async () => {
+    let outstanding = 0;
+    let peak = 0;
+    const pipeline = new MessagePipeline(
+      async (batch) => {
+        outstanding += 1;
+        peak = Math.max(peak, outstanding);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        outstanding -= 1;
+        return { sent: batch.slice(1), failed: [{ key: batch[0]?.key ?? '', error: 'InternalError' }], resent: 1 };
+      },
+      { intend: async () => undefined, accepted: async () => undefined },
+    );
+    // Without waiting in add(), all 20 batches would be out at once.
+    await Promise.all(Array.from({ length: 200 }, (_, i) => pipeline.add(out(i))));
+    const result = await pipeline.close();
+    expect(peak).toBeGreaterThan(1);
+    expect(peak).toBeLessThanOrEqual(BATCHES_IN_FLIGHT);
+    expect(result.sent).toBe(180);
+    expect(result.resent).toBe(20);
+    expect(result.failed).toHaveLength(20);
+    expect(result.failed[0]).toEqual({ key: 'k0.jpg', error: 'InternalError', path: 'dir/k0.jpg' });
   });
 
   it('reports a journal that could not be written instead of crashing, and keeps sending', async () => {
-    const pipeline = new MessagePipeline(
-      async (batch) => ({ sent: batch, failed: [] }),
-      async () => {
-        throw new Error('ENOSPC: no space left on device');
-      },
-    );
-    for (let i = 0; i < 15; i += 1) pipeline.add(message(i));
+    const full = async () => {
+      throw new Error('ENOSPC: no space left on device');
+    };
+    const pipeline = new MessagePipeline(async (batch) => ({ sent: batch, failed: [], resent: 0 }), { intend: full, accepted: full });
+    for (let i = 0; i < 15; i += 1) await pipeline.add(out(i));
     const result = await pipeline.close();
     expect(result.sent).toBe(15);
-    expect(result.unrecorded).toEqual(['10 messages (ENOSPC: no space left on device)', '5 messages (ENOSPC: no space left on device)']);
+    expect(result.unrecorded).toEqual([
+      '10 messages not journaled before sending (ENOSPC: no space left on device)',
+      '10 messages (ENOSPC: no space left on device)',
+      '5 messages not journaled before sending (ENOSPC: no space left on device)',
+      '5 messages (ENOSPC: no space left on device)',
+    ]);
   });
 });

@@ -10,13 +10,16 @@ export interface PageView {
   mode: 'live' | 'static';
   stack: string;
   images: GalleryImage[];
-  /** Matching images over all pages. */
-  total: number;
+  /** Matching images over all pages, when known. */
+  total?: number;
   status?: ItemStatus;
   q: string;
   /** The current page's cursor (live mode), to offer a way back to the first page. */
   cursor?: string;
   nextCursor?: string;
+  previousCursor?: string;
+  /** Static mode: the hrefs of the snapshot's other pages (live mode builds them from the cursors). */
+  pageLinks?: { first?: string; previous?: string; next?: string };
   /** When the presigned URLs stop working. */
   expiresAt: string;
 }
@@ -53,19 +56,33 @@ function renderFilters(view: PageView): string {
     + `<button type="submit">Filter</button></form>`;
 }
 
-function renderPager(view: PageView): string {
-  if (view.mode === 'static') return '';
+function pagerHrefs(view: PageView): { first?: string; previous?: string; next?: string } {
+  if (view.mode === 'static') return view.pageLinks ?? {};
   const filter = { status: view.status, q: view.q };
+  return {
+    ...(view.cursor ? { first: queryString(filter) } : {}),
+    ...(view.previousCursor ? { previous: queryString({ ...filter, cursor: view.previousCursor }) } : {}),
+    ...(view.nextCursor ? { next: queryString({ ...filter, cursor: view.nextCursor }) } : {}),
+  };
+}
+
+function renderPager(view: PageView): string {
+  const hrefs = pagerHrefs(view);
   const links = [
-    view.cursor ? `<a class="first" href="${escapeHtml(queryString(filter))}">« first page</a>` : '',
-    view.nextCursor ? `<a class="next" href="${escapeHtml(queryString({ ...filter, cursor: view.nextCursor }))}">next page »</a>` : '',
+    hrefs.first ? `<a class="first" href="${escapeHtml(hrefs.first)}">« first page</a>` : '',
+    hrefs.previous ? `<a class="previous" rel="prev" href="${escapeHtml(hrefs.previous)}">‹ previous page</a>` : '',
+    hrefs.next ? `<a class="next" rel="next" href="${escapeHtml(hrefs.next)}">next page »</a>` : '',
   ].filter((link) => link !== '');
   return links.length > 0 ? `<nav class="pager">${links.join(' ')}</nav>` : '';
 }
 
 function summary(view: PageView): string {
-  const shown = view.mode === 'live' && view.total > view.images.length ? `${view.images.length} of ` : '';
   const filtered = view.status || view.q ? ' matching' : '';
+  if (view.total === undefined) {
+    const more = view.nextCursor || view.previousCursor || view.pageLinks?.next || view.pageLinks?.previous ? ' on this page' : '';
+    return `<span class="count">${view.images.length}</span>${filtered} image${view.images.length === 1 ? '' : 's'}${more}`;
+  }
+  const shown = view.total > view.images.length ? `${view.images.length} of ` : '';
   return `<span class="count">${shown}${view.total}</span>${filtered} image${view.total === 1 ? '' : 's'}`;
 }
 

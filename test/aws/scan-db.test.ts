@@ -3,7 +3,9 @@ import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { scanDb, scanItems } from '../../src/actions/scan-db.js';
+import { PassThrough } from 'node:stream';
+import { PAGES_AHEAD_PER_SEGMENT, scanDb, scanItems, streamScan } from '../../src/actions/scan-db.js';
+import { writeItemsJson } from '../../src/output/items.js';
 import { mockAwsContext } from '../helpers/mock-context.js';
 
 const doc = mockClient(DynamoDBDocumentClient);
@@ -29,14 +31,52 @@ describe('scanItems', () => {
     expect(doc).toHaveReceivedCommandWith(ScanCommand, { TableName: 'tbl', Segment: 1, TotalSegments: 2 });
   });
 
-  it('stops every segment once --limit items are collected', async () => {
+  it('streams a 50,000-item scan holding at most two pages per segment, never the whole table', async () => {
     const { ctx } = await mockAwsContext();
-    doc.on(ScanCommand, { Segment: 0 }).resolves({ Items: [item('a'), item('b')], LastEvaluatedKey: { imageKey: 'b' } });
-    const { items, limited } = await scanItems(ctx.clients.doc, 'tbl', { segments: 1, limit: 2 });
-    expect(items).toHaveLength(2);
-    expect(limited).toBe(true);
-    expect(doc).toHaveReceivedCommandTimes(ScanCommand, 1);
-    expect(doc).toHaveReceivedCommandWith(ScanCommand, { Limit: 2 });
+    const PAGE = 500;
+    const PAGES = 100;
+    let served = 0;
+    doc.on(ScanCommand).callsFake((input: { ExclusiveStartKey?: { page: number } }) => {
+      served += 1;
+      const page = input.ExclusiveStartKey?.page ?? 0;
+      const Items = Array.from({ length: PAGE }, (_, i) => item(`k${page * PAGE + i}`));
+      return { Items, ...(page + 1 < PAGES ? { LastEvaluatedKey: { page: page + 1 } } : {}) };
+    });
+    let consumed = 0;
+    let mostAhead = 0;
+    for await (const _ of streamScan(ctx.clients.doc, 'tbl', { segments: 1 })) {
+      consumed += 1;
+      // Pages requested beyond the one being read: the bound that keeps memory flat.
+      mostAhead = Math.max(mostAhead, served - Math.ceil(consumed / PAGE));
+    }
+    expect(consumed).toBe(PAGE * PAGES);
+    expect(served).toBe(PAGES);
+    expect(mostAhead).toBeGreaterThanOrEqual(1);
+    expect(mostAhead).toBeLessThanOrEqual(PAGES_AHEAD_PER_SEGMENT - 1);
+  });
+
+  it('writes a paginated scan as one valid JSON array, and CSV with one header', async () => {
+    const { ctx } = await mockAwsContext();
+    doc.on(ScanCommand, { Segment: 0 })
+      .resolvesOnce({ Items: Array.from({ length: 700 }, (_, i) => item(`a${i}`)), LastEvaluatedKey: { imageKey: 'a699' } })
+      .resolves({ Items: [item('quote"d\nkey')] });
+    doc.on(ScanCommand, { Segment: 1 }).resolves({ Items: [item('b')] });
+    const sink = () => {
+      const chunks: string[] = [];
+      const out = new PassThrough();
+      out.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+      return { out, text: () => chunks.join('') };
+    };
+    const json = sink();
+    expect(await writeItemsJson(streamScan(ctx.clients.doc, 'tbl', { segments: 2 }), json.out)).toBe(702);
+    const parsed = JSON.parse(json.text()) as Array<{ imageKey: string }>;
+    expect(parsed).toHaveLength(702);
+    expect(parsed.map((i) => i.imageKey)).toContain('quote"d\nkey');
+    const empty = sink();
+    doc.reset();
+    doc.on(ScanCommand).resolves({ Items: [] });
+    expect(await writeItemsJson(streamScan(ctx.clients.doc, 'tbl', { segments: 2 }), empty.out)).toBe(0);
+    expect(JSON.parse(empty.text())).toEqual([]);
   });
 
   it('filters on status, a DynamoDB reserved word, through an attribute name', async () => {

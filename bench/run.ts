@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-const BENCHES = ['upload', 'transform', 'deploy', 'demo'] as const;
+const BENCHES = ['upload', 'transform', 'deploy', 'demo', 'scale'] as const;
 
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

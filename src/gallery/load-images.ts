@@ -1,5 +1,3 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ItemStatus, StoredItem } from '../actions/scan-db.js';
 import { isNotFound } from '../aws/aws-errors.js';
@@ -8,6 +6,7 @@ import { ThumbsError, usageError } from '../errors.js';
 import type { OpenStack } from '../state/open-stack.js';
 import { DEFAULT_PAGE_SIZE } from '../config/defaults.js';
 import { readByTime } from '../items/by-time.js';
+import { getObjectSigner, type SignGet } from './presign.js';
 import { FEED_SORT_KEY } from '../../lambda/contract.js';
 
 export interface GalleryRendition {
@@ -154,12 +153,8 @@ export async function pageByTime(doc: DynamoDBDocumentClient, table: string, que
   };
 }
 
-function presign(s3: S3Client, bucket: string, key: string, expiresIn: number): Promise<string> {
-  return getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
-}
-
-/** Presigning is local HMAC work (no request), so a page of 24 images costs nothing noticeable. */
-export async function toGalleryImage(s3: S3Client, where: GalleryLocations, item: StoredItem, expiresIn: number): Promise<GalleryImage> {
+/** Signing is local HMAC work (no request); getObjectSigner keeps it to well under a millisecond a URL. */
+export async function toGalleryImage(sign: SignGet, where: GalleryLocations, item: StoredItem): Promise<GalleryImage> {
   const sourceBucket = typeof item.sourceBucket === 'string' ? item.sourceBucket : where.originalsBucket;
   const renditions = await Promise.all(
     (item.renditions ?? [])
@@ -170,7 +165,7 @@ export async function toGalleryImage(s3: S3Client, where: GalleryLocations, item
         height: r.height,
         bytes: r.bytes,
         format: r.format,
-        url: await presign(s3, where.thumbnailsBucket, r.key as string, expiresIn),
+        url: await sign(where.thumbnailsBucket, r.key as string),
       })),
   );
   const numberOf = (value: unknown) => (typeof value === 'number' ? value : undefined);
@@ -186,7 +181,7 @@ export async function toGalleryImage(s3: S3Client, where: GalleryLocations, item
     durationMs: numberOf(item.durationMs),
     attempts: numberOf(item.attempts),
     error: item.error,
-    originalUrl: await presign(s3, sourceBucket, item.imageKey, expiresIn),
+    originalUrl: await sign(sourceBucket, item.imageKey),
     renditions: renditions.sort((a, b) => (a.width ?? 0) - (b.width ?? 0)),
   };
 }
@@ -204,7 +199,8 @@ export async function loadGalleryPage(ctx: Context, where: GalleryLocations, que
     });
   }
   const expiresAt = new Date(Date.now() + expiresIn * 1000).toISOString();
-  const images = await Promise.all(page.items.map((item) => toGalleryImage(ctx.clients.s3, where, item, expiresIn)));
+  const sign = getObjectSigner(ctx.clients.s3, expiresIn);
+  const images = await Promise.all(page.items.map((item) => toGalleryImage(sign, where, item)));
   return {
     images,
     ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),

@@ -1,6 +1,7 @@
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, ScanCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { FEED_SHARDS, FEED_STATUSES, feedPartition, feedSortValue } from '../../lambda/contract.js';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
@@ -108,3 +109,27 @@ describe('scanDb', () => {
     await expect(scanDb(ctx)).rejects.toMatchObject({ code: 'not-provisioned', hint: expect.stringContaining('thumbs provision') });
   });
 });
+
+describe('scanDb --limit through the time index', () => {
+  it('returns the five newest with about five items read: one small Query per (status, shard) partition', async () => {
+    const { ctx } = await mockAwsContext();
+    // Every partition holds many items, newest first, two a page; item i of partition p was processed at minute 8i+p.
+    doc.on(QueryCommand).callsFake((input: QueryCommandInput) => {
+      const partition = FEED_STATUSES.flatMap((s) => Array.from({ length: FEED_SHARDS }, (_, shard) => feedPartition(s, shard))).indexOf(String(input.ExpressionAttributeValues?.[':f']));
+      const from = (input.ExclusiveStartKey?.page as number | undefined) ?? 0;
+      const Items = [from, from + 1].map((i) => {
+        const processedAt = new Date(Date.UTC(2025, 0, 1) - (8 * i + partition) * 60_000).toISOString();
+        return { imageKey: `p${partition}-${i}`, status: 'done', processedAt, feedAt: feedSortValue(processedAt, `p${partition}-${i}`) };
+      });
+      return Promise.resolve({ Items, LastEvaluatedKey: { page: from + 2 } });
+    });
+    const result = await scanDb(ctx, { limit: 5 });
+    expect(result.items.map((i) => i.imageKey)).toEqual(['p0-0', 'p1-0', 'p2-0', 'p3-0', 'p4-0']);
+    const calls = doc.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(calls.length).toBeGreaterThanOrEqual(FEED_SHARDS * FEED_STATUSES.length);
+    expect(calls.length).toBeLessThanOrEqual(FEED_SHARDS * FEED_STATUSES.length + 2);
+    expect(new Set(calls.map((input) => input.Limit))).toEqual(new Set([2]));
+    expect(doc).not.toHaveReceivedCommand(ScanCommand);
+  });
+});
+

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provision } from '../../src/actions/provision.js';
@@ -81,6 +81,19 @@ describe('a first-release stack', () => {
     // Again: the state records the finished backfill, so nothing is read or written.
     const again = await provision(harness.ctx);
     expect(again.resources.find((r) => r.id === `${table}/index/${TIME_INDEX}`)).toBeUndefined();
+  });
+});
+
+describe('the embedded DynamoDB (dynalite with index creation added)', () => {
+  it('refuses to create an index twice, and hands every other UpdateTable to dynalite', async () => {
+    const { TIME_INDEX_ATTRIBUTES, TIME_INDEX_DEFINITION } = await import('../../src/resources/table-index.js');
+    await expect(harness.ctx.clients.dynamodb.send(new UpdateTableCommand({
+      TableName: table, AttributeDefinitions: TIME_INDEX_ATTRIBUTES, GlobalSecondaryIndexUpdates: [{ Create: TIME_INDEX_DEFINITION }],
+    }))).rejects.toMatchObject({ name: 'ValidationException' });
+    // dynalite's own answer: proves the request body reached it intact.
+    await expect(harness.ctx.clients.dynamodb.send(new UpdateTableCommand({
+      TableName: table, ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+    }))).rejects.toThrow(/PAY_PER_REQUEST/);
   });
 });
 

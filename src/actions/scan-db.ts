@@ -44,6 +44,12 @@ export interface ItemStream {
   items: AsyncIterable<StoredItem>;
 }
 
+/**
+ * Items per Scan page: a 1 MB page of small items is a few thousand objects twice over (as received
+ * and unmarshalled), and with two pages per segment in flight that was most of the memory at 100,000.
+ */
+export const SCAN_PAGE_ITEMS = 500;
+
 /** Pages a segment may have fetched ahead of the consumer: the one being read and the next. */
 export const PAGES_AHEAD_PER_SEGMENT = 2;
 
@@ -62,7 +68,7 @@ export async function* streamScan(
     ? { FilterExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': options.status } }
     : {};
   const cursors = Array.from({ length: segments }, (_, segment) =>
-    paginateScan({ client: doc }, { TableName: table, Segment: segment, TotalSegments: segments, ...filter })[Symbol.asyncIterator](),
+    paginateScan({ client: doc, pageSize: SCAN_PAGE_ITEMS }, { TableName: table, Segment: segment, TotalSegments: segments, ...filter })[Symbol.asyncIterator](),
   );
   type Arrival = { segment: number; page: IteratorResult<ScanCommandOutput> };
   const inFlight = new Map<number, Promise<Arrival>>();

@@ -115,7 +115,8 @@ export async function writeItemsCsv(items: AsyncIterable<StoredItem>, out: NodeJ
 export async function writeItemsJson(items: AsyncIterable<StoredItem>, out: NodeJS.WritableStream): Promise<number> {
   let count = 0;
   for await (const batch of batches(items)) {
-    const text = batch.map((item) => `  ${JSON.stringify(item, null, 2).replace(/\n/g, '\n  ')}`).join(',\n');
+    // The batch's own array, without its brackets: the items indented as in one big array.
+    const text = JSON.stringify(batch, null, 2).slice(2, -2);
     await write(out, `${count === 0 ? '[\n' : ',\n'}${text}`);
     count += batch.length;
   }

@@ -72,6 +72,8 @@ describe('scanItems', () => {
     expect(await writeItemsJson(streamScan(ctx.clients.doc, 'tbl', { segments: 2 }), json.out)).toBe(702);
     const parsed = JSON.parse(json.text()) as Array<{ imageKey: string }>;
     expect(parsed).toHaveLength(702);
+    // The same document as printing the whole array at once.
+    expect(json.text()).toBe(`${JSON.stringify(parsed, null, 2)}\n`);
     expect(parsed.map((i) => i.imageKey)).toContain('quote"d\nkey');
     const empty = sink();
     doc.reset();

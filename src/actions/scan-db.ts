@@ -48,7 +48,7 @@ export interface ItemStream {
  * Items per Scan page: a 1 MB page of small items is a few thousand objects twice over (as received
  * and unmarshalled), and with two pages per segment in flight that was most of the memory at 100,000.
  */
-export const SCAN_PAGE_ITEMS = 500;
+export const SCAN_PAGE_ITEMS = 250;
 
 /** Pages a segment may have fetched ahead of the consumer: the one being read and the next. */
 export const PAGES_AHEAD_PER_SEGMENT = 2;

@@ -82,3 +82,39 @@ export type StoredItem = Partial<Omit<ImageItem, 'renditions' | 'status'>> & {
   renditions?: StoredRendition[];
   [attribute: string]: unknown;
 };
+
+/**
+ * The time-ordered global secondary index: partition key `feed` = `<status>#<shard>`, sort key
+ * `feedAt` = `<processedAt>#<imageKey>`, so one Query reads a status's newest items in order.
+ * A GSI partition key value takes about 1,000 writes a second; hashing each key to one of
+ * FEED_SHARDS shards spreads the writes, and readers merge the shards by feedAt.
+ */
+export const TIME_INDEX = 'byTime';
+export const FEED_KEY = 'feed';
+export const FEED_SORT_KEY = 'feedAt';
+export const FEED_SHARDS = 4;
+/** The statuses the index is partitioned by; "all" reads every one of them. */
+export const FEED_STATUSES: readonly ItemStatus[] = ['done', 'failed'];
+
+/** FNV-1a: a stable shard per key, without importing node:crypto into the contract. */
+export function feedShard(imageKey: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < imageKey.length; i += 1) {
+    hash ^= imageKey.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % FEED_SHARDS;
+}
+
+export const feedPartition = (status: string, shard: number) => `${status}#${shard}`;
+
+/** processedAt is fixed-length ISO 8601, so string order of feedAt is time order, then key order. */
+export const feedSortValue = (processedAt: string, imageKey: string) => `${processedAt}#${imageKey}`;
+
+/** The index attributes of an item; every writer of items adds them. */
+export function feedAttributes(item: { imageKey: string; status?: string; processedAt?: string }): { feed: string; feedAt: string } {
+  return {
+    feed: feedPartition(item.status ?? 'unknown', feedShard(item.imageKey)),
+    feedAt: feedSortValue(item.processedAt ?? '', item.imageKey),
+  };
+}

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ImageItem } from './contract.js';
+import { feedAttributes, type ImageItem } from './contract.js';
 
 export type { ImageItem, RenditionRecord } from './contract.js';
 
@@ -28,7 +28,8 @@ export async function writeItem(ddb: DynamoDBDocumentClient, table: string, item
     await ddb.send(
       new PutCommand({
         TableName: table,
-        Item: item,
+        // The index attributes ride along so the item appears in the time-ordered index at once.
+        Item: { ...item, ...feedAttributes(item) },
         ...(options.overwrite
           ? {}
           : {

@@ -2,6 +2,7 @@ import type { Context } from '../context.js';
 import { ensureBucket } from '../ensure/bucket.js';
 import { ensureQueues } from '../ensure/queues.js';
 import { ensureTable } from '../ensure/table.js';
+import { ensureTimeIndex } from '../resources/table-index.js';
 import type { EnsureResult } from '../ensure/types.js';
 import { assertBucketName } from '../resources/names.js';
 import { provisionFunction, type FunctionPhaseOptions } from './provision-function.js';
@@ -58,7 +59,8 @@ export async function provisionData(ctx: Context, stack: OpenStack, options: Pro
   const results = await Promise.all([
     bucket('originalsBucket', options.originalsBucket),
     bucket('thumbnailsBucket', options.thumbnailsBucket),
-    ctx.reporter.step(`table ${names.table}`, () => ensureTable(ctx, { name: names.table, stack: stack.stack }, store, { dryRun })),
+    ctx.reporter.step(`table ${names.table}`, () => ensureTable(ctx, { name: names.table, stack: stack.stack }, store, { dryRun }))
+      .then(async (table) => [table, ...(await ensureTimeIndex(ctx, { name: names.table, created: table.status === 'created' }, store, { dryRun }))]),
     ctx.reporter.step(`queues ${names.queue}, ${names.deadLetterQueue}`, () =>
       ensureQueues(
         ctx,

@@ -10,6 +10,7 @@ import type { Context } from '../context.js';
 import { ThumbsError } from '../errors.js';
 import { carriesStackTag, stackTagList, tagListToMap } from '../resources/tags.js';
 import type { StateStore } from '../state/state-store.js';
+import { TIME_INDEX_ATTRIBUTES, TIME_INDEX_DEFINITION } from '../resources/table-index.js';
 import type { EnsureOptions, EnsureResult } from './types.js';
 
 export const TABLE_KEY = 'imageKey';
@@ -55,8 +56,9 @@ export async function ensureTable(
     new CreateTableCommand({
       TableName: spec.name,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: TABLE_KEY, AttributeType: 'S' }],
+      AttributeDefinitions: [{ AttributeName: TABLE_KEY, AttributeType: 'S' }, ...TIME_INDEX_ATTRIBUTES],
       KeySchema: [{ AttributeName: TABLE_KEY, KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [TIME_INDEX_DEFINITION],
       Tags: stackTagList(spec.stack),
     }),
   );

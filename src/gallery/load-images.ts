@@ -1,11 +1,13 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { scanItems, type ItemStatus, type StoredItem } from '../actions/scan-db.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ItemStatus, StoredItem } from '../actions/scan-db.js';
 import { isNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
 import { ThumbsError, usageError } from '../errors.js';
 import type { OpenStack } from '../state/open-stack.js';
 import { DEFAULT_PAGE_SIZE } from '../config/defaults.js';
+import { readByTime } from '../items/by-time.js';
+import { getObjectSigner, type SignGet } from './presign.js';
+import { FEED_SORT_KEY } from '../../lambda/contract.js';
 
 export interface GalleryRendition {
   name: string;
@@ -40,18 +42,22 @@ export interface GalleryQuery {
   status?: ItemStatus;
   /** Case-insensitive substring of the key; default none. */
   q?: string;
-  /** Opaque, from a previous page's nextCursor. */
+  /** Opaque, from a previous page's nextCursor or previousCursor. */
   cursor?: string;
-  /** Images per page; default 24; Infinity for a snapshot. */
+  /** Images per page; default 24. */
   pageSize?: number;
 }
 
 export interface GalleryPage {
   images: GalleryImage[];
-  /** Images matching the filter, over all pages. */
-  total: number;
+  /**
+   * Images matching the filter over all pages, when known. Pages read one Query page of the time
+   * index each, which cannot count, so the live gallery leaves it out.
+   */
+  total?: number;
+  /** The next (older) page, if there is one. */
   nextCursor?: string;
-  /** Present when there is a page before this one; "" means that page is the first. */
+  /** The previous (newer) page, if there is one; absent on the first page. */
   previousCursor?: string;
   status?: ItemStatus;
   q: string;
@@ -73,51 +79,84 @@ export function galleryLocations(stack: OpenStack) {
 }
 export type GalleryLocations = ReturnType<typeof galleryLocations>;
 
-/** processedAt is ISO 8601, so string order is time order; the key breaks ties so pages are stable. */
-function compareNewestFirst(a: Pick<StoredItem, 'processedAt' | 'imageKey'>, b: Pick<StoredItem, 'processedAt' | 'imageKey'>): number {
-  return (b.processedAt ?? '').localeCompare(a.processedAt ?? '') || a.imageKey.localeCompare(b.imageKey);
+type Direction = 'next' | 'previous';
+
+/** A cursor names the feedAt of the item at the page's edge, so new uploads do not shift later pages. */
+export function encodeCursor(direction: Direction, feedAt: string): string {
+  return Buffer.from(JSON.stringify([direction === 'next' ? 'n' : 'p', feedAt])).toString('base64url');
 }
 
-export function encodeCursor(item: StoredItem): string {
-  return Buffer.from(JSON.stringify([item.processedAt ?? '', item.imageKey])).toString('base64url');
-}
-
-/** The cursor names the last item shown, so new uploads do not shift later pages. */
-export function decodeCursor(cursor: string): { processedAt: string; imageKey: string } {
+export function decodeCursor(cursor: string): { direction: Direction; feedAt: string } {
   try {
-    const [processedAt, imageKey] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof processedAt === 'string' && typeof imageKey === 'string') return { processedAt, imageKey };
+    const [direction, feedAt] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if ((direction === 'n' || direction === 'p') && typeof feedAt === 'string') return { direction: direction === 'n' ? 'next' : 'previous', feedAt };
   } catch {
     // fall through to the usage error
   }
   throw usageError('bad-cursor', `cursor "${cursor.slice(0, 40)}" is not one this gallery made`, 'Start again from the first page.');
 }
 
-/** Filters, sorts and cuts one page out of the scanned items; pure, so it is tested without a table. */
-export function pageOf(items: StoredItem[], query: GalleryQuery): { items: StoredItem[]; total: number; nextCursor?: string; previousCursor?: string } {
+/** A search reads at most this many items per page, so a rare match cannot make a page read the whole table. */
+export const SEARCH_BUDGET = 2000;
+const SEARCH_PAGE_SIZE = 200;
+
+const feedAtOf = (item: StoredItem) => String(item[FEED_SORT_KEY] ?? '');
+
+/** Reads matching items in one direction until it has `want`, the index ends, or the search budget is spent. */
+async function collect(doc: DynamoDBDocumentClient, table: string, query: GalleryQuery, want: number, direction: Direction, from?: string) {
   const q = (query.q ?? '').trim().toLowerCase();
-  const matching = items
-    .filter((item) => !query.status || item.status === query.status)
-    .filter((item) => q === '' || item.imageKey.toLowerCase().includes(q))
-    .sort(compareNewestFirst);
-  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-  const start = after ? matching.findIndex((item) => compareNewestFirst(after, item) < 0) : 0;
-  const from = start === -1 ? matching.length : start;
+  const matches = (item: StoredItem) => q === '' || item.imageKey.toLowerCase().includes(q);
+  const found: StoredItem[] = [];
+  let examined = 0;
+  let last: StoredItem | undefined;
+  const items = readByTime(doc, table, {
+    ...(query.status ? { statuses: [query.status] } : {}),
+    order: direction === 'next' ? 'newest-first' : 'oldest-first',
+    ...(from === undefined ? {} : { from }),
+    pageSize: q === '' ? want : SEARCH_PAGE_SIZE,
+  });
+  for await (const item of items) {
+    examined += 1;
+    last = item;
+    if (matches(item)) found.push(item);
+    if (found.length >= want) return { found, ended: false, last };
+    if (examined >= SEARCH_BUDGET) return { found, ended: false, last };
+  }
+  return { found, ended: true, last };
+}
+
+/**
+ * One page of the time index, newest first. A page reads one Query page per shard (pageSize + 1
+ * items, the extra one telling whether a further page exists); a search reads on up to SEARCH_BUDGET.
+ */
+export async function pageByTime(doc: DynamoDBDocumentClient, table: string, query: GalleryQuery): Promise<{ items: StoredItem[]; nextCursor?: string; previousCursor?: string }> {
   const size = query.pageSize ?? DEFAULT_PAGE_SIZE;
-  const slice = matching.slice(from, from + size);
-  const last = slice.at(-1);
-  const more = from + size < matching.length && last !== undefined;
-  const before = from > 0 ? matching[Math.max(0, from - size) - 1] : undefined;
-  const previous = from > 0 ? { previousCursor: before ? encodeCursor(before) : '' } : {};
-  return { items: slice, total: matching.length, ...(more ? { nextCursor: encodeCursor(last) } : {}), ...previous };
+  const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
+  if (cursor?.direction === 'previous') {
+    const { found, ended, last } = await collect(doc, table, query, size + 1, 'previous', cursor.feedAt);
+    // Fewer than a page newer than the cursor: that is the first page, shown in full.
+    if (ended && found.length <= size) return pageByTime(doc, table, { ...query, cursor: undefined });
+    const full = found.length > size;
+    const items = found.slice(0, size).reverse();
+    const newest = full ? items[0] : last;
+    return {
+      items,
+      nextCursor: encodeCursor('next', items.length > 0 ? feedAtOf(items.at(-1)!) : cursor.feedAt),
+      ...(newest ? { previousCursor: encodeCursor('previous', feedAtOf(newest)) } : {}),
+    };
+  }
+  const { found, ended, last } = await collect(doc, table, query, size + 1, 'next', cursor?.feedAt);
+  const items = found.slice(0, size);
+  const oldest = found.length > size ? items.at(-1) : ended ? undefined : last;
+  return {
+    items,
+    ...(oldest ? { nextCursor: encodeCursor('next', feedAtOf(oldest)) } : {}),
+    ...(cursor ? { previousCursor: encodeCursor('previous', items.length > 0 ? feedAtOf(items[0]!) : cursor.feedAt) } : {}),
+  };
 }
 
-function presign(s3: S3Client, bucket: string, key: string, expiresIn: number): Promise<string> {
-  return getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn });
-}
-
-/** Presigning is local HMAC work (no request), so a page of 24 images costs nothing noticeable. */
-export async function toGalleryImage(s3: S3Client, where: GalleryLocations, item: StoredItem, expiresIn: number): Promise<GalleryImage> {
+/** Signing is local HMAC work (no request); getObjectSigner keeps it to well under a millisecond a URL. */
+export async function toGalleryImage(sign: SignGet, where: GalleryLocations, item: StoredItem): Promise<GalleryImage> {
   const sourceBucket = typeof item.sourceBucket === 'string' ? item.sourceBucket : where.originalsBucket;
   const renditions = await Promise.all(
     (item.renditions ?? [])
@@ -128,7 +167,7 @@ export async function toGalleryImage(s3: S3Client, where: GalleryLocations, item
         height: r.height,
         bytes: r.bytes,
         format: r.format,
-        url: await presign(s3, where.thumbnailsBucket, r.key as string, expiresIn),
+        url: await sign(where.thumbnailsBucket, r.key as string),
       })),
   );
   const numberOf = (value: unknown) => (typeof value === 'number' ? value : undefined);
@@ -145,16 +184,16 @@ export async function toGalleryImage(s3: S3Client, where: GalleryLocations, item
     attempts: numberOf(item.attempts),
     error: item.error,
     thumbhash: typeof item.thumbhash === 'string' ? item.thumbhash : undefined,
-    originalUrl: await presign(s3, sourceBucket, item.imageKey, expiresIn),
+    originalUrl: await sign(sourceBucket, item.imageKey),
     renditions: renditions.sort((a, b) => (a.width ?? 0) - (b.width ?? 0)),
   };
 }
 
-/** Scans the table (DynamoDB has no order, so every page scans), then presigns only the page shown. */
+/** Reads one page from the time index, then presigns only the images on it. */
 export async function loadGalleryPage(ctx: Context, where: GalleryLocations, query: GalleryQuery, expiresIn = LIVE_URL_SECONDS): Promise<GalleryPage> {
-  let items: StoredItem[];
+  let page: Awaited<ReturnType<typeof pageByTime>>;
   try {
-    ({ items } = await scanItems(ctx.clients.doc, where.table, query.status ? { status: query.status } : {}));
+    page = await pageByTime(ctx.clients.doc, where.table, query);
   } catch (error) {
     if (!isNotFound(error)) throw error;
     throw new ThumbsError('not-provisioned', `there is no table ${where.table}`, {
@@ -163,9 +202,16 @@ export async function loadGalleryPage(ctx: Context, where: GalleryLocations, que
     });
   }
   const expiresAt = new Date(Date.now() + expiresIn * 1000).toISOString();
-  const page = pageOf(items, query);
-  const images = await Promise.all(page.items.map((item) => toGalleryImage(ctx.clients.s3, where, item, expiresIn)));
-  return { images, total: page.total, nextCursor: page.nextCursor, previousCursor: page.previousCursor, status: query.status, q: query.q ?? '', expiresAt };
+  const sign = getObjectSigner(ctx.clients.s3, expiresIn);
+  const images = await Promise.all(page.items.map((item) => toGalleryImage(sign, where, item)));
+  return {
+    images,
+    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+    ...(page.previousCursor ? { previousCursor: page.previousCursor } : {}),
+    status: query.status,
+    q: query.q ?? '',
+    expiresAt,
+  };
 }
 
 export { DEFAULT_PAGE_SIZE } from '../config/defaults.js';

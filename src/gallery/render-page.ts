@@ -18,8 +18,10 @@ export interface PageView {
   /** The current page's cursor (live mode), to offer a way back to the first page. */
   cursor?: string;
   nextCursor?: string;
-  /** Present when there is a page before this one; "" means that page is the first. */
+  /** The previous (newer) page, if there is one; absent on the first page. */
   previousCursor?: string;
+  /** Static mode: the hrefs of the snapshot's other pages (live mode builds them from the cursors). */
+  pageLinks?: { first?: string; previous?: string; next?: string };
   /** When the presigned URLs stop working. */
   expiresAt: string;
   /** Live mode: poll for changes after this cursor (the newest processedAt shown). */
@@ -69,24 +71,34 @@ function renderFilters(view: PageView): string {
     + `<button type="submit">Filter</button></form>`;
 }
 
-function renderPager(view: PageView): string {
-  if (view.mode === 'static') return '';
+function pagerHrefs(view: PageView): { first?: string; previous?: string; next?: string } {
+  if (view.mode === 'static') return view.pageLinks ?? {};
   const filter = { status: view.status, q: view.q };
+  return {
+    ...(view.cursor ? { first: queryString(filter) } : {}),
+    ...(view.previousCursor ? { previous: queryString({ ...filter, cursor: view.previousCursor }) } : {}),
+    ...(view.nextCursor ? { next: queryString({ ...filter, cursor: view.nextCursor }) } : {}),
+  };
+}
+
+function renderPager(view: PageView): string {
+  const hrefs = pagerHrefs(view);
   const links = [
-    view.cursor ? `<a class="first" href="${escapeHtml(queryString(filter))}">« first page</a>` : '',
-    view.previousCursor !== undefined && view.previousCursor !== ''
-      ? `<a class="previous" rel="prev" href="${escapeHtml(queryString({ ...filter, cursor: view.previousCursor }))}">‹ previous page</a>`
-      : '',
-    view.nextCursor ? `<a class="next" rel="next" href="${escapeHtml(queryString({ ...filter, cursor: view.nextCursor }))}">next page ›</a>` : '',
+    hrefs.first ? `<a class="first" href="${escapeHtml(hrefs.first)}">« first page</a>` : '',
+    hrefs.previous ? `<a class="previous" rel="prev" href="${escapeHtml(hrefs.previous)}">‹ previous page</a>` : '',
+    hrefs.next ? `<a class="next" rel="next" href="${escapeHtml(hrefs.next)}">next page ›</a>` : '',
   ].filter((link) => link !== '');
   return links.length > 0 ? `<nav class="pager" aria-label="pages">${links.join(' ')}</nav>` : '';
 }
 
 function summary(view: PageView): string {
-  const total = view.total ?? view.images.length;
-  const shown = view.mode === 'live' && total > view.images.length ? `${view.images.length} of ` : '';
   const filtered = view.status || view.q ? ' matching' : '';
-  return `<span class="count">${shown}${view.total === undefined && view.nextCursor ? `${total}+` : total}</span>${filtered} image${total === 1 ? '' : 's'}`;
+  if (view.total === undefined) {
+    const more = view.nextCursor || view.previousCursor || view.pageLinks?.next || view.pageLinks?.previous ? ' on this page' : '';
+    return `<span class="count">${view.images.length}</span>${filtered} image${view.images.length === 1 ? '' : 's'}${more}`;
+  }
+  const shown = view.total > view.images.length ? `${view.images.length} of ` : '';
+  return `<span class="count">${shown}${view.total}</span>${filtered} image${view.total === 1 ? '' : 's'}`;
 }
 
 /** The drop zone and file picker; the script posts each file straight to S3 with a presigned form. */

@@ -4,7 +4,7 @@ import type { Context } from '../context.js';
 import { ThumbsError } from '../errors.js';
 import type { OpenStack } from '../state/open-stack.js';
 import { ASSETS } from './assets.js';
-import { galleryLocations, loadGalleryPage, type GalleryImage } from './load-images.js';
+import { galleryLocations, loadGalleryPage, type GalleryImage, type GalleryPage } from './load-images.js';
 import { renderPage } from './render-page.js';
 import { MAX_EXPIRES_SECONDS } from '../config/defaults.js';
 
@@ -26,6 +26,8 @@ export interface GalleryManifest {
   generatedAt: string;
   expiresAt: string;
   images: GalleryImage[];
+  /** The HTML pages, first to last. */
+  pages: string[];
 }
 
 export interface Snapshot {
@@ -67,19 +69,47 @@ export async function credentialsExpiry(ctx: Context): Promise<Date | undefined>
   return credentials.expiration;
 }
 
-/** index.html (every image, filtered in the browser), manifest.json (the same data), and the assets. */
-export async function buildSnapshot(ctx: Context, stack: OpenStack, expiresSeconds: number): Promise<Snapshot> {
-  const page = await loadGalleryPage(ctx, galleryLocations(stack), { pageSize: Number.POSITIVE_INFINITY }, expiresSeconds);
+/** Images on each page of a published snapshot. */
+export const SNAPSHOT_PAGE_SIZE = 100;
+
+/** Page 1 is index.html, so the snapshot's address still opens at the newest images. */
+export const snapshotPageFile = (page: number) => (page === 1 ? 'index.html' : `page-${page}.html`);
+
+/**
+ * index.html and page-2.html... (SNAPSHOT_PAGE_SIZE images each, newest first, the same pages the
+ * local gallery walks with its cursors), manifest.json (every image and the page files), and the assets.
+ */
+export async function buildSnapshot(ctx: Context, stack: OpenStack, expiresSeconds: number, pageSize = SNAPSHOT_PAGE_SIZE): Promise<Snapshot> {
+  const where = galleryLocations(stack);
+  const pages: GalleryPage[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await loadGalleryPage(ctx, where, { pageSize, ...(cursor ? { cursor } : {}) }, expiresSeconds);
+    // An empty table still gets its index.html, saying so.
+    if (page.images.length > 0 || pages.length === 0) pages.push(page);
+    cursor = page.nextCursor;
+  } while (cursor);
+  const images = pages.flatMap((page) => page.images);
+  const expiresAt = pages[0]!.expiresAt;
   const manifest: GalleryManifest = {
     version: 1,
     stack: stack.stack,
     generatedAt: new Date().toISOString(),
-    expiresAt: page.expiresAt,
-    images: page.images,
+    expiresAt,
+    images,
+    pages: pages.map((_, index) => snapshotPageFile(index + 1)),
   };
-  const html = renderPage({ mode: 'static', stack: stack.stack, images: page.images, total: page.total, q: '', expiresAt: page.expiresAt });
+  const html = pages.map((page, index) => {
+    const number = index + 1;
+    const pageLinks = {
+      ...(number > 1 ? { first: snapshotPageFile(1), previous: snapshotPageFile(number - 1) } : {}),
+      ...(number < pages.length ? { next: snapshotPageFile(number + 1) } : {}),
+    };
+    const body = renderPage({ mode: 'static', stack: stack.stack, images: page.images, total: images.length, q: '', expiresAt, pageLinks });
+    return { path: snapshotPageFile(number), body, contentType: 'text/html; charset=utf-8' };
+  });
   const files: SnapshotFile[] = [
-    { path: 'index.html', body: html, contentType: 'text/html; charset=utf-8' },
+    ...html,
     { path: 'manifest.json', body: `${JSON.stringify(manifest, null, 2)}\n`, contentType: 'application/json; charset=utf-8' },
     ...Object.entries(ASSETS).map(([file, asset]) => ({ path: file, body: asset.body, contentType: asset.contentType })),
   ];

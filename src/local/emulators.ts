@@ -3,6 +3,7 @@ import { buildApp } from 'fauxqs';
 import dynalite from 'dynalite';
 import { LOCAL_REGION, type LocalEndpoints } from './constants.js';
 import { addBrowserUploads } from './s3-browser-uploads.js';
+import { addIndexCreation, captureStore } from './dynalite-gsi.js';
 
 export { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalEndpoints } from './constants.js';
 
@@ -22,7 +23,8 @@ export async function startEmulators(): Promise<RunningEmulators> {
   await fauxqs.listen({ host: '127.0.0.1', port: 0 });
   const fauxqsPort = (fauxqs.server.address() as AddressInfo).port;
 
-  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const { result: dynamo, store } = captureStore(() => dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }));
+  addIndexCreation(dynamo, store);
   await new Promise<void>((resolve, reject) => {
     dynamo.once('error', reject);
     dynamo.listen(0, '127.0.0.1', () => resolve());

@@ -58,8 +58,8 @@ const cell = (value: unknown) => (value === undefined || value === null ? '' : S
  * (csv-stringify quotes only the record delimiter itself, so a bare LF in an error needs quoted_match),
  * a header row even when there are no items, numbers as raw numbers so a spreadsheet can sum them.
  */
-export function itemsToCsv(items: StoredItem[]): string {
-  const rows = items.map((item) => [
+const csvRows = (items: StoredItem[]) =>
+  items.map((item) => [
     item.imageKey,
     cell(item.status),
     cell(item.bytes),
@@ -73,5 +73,53 @@ export function itemsToCsv(items: StoredItem[]): string {
     cell(item.processedAt),
     cell(item.error),
   ]);
-  return stringify([[...ITEM_CSV_COLUMNS], ...rows], { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
+
+const toCsv = (rows: string[][]) => stringify(rows, { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
+
+export function itemsToCsv(items: StoredItem[]): string {
+  return toCsv([[...ITEM_CSV_COLUMNS], ...csvRows(items)]);
+}
+
+/** Items are written in batches of this many: few writes, and never more than a batch held as text. */
+const BATCH = 500;
+
+async function* batches(items: AsyncIterable<StoredItem>): AsyncGenerator<StoredItem[]> {
+  let batch: StoredItem[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length >= BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** Waits for the pipe to drain when it is full, so a slow reader (`| less`) holds the scan back instead of memory. */
+async function write(out: NodeJS.WritableStream, text: string): Promise<void> {
+  if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+}
+
+/** The CSV above, written page by page as the items arrive; returns how many items it wrote. */
+export async function writeItemsCsv(items: AsyncIterable<StoredItem>, out: NodeJS.WritableStream): Promise<number> {
+  await write(out, toCsv([[...ITEM_CSV_COLUMNS]]));
+  let count = 0;
+  for await (const batch of batches(items)) {
+    await write(out, toCsv(csvRows(batch)));
+    count += batch.length;
+  }
+  return count;
+}
+
+/** One JSON array, written item by item: the same document JSON.stringify(items, null, 2) gives. */
+export async function writeItemsJson(items: AsyncIterable<StoredItem>, out: NodeJS.WritableStream): Promise<number> {
+  let count = 0;
+  for await (const batch of batches(items)) {
+    // The batch's own array, without its brackets: the items indented as in one big array.
+    const text = JSON.stringify(batch, null, 2).slice(2, -2);
+    await write(out, `${count === 0 ? '[\n' : ',\n'}${text}`);
+    count += batch.length;
+  }
+  await write(out, count === 0 ? '[]\n' : '\n]\n');
+  return count;
 }

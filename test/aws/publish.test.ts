@@ -22,7 +22,8 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { feedAttributes } from '../../lambda/contract.js';
 import { mockClient } from 'aws-sdk-client-mock';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -90,12 +91,13 @@ beforeEach(() => {
   for (const mock of [amplify, s3, doc, sts]) mock.reset();
   uploads.length = 0;
   sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT });
-  // Four parallel scan segments: the items are in segment 0, the others are empty.
-  doc.on(ScanCommand).resolves({ Items: [] });
-  doc.on(ScanCommand, { Segment: 0 }).resolves({ Items: [
-    { imageKey: HOSTILE, status: 'done', processedAt: '2025-01-01T00:00:00Z', renditions: [{ name: '128', key: '128/x.webp', width: 128, height: 96 }] },
-    { imageKey: 'bad.jpg', status: 'failed', error: 'unsupported <format>', processedAt: '2025-01-02T00:00:00Z' },
-  ] });
+  // The time index: each item in its (status, shard) partition, every other partition empty.
+  const stored = [
+    { imageKey: HOSTILE, status: 'done', processedAt: '2025-01-01T00:00:00.000Z', renditions: [{ name: '128', key: '128/x.webp', width: 128, height: 96 }] },
+    { imageKey: 'bad.jpg', status: 'failed', error: 'unsupported <format>', processedAt: '2025-01-02T00:00:00.000Z' },
+  ].map((item) => ({ ...item, ...feedAttributes(item) }));
+  doc.on(QueryCommand).resolves({ Items: [] });
+  for (const item of stored) doc.on(QueryCommand, { ExpressionAttributeValues: { ':f': item.feed } }).resolves({ Items: [item] });
   amplify.on(ListAppsCommand).resolves({ apps: [] });
   amplify.on(CreateAppCommand).resolves({ app: { appId: 'd1abc', appArn: 'arn:aws:amplify:us-east-1:123456789012:apps/d1abc', defaultDomain: 'd1abc.amplifyapp.com' } as never });
   amplify.on(GetBranchCommand).rejects(new NotFoundException({ message: 'no branch', $metadata: { httpStatusCode: 404 } }));

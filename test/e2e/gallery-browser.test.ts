@@ -1,5 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { feedAttributes } from '../../lambda/contract.js';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -47,6 +48,8 @@ async function seedImage(ctx: Context, where: GalleryLocations, key: string, sou
   await ctx.clients.doc.send(new PutCommand({ TableName: where.table, Item: {
     imageKey: key, sourceBucket: where.originalsBucket, etag: `etag-${index}`, bytes: source.length, contentType: `image/${format}`,
     width, height, format, renditions: renditions.map(({ body: _body, ...record }) => record), thumbhash, status: 'done', attempts: 1, processedAt: new Date(Date.UTC(2025, 0, 1, 0, index)).toISOString(), durationMs: 100 + index,
+    // The time index's attributes, as the function writes them.
+    ...feedAttributes({ imageKey: key, status: 'done', processedAt: new Date(Date.UTC(2025, 0, 1, 0, index)).toISOString() }),
   } }));
   return width;
 }
@@ -64,6 +67,7 @@ async function seed(ctx: Context): Promise<{ where: GalleryLocations; done: Map<
   await ctx.clients.doc.send(new PutCommand({ TableName: where.table, Item: {
     imageKey: FAILED_KEY, sourceBucket: where.originalsBucket, etag: 'etag-bad', bytes: 12, contentType: 'application/octet-stream',
     renditions: [], status: 'failed', error: FAILED_ERROR, attempts: 1, processedAt: '2025-01-02T00:00:00.000Z', durationMs: 3,
+    ...feedAttributes({ imageKey: FAILED_KEY, status: 'failed', processedAt: '2025-01-02T00:00:00.000Z' }),
   } }));
   return { where, done };
 }

@@ -1,5 +1,6 @@
 import { CloudWatchLogsClient, CreateLogGroupCommand, DeleteLogGroupCommand, DescribeLogGroupsCommand, ListTagsForResourceCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand, type GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
   CreateEventSourceMappingCommand, CreateFunctionCommand, DeleteEventSourceMappingCommand, DeleteFunctionCommand, GetEventSourceMappingCommand, GetFunctionCommand,
@@ -25,6 +26,8 @@ export class FakeAws {
   buckets = new Map<string, { notification: NotificationConfiguration; tags: Array<{ Key: string; Value: string }> }>();
   queues = new Map<string, Record<string, string>>();
   tables = new Set<string>();
+  /** The secondary indexes each table was created with. */
+  tableIndexes = new Map<string, GlobalSecondaryIndex[]>();
   roles = new Map<string, { Arn: string; Tags: Array<{ Key: string; Value: string }>; policies: Map<string, string> }>();
   functions = new Map<string, { config: FunctionConfiguration; tags: Record<string, string> }>();
   mappings: EventSourceMappingConfiguration[] = [];
@@ -36,6 +39,7 @@ export class FakeAws {
   readonly mocks = {
     sts: mockClient(STSClient), s3: mockClient(S3Client), sqs: mockClient(SQSClient), dynamodb: mockClient(DynamoDBClient),
     iam: mockClient(IAMClient), lambda: mockClient(LambdaClient), logs: mockClient(CloudWatchLogsClient),
+    doc: mockClient(DynamoDBDocumentClient),
   };
   private readonly origin = performance.now();
 
@@ -116,10 +120,12 @@ export class FakeAws {
     this.on('sqs', ListQueueTagsCommand, () => ({ Tags: { 'thumbs:stack': 'default' } }));
     this.on('dynamodb', DescribeTableCommand, (i) => {
       if (!this.tables.has(i.TableName ?? '')) throw notFound();
-      return { Table: { TableName: i.TableName, TableArn: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${i.TableName}`, TableStatus: 'ACTIVE', KeySchema: [{ AttributeName: 'imageKey', KeyType: 'HASH' }] } };
+      const indexes = (this.tableIndexes.get(i.TableName ?? '') ?? []).map((index) => ({ ...index, IndexStatus: 'ACTIVE' as const }));
+      return { Table: { TableName: i.TableName, TableArn: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${i.TableName}`, TableStatus: 'ACTIVE', KeySchema: [{ AttributeName: 'imageKey', KeyType: 'HASH' }], ...(indexes.length ? { GlobalSecondaryIndexes: indexes } : {}) } };
     });
     this.on('dynamodb', CreateTableCommand, (i) => {
       this.tables.add(i.TableName ?? '');
+      this.tableIndexes.set(i.TableName ?? '', i.GlobalSecondaryIndexes ?? []);
       return { TableDescription: { TableArn: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${i.TableName}`, TableStatus: 'ACTIVE' } };
     });
     this.on('s3', ListObjectVersionsCommand, () => ({}));
@@ -128,6 +134,8 @@ export class FakeAws {
     this.on('s3', DeleteBucketCommand, (i) => (this.bucket(i.Bucket), this.buckets.delete(i.Bucket ?? ''), {}));
     this.on('sqs', DeleteQueueCommand, (i) => (byUrl(i.QueueUrl), this.queues.delete((i.QueueUrl ?? '').split('/').pop() ?? ''), {}));
     this.on('dynamodb', DeleteTableCommand, (i) => (this.tables.delete(i.TableName ?? ''), {}));
+    // The tables hold no items: a backfill of the time index finds nothing to do.
+    this.on('doc', ScanCommand, () => ({ Items: [] }));
     this.on('dynamodb', ListTagsOfResourceCommand, () => ({ Tags: [{ Key: 'thumbs:stack', Value: 'default' }] }));
   }
 

@@ -13,6 +13,7 @@ import { probeLocalEndpoints } from '../../src/local/local-file.js';
 import { ThumbsError } from '../../src/errors.js';
 import { ITEM_CSV_COLUMNS } from '../../src/output/items.js';
 import { startEmbedded, type EmbeddedHarness } from '../helpers/embedded.js';
+import { feedAttributes } from '../../lambda/contract.js';
 
 const TRICKY_KEY = 'albums/a, "b"\nc.jpg';
 const TRICKY_ERROR = 'Input buffer has corrupt header: "vips", line 1,\nsecond line';
@@ -97,7 +98,8 @@ beforeAll(async () => {
   const result = await provision(harness.ctx);
   table = result.resources.find((r) => r.kind === 'table')?.id ?? '';
   await Promise.all(
-    Array.from({ length: COUNT }, (_, i) => harness.ctx.clients.doc.send(new PutCommand({ TableName: table, Item: itemFor(i) }))),
+    // As the function writes them: with the time index's attributes.
+    Array.from({ length: COUNT }, (_, i) => harness.ctx.clients.doc.send(new PutCommand({ TableName: table, Item: { ...itemFor(i), ...feedAttributes(itemFor(i)) } }))),
   );
   // The CLI reads `thumbs dev`'s endpoints file; this process is alive, so it passes the pid check.
   await writeFile(path.join(harness.stateDir, 'local.json'), JSON.stringify(harness.emulators.endpoints));
@@ -145,7 +147,7 @@ describe('scan-db on the embedded backend', () => {
     expect(code).toBe(0);
     const items = JSON.parse(stdout) as StoredItem[];
     expect(Array.isArray(items)).toBe(true);
-    expect(items.find((i) => i.imageKey === TRICKY_KEY)).toEqual(itemFor(0));
+    expect(items.find((i) => i.imageKey === TRICKY_KEY)).toEqual({ ...itemFor(0), ...feedAttributes(itemFor(0)) });
   });
 
   it('says "no items yet" for an empty table, and explains a stack that was never provisioned', async () => {

@@ -26,3 +26,14 @@ describe('item output', () => {
     expect(row).toContain('bad header');
   });
 });
+
+describe('renderScan (the terminal table)', () => {
+  it('shows at most TABLE_ROW_CAP rows and says how many were left out', async () => {
+    const { renderScan, TABLE_ROW_CAP } = await import('../../src/cli/commands/scan-db.js');
+    const shown = Array.from({ length: TABLE_ROW_CAP }, (_, i) => ({ imageKey: `k${i}`, status: 'done' }));
+    const text = renderScan({ table: 'tbl', status: undefined, limit: undefined, shown, count: 20_000 }, false);
+    expect(text.split('\n').filter((line) => / k\d+ /.test(line))).toHaveLength(TABLE_ROW_CAP);
+    expect(text).toContain(`the newest ${TABLE_ROW_CAP} of 20000 items in tbl; ${20_000 - TABLE_ROW_CAP} more not shown`);
+    expect(renderScan({ table: 'tbl', status: 'failed', limit: 5, shown: shown.slice(0, 5), count: 5 }, true)).toContain('5 failed items in tbl (stopped at --limit 5');
+  });
+});

@@ -49,7 +49,8 @@ export function registerPublish(program: Command, runtime: Runtime): void {
     .option('--out <dir>', 'folder for --hosting none (default .thumbs/site/<stack>)')
     .option('--public', 'allow the S3 fallback to make a separate site bucket publicly readable, without asking')
     .addHelpText('after', `
-The snapshot is index.html, assets/ and manifest.json; the images stay private in their buckets and
+The snapshot is index.html, page-2.html... (100 images a page, newest first, linked like the local
+gallery's pages), assets/ and manifest.json; the images stay private in their buckets and
 are shown through presigned URLs that expire (then publish again). Amplify is tried first; if it
 is denied (lab accounts cannot use it), S3 static website hosting needs Block Public Access turned
 off for the new site bucket only, so it asks first (or takes --public). \`thumbs teardown\` removes

@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import { readFunction, settle, updateCode } from '../ensure/function.js';
+import { readFunction, settle, updateCode } from '../resources/function.js';
 import { ThumbsError } from '../errors.js';
 import { buildFunctionPackage, type FunctionPackage } from '../package/build.js';
 import { ARCHITECTURES, type Architecture } from '../package/project.js';

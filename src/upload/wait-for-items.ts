@@ -2,7 +2,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from '../context.js';
-import { TABLE_KEY } from '../ensure/table.js';
+import { TABLE_KEY } from '../resources/table.js';
 
 export interface WaitOptions {
   table: string;

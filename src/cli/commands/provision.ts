@@ -1,19 +1,26 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ProvisionResult } from '../../actions/provision.js';
 import { printResult, renderTable } from '../../output/print.js';
+import { renderDifference } from '../../resources/resource.js';
 import type { Runtime } from '../runtime.js';
 import { settingsOf, withContext } from '../runtime.js';
 import { ARCHITECTURES, type Architecture } from '../../package/project.js';
 import { oneOf } from './parse.js';
 import { functionSettings } from '../../config/function-settings.js';
 
+/** Every difference, one a line: `thumbnailsBucket.publicAccessBlock: off -> on`. */
+export function renderChanges(result: ProvisionResult): string {
+  return result.resources.flatMap((r) => (r.changes ?? []).map((d) => `${r.status === 'adopted' ? 'drift (adopted, not repaired) ' : ''}${renderDifference(r.kind, d)}`)).join('\n');
+}
+
 export function renderProvision(result: ProvisionResult): string {
-  const rows = result.resources.map((r) => [r.status, r.kind, r.id, r.note ?? '']);
+  const rows = result.resources.map((r) => [r.status, r.kind, r.id, r.note ?? (r.changes ? r.changes.map((d) => d.attribute).join(', ') : '')]);
+  const changes = renderChanges(result);
   const created = result.resources.filter((r) => r.status === 'created' || r.status === 'updated').length;
   const summary = result.dryRun
     ? `dry run: ${result.resources.filter((r) => r.status === 'planned').length} to create or change, nothing written`
     : `stack ${result.stack} in ${result.region} (${result.backend}): ${result.resources.length} resources, ${created} created or updated, ${result.seconds.toFixed(1)}s`;
-  return `${renderTable(['status', 'resource', 'id', 'note'], rows)}\n${summary}`;
+  return `${renderTable(['status', 'resource', 'id', 'note'], rows)}\n${changes ? `${changes}\n` : ''}${summary}`;
 }
 
 interface ProvisionFlags {

@@ -36,8 +36,20 @@ interface Target {
  * The recorded resources and, always, those found by the stack's deterministic names and tag: a
  * provision killed between a create and its record, or a lost state file, leaves nothing unfound.
  */
-async function targetsOf(ctx: Context, stack: OpenStack, dryRun: boolean): Promise<Target[]> {
-  const found = await Promise.all(RESOURCE_MODULES.map(async (module) => [module, await module.discover(ctx, stack)] as const));
+async function targetsOf(ctx: Context, stack: OpenStack, dryRun: boolean): Promise<{ targets: Target[]; unsearched: RemoveResult[] }> {
+  const unsearched: RemoveResult[] = [];
+  const found = await Promise.all(
+    RESOURCE_MODULES.map(async (module) => {
+      try {
+        return [module, await module.discover(ctx, stack)] as const;
+      } catch (error) {
+        if (isThumbsError(error) && error.exitCode !== ExitCode.failure) throw error;
+        // Not knowing is not "nothing there": the row makes the command exit 1.
+        unsearched.push({ kind: module.kind, id: stack.names[module.kind as keyof typeof stack.names] ?? module.kind, status: 'failed', reason: `could not look for it by name: ${errorName(error)}` });
+        return [module, undefined] as const;
+      }
+    }),
+  );
   const targets: Target[] = [];
   for (const [module, record] of found) {
     const recorded = stack.store.get(module.kind);
@@ -47,7 +59,7 @@ async function targetsOf(ctx: Context, stack: OpenStack, dryRun: boolean): Promi
     if (!recorded && !dryRun && record.origin === 'created') await stack.store.record(module.kind, record);
     targets.push({ module, record });
   }
-  return targets;
+  return { targets, unsearched };
 }
 
 const sameResource = (module: ResourceModule, a: ResourceRecord, b: ResourceRecord) =>
@@ -65,7 +77,7 @@ async function removeOne(ctx: Context, stack: OpenStack, { module, record }: Tar
       await forget();
       return { ...base, status: 'absent' };
     }
-    if (ownership === 'foreign') return { ...base, status: 'kept', reason: `not tagged ${STACK_TAG}=${stack.stack}` };
+    if (ownership === 'foreign') return { ...base, status: 'kept', reason: `no longer tagged ${STACK_TAG}=${stack.stack}` };
     if (dryRun) return { ...base, status: 'deleted', reason: 'would delete (dry run)' };
     const note = await ctx.reporter.step(`delete ${module.kind} ${record.id}`, () => module.remove(ctx, record, stack));
     await forget();
@@ -87,14 +99,14 @@ export async function teardown(ctx: Context, options: TeardownOptions = {}): Pro
   const dryRun = options.dryRun ?? false;
   const stack = await openStack(ctx, { persist: !dryRun });
   const foundBy = stack.hadState ? 'state' : 'discovery';
-  const targets = await targetsOf(ctx, stack, dryRun);
+  const { targets, unsearched } = await targetsOf(ctx, stack, dryRun);
   const deletable = targets.filter((t) => t.record.origin === 'created');
   if (!dryRun && deletable.length > 0) {
     const list = deletable.map((t) => `  ${t.module.kind} ${t.record.id}`).join('\n');
     const ok = await ctx.confirm(`Delete ${deletable.length} resources of stack "${stack.stack}" and all their data?\n${list}\n`);
     if (!ok) return { stack: stack.stack, dryRun, confirmed: false, results: [], foundBy, remaining: [] };
   }
-  const results: RemoveResult[] = [];
+  const results: RemoveResult[] = [...unsearched];
   const waves = [...new Set(targets.map((t) => t.module.wave))].sort((a, b) => a - b);
   for (const wave of waves) {
     const inWave = targets.filter((t) => t.module.wave === wave);

@@ -34,9 +34,8 @@ export const desiredEntry = (spec: NotificationSpec): QueueConfiguration => ({
 });
 
 export async function readNotifications(ctx: Context, bucket: string): Promise<NotificationConfiguration> {
-  const { TopicConfigurations, QueueConfigurations, LambdaFunctionConfigurations, EventBridgeConfiguration } = await ctx.clients.s3.send(
-    new GetBucketNotificationConfigurationCommand({ Bucket: bucket }),
-  );
+  const { TopicConfigurations, QueueConfigurations, LambdaFunctionConfigurations, EventBridgeConfiguration } =
+    (await ctx.clients.s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: bucket }))) ?? {};
   return { TopicConfigurations, QueueConfigurations, LambdaFunctionConfigurations, EventBridgeConfiguration };
 }
 

@@ -149,8 +149,8 @@ export async function readBucket(ctx: Context, name: string): Promise<BucketLive
 /** A bucket without tags answers NoSuchTagSet, which is "untagged", not "absent". */
 async function readTags(ctx: Context, name: string): Promise<Record<string, string>> {
   try {
-    const { TagSet } = await ctx.clients.s3.send(new GetBucketTaggingCommand({ Bucket: name }));
-    return tagListToMap(TagSet);
+    const answer = await ctx.clients.s3.send(new GetBucketTaggingCommand({ Bucket: name }));
+    return tagListToMap(answer?.TagSet);
   } catch (error) {
     if (errorName(error).startsWith('NoSuchTagSet')) return {};
     throw error;

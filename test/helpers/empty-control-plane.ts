@@ -10,17 +10,17 @@ import { awsError } from './fake-aws.js';
  * An account with no function, role, log group, trigger or app of the stack: what teardown's
  * search by name finds in tests that are about the data side only. Returns the mocks to restore.
  */
-export function mockEmptyControlPlane(s3 = mockClient(S3Client)) {
+export function mockEmptyControlPlane(s3 = mockClient(S3Client), keep: { logs?: boolean; amplify?: boolean } = {}) {
   const lambda = mockClient(LambdaClient);
   const iam = mockClient(IAMClient);
-  const logs = mockClient(CloudWatchLogsClient);
-  const amplify = mockClient(AmplifyClient);
+  const logs = keep.logs ? undefined : mockClient(CloudWatchLogsClient);
+  const amplify = keep.amplify ? undefined : mockClient(AmplifyClient);
   lambda.on(GetFunctionCommand).rejects(awsError('ResourceNotFoundException', 404));
   lambda.on(ListEventSourceMappingsCommand).rejects(awsError('ResourceNotFoundException', 404));
   iam.on(GetRoleCommand).rejects(awsError('NoSuchEntity', 404));
   iam.on(GetRolePolicyCommand).rejects(awsError('NoSuchEntity', 404));
-  logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
-  amplify.on(ListAppsCommand).resolves({ apps: [] });
+  logs?.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
+  amplify?.on(ListAppsCommand).resolves({ apps: [] });
   s3.on(GetBucketNotificationConfigurationCommand).resolves({});
-  return { lambda, iam, logs, amplify, restore: () => [lambda, iam, logs, amplify].forEach((m) => m.restore()) };
+  return { lambda, iam, restore: () => [lambda, iam, ...(amplify ? [amplify] : []), ...(logs ? [logs] : [])].forEach((m) => m.restore()) };
 }

@@ -84,7 +84,6 @@ export async function convergeLogGroup(ctx: Context, spec: LogGroupSpec, store: 
     return { ...base, status: 'created', note: `retention ${LOG_RETENTION_DAYS} days` };
   }
   if (ownsLogGroup(live, spec.stack) === 'foreign') {
-    if (recorded) await store.forget('logGroup');
     throw notOurs('log group', spec.name, spec.stack, 'It may hold an older function\'s logs: export what you need and delete it');
   }
   const changes = diffLogGroup(spec.stack, live);

@@ -1,5 +1,5 @@
 import { CloudWatchLogsClient, CreateLogGroupCommand, DeleteLogGroupCommand, DescribeLogGroupsCommand, ListTagsForResourceCommand, PutRetentionPolicyCommand, TagResourceCommand as LogsTagResourceCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand, TagResourceCommand as DynamoTagResourceCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand, ScanCommand, TagResourceCommand as DynamoTagResourceCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, PutRolePolicyCommand, TagRoleCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
   CreateEventSourceMappingCommand, CreateFunctionCommand, DeleteEventSourceMappingCommand, DeleteFunctionCommand, GetEventSourceMappingCommand, GetFunctionCommand,
@@ -172,6 +172,7 @@ export class FakeAws {
     this.on('dynamodb', DeleteTableCommand, (i) => (this.tables.delete(i.TableName ?? ''), {}));
     this.on('dynamodb', ListTagsOfResourceCommand, () => ({ Tags: [{ Key: 'thumbs:stack', Value: 'default' }, { Key: 'thumbs:managed-by', Value: 'thumbs' }] }));
     this.on('dynamodb', UpdateTableCommand, () => ({}));
+    this.on('dynamodb', ScanCommand, () => ({ Count: 0 }));
     this.on('dynamodb', DynamoTagResourceCommand, () => ({}));
   }
 
@@ -245,7 +246,7 @@ export class FakeAws {
       return mapping as never;
     });
     const mapping = (uuid: string | undefined) => this.mappings.find((m) => m.UUID === uuid) ?? Promise.reject(notFound());
-    this.on('lambda', UpdateEventSourceMappingCommand, async (i) => (Object.assign(await mapping(i.UUID), i), {}));
+    this.on('lambda', UpdateEventSourceMappingCommand, async (i) => (Object.assign(await mapping(i.UUID), i, i.Enabled === undefined ? {} : { State: i.Enabled ? 'Enabled' : 'Disabled' }), {}));
     this.on('lambda', GetEventSourceMappingCommand, (i) => mapping(i.UUID));
     this.on('lambda', DeleteEventSourceMappingCommand, async (i) => {
       const found = await mapping(i.UUID);

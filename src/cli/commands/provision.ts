@@ -69,6 +69,10 @@ export function registerProvision(program: Command, runtime: Runtime): void {
     .option('--batch-window <seconds>', 'how long the trigger gathers messages before invoking', intRange('--batch-window', 0, 300), 1)
     .option('--no-function', 'only the data side: buckets, table and queues')
     .addHelpText('after', `
+Every attribute thumbs sets is compared with what is there, and each difference is repaired and printed
+as "resource.attribute: old -> new"; --dry-run prints the same plan and writes nothing. Adopted
+resources (--originals-bucket, --thumbnails-bucket, --role-arn) are never changed: their drift is only
+reported. A resource with the stack's name but not its thumbs:stack tag is refused, never taken over.
 On the embedded backend (--local) only the data side is created: the local worker plays Lambda.
 When CreateRole is denied (AWS Academy lab accounts) and a role named LabRole exists, it is used.
 

@@ -1,4 +1,5 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import { UpdateEventSourceMappingCommand as UpdateEsm } from '@aws-sdk/client-lambda';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -122,6 +123,20 @@ describe('resource modules: converge', () => {
     expect(fake.calls.slice(from).filter((c) => !READ.test(c.command) && 'team-photos' && c.service === 's3')).toEqual([]);
   });
 
+  it('an adopted queue without a redrive policy is reported in provision and status, never written', async () => {
+    const { ctx, reporter, rerun } = await provisioned();
+    const stack = await openStack(ctx);
+    await stack.store.record('queue', { ...stack.store.get('queue')!, origin: 'adopted' });
+    delete fake.queues.get(QUEUE)!.RedrivePolicy;
+    const { result, writes } = await rerun();
+    expect(writes).toEqual([]);
+    expect(result.resources.find((r) => r.kind === 'queue')).toMatchObject({ status: 'adopted', note: 'adopted: no redrive policy' });
+    expect(reporter.texts('warn')).toContainEqual(expect.stringContaining('has no redrive policy'));
+    const health = await status(ctx);
+    expect(health.resources.find((r) => r.kind === 'queue')?.drift).toEqual([{ attribute: 'redrivePolicy', from: 'none', to: 'thumbs-default-jobs-dlq after 5' }]);
+    expect(health.healthy).toBe(false);
+  });
+
   it('a table with another key is an error naming the key, never a recreate', async () => {
     const { ctx, options } = await provisioned();
     fake.mocks.dynamodb.on(DescribeTableCommand).resolves({ Table: { TableName: 'thumbs-default-images', TableArn: 'arn:t', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }] } });
@@ -184,6 +199,20 @@ async function quiet(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+describe('teardown that cannot finish', () => {
+  it('deletes the rest, names what remains, and keeps the state file', async () => {
+    const { ctx } = await provisioned();
+    fake.mocks.sqs.on(DeleteQueueCommand).rejects(Object.assign(new Error('throttled'), { name: 'RequestThrottled', $metadata: { httpStatusCode: 400 } }));
+    const down = await teardown(ctx);
+    expect(down.remaining).toEqual([`queue https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/${QUEUE}`, `deadLetterQueue https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/${QUEUE}-dlq`]);
+    expect(down.results.find((r) => r.kind === 'queue')).toMatchObject({ status: 'failed', reason: 'throttled' });
+    expect(fake.functions.size + fake.tables.size + fake.buckets.size).toBe(0);
+    const stack = await openStack(ctx, { persist: false });
+    expect(stack.hadState).toBe(true);
+    expect(stack.store.get('queue')).toBeDefined();
+  });
+});
 
 describe('kill points: provision interrupted after the Nth call', () => {
   it('teardown then removes everything, every time', async () => {

@@ -202,9 +202,17 @@ const ADOPT_HINT: Record<BucketKind, string> = {
 };
 
 /**
- * The one ownership rule for buckets. A record of a bucket whose configuration never finished
- * (recorded before CreateBucket, tagged only after) is trusted on existence alone.
+ * The one ownership rule for buckets: the stack's tag; where the backend stores no tags, existence; and
+ * a record of a bucket whose configuration never finished (recorded before CreateBucket, tagged only
+ * after) is trusted on existence alone.
  */
+export function ownsBucket(exists: boolean, tags: Record<string, string> | undefined, record: Pick<ResourceRecord, 'extra'> | undefined, stack: string): Ownership {
+  if (!exists) return 'absent';
+  if (tags === undefined || record?.extra?.[CONFIGURED] === 'false') return 'owned';
+  return tags['thumbs:stack'] === stack ? 'owned' : 'foreign';
+}
+
+/** The same rule with its two reads (HeadBucket, then the tags), for status and teardown. */
 export function bucketOwnership(ctx: Context, record: Pick<ResourceRecord, 'id' | 'extra'>, stack: string): Promise<Ownership> {
   return ownershipOf(async () => {
     try {
@@ -213,8 +221,8 @@ export function bucketOwnership(ctx: Context, record: Pick<ResourceRecord, 'id' 
       if (httpStatus(error) === 403) return false;
       throw error;
     }
-    if (!ctx.capabilities.readsResourceTags || record.extra?.[CONFIGURED] === 'false') return true;
-    return (await readTags(ctx, record.id))['thumbs:stack'] === stack;
+    const tags = ctx.capabilities.readsResourceTags ? await readTags(ctx, record.id) : undefined;
+    return ownsBucket(true, tags, record, stack) === 'owned';
   });
 }
 
@@ -255,10 +263,7 @@ export async function convergeBucket(ctx: Context, spec: BucketSpec, store: Stat
     const drift = diffBucket(spec, { ...live, tags: undefined });
     return { ...base, status: 'adopted', ...(drift.length ? { changes: drift, note: 'adopted: drift reported, not repaired' } : {}) };
   }
-  if (!createdHere || recorded.extra?.[CONFIGURED] !== 'false') {
-    const ownership = await bucketOwnership(ctx, createdHere ? recorded : record, spec.stack);
-    if (ownership === 'foreign') throw notOurs('bucket', spec.name, spec.stack, ADOPT_HINT[spec.kind]);
-  }
+  if (ownsBucket(true, live.tags, createdHere ? recorded : undefined, spec.stack) === 'foreign') throw notOurs('bucket', spec.name, spec.stack, ADOPT_HINT[spec.kind]);
   const changes = diffBucket(spec, live);
   if (!options.dryRun) {
     await repair(ctx, spec, live, changes);

@@ -6,7 +6,7 @@ import {
   PutRetentionPolicyCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { errorName, ignoreNotFound, isAccessDenied } from '../aws/aws-errors.js';
+import { errorName, ignoreNotFound, isAccessDenied, isNotFound } from '../aws/aws-errors.js';
 import { controlPlane } from '../aws/control-plane.js';
 import type { Context } from '../context.js';
 import type { StateStore } from '../state/state-store.js';
@@ -31,18 +31,23 @@ export interface LogGroupLive {
   tags: Record<string, string> | undefined;
 }
 
+/** The group and its tags, read at once (its ARN is known from the name): one round trip. */
 export async function readLogGroup(ctx: Context, spec: Pick<LogGroupSpec, 'name' | 'region' | 'account'>): Promise<LogGroupLive | undefined> {
   const logs = controlPlane(ctx).logs;
-  const { logGroups = [] } = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: spec.name, limit: 1 }));
+  const [{ logGroups = [] }, tags] = await Promise.all([
+    logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: spec.name, limit: 1 })),
+    (async () => {
+      try {
+        return (await logs.send(new ListTagsForResourceCommand({ resourceArn: logGroupArnOf(spec.region, spec.account, spec.name) })))?.tags ?? {};
+      } catch (error) {
+        // A denied tag read proves nothing; a missing group has no tags (DescribeLogGroups says which).
+        if (isAccessDenied(error) || isNotFound(error)) return undefined;
+        throw error;
+      }
+    })(),
+  ]);
   const group = logGroups.find((g) => g.logGroupName === spec.name);
-  if (!group) return undefined;
-  try {
-    const { tags = {} } = await logs.send(new ListTagsForResourceCommand({ resourceArn: logGroupArnOf(spec.region, spec.account, spec.name) }));
-    return { retentionDays: group.retentionInDays, tags };
-  } catch (error) {
-    if (isAccessDenied(error)) return { retentionDays: group.retentionInDays, tags: undefined };
-    throw error;
-  }
+  return group ? { retentionDays: group.retentionInDays, tags } : undefined;
 }
 
 /**

@@ -51,9 +51,7 @@ export async function queueUrl(ctx: Context, name: string): Promise<string | und
   }
 }
 
-export async function readQueue(ctx: Context, name: string): Promise<QueueLive | undefined> {
-  const url = await queueUrl(ctx, name);
-  if (!url) return undefined;
+async function readAt(ctx: Context, url: string): Promise<QueueLive | undefined> {
   try {
     const [{ Attributes = {} }, tags] = await Promise.all([
       ctx.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] })),
@@ -64,6 +62,18 @@ export async function readQueue(ctx: Context, name: string): Promise<QueueLive |
     if (isNotFound(error)) return undefined;
     throw error;
   }
+}
+
+/**
+ * The queue by name. A recorded URL is read at once, alongside GetQueueUrl, and used when the name
+ * still leads there (a re-run then costs one round trip); the embedded backend's URLs change with its port.
+ */
+export async function readQueue(ctx: Context, name: string, knownUrl?: string): Promise<QueueLive | undefined> {
+  const early = knownUrl?.startsWith('http') ? readAt(ctx, knownUrl).catch(() => undefined) : undefined;
+  const url = await queueUrl(ctx, name);
+  if (!url) return undefined;
+  const known = url === knownUrl ? await early : undefined;
+  return known ?? readAt(ctx, url);
 }
 
 /** The one ownership rule for queues: the tag, or existence alone where the backend stores none. */
@@ -152,7 +162,7 @@ async function converge(
 
 /** The dead-letter queue, then the work queue redriving to it (SQS checks that the DLQ exists). */
 export async function convergeQueues(ctx: Context, spec: QueueSpec, store: StateStore, options: EnsureOptions): Promise<EnsureResult[]> {
-  const [deadLetter, main] = await Promise.all([readQueue(ctx, spec.deadLetterName), readQueue(ctx, spec.name)]);
+  const [deadLetter, main] = await Promise.all([readQueue(ctx, spec.deadLetterName, store.get('deadLetterQueue')?.id), readQueue(ctx, spec.name, store.get('queue')?.id)]);
   const deadLetterWanted = { MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS) };
   const deadLetterArn = deadLetter?.arn || queueArnOf(spec.region, spec.account, spec.deadLetterName);
   const mainWanted = { VisibilityTimeout: String(spec.visibilityTimeoutSeconds), RedrivePolicy: redrivePolicy(deadLetterArn, spec.maxReceiveCount) };

@@ -258,8 +258,8 @@ export async function convergeBucket(ctx: Context, spec: BucketSpec, store: Stat
     await store.record(spec.kind, { ...record, origin: 'created', extra: { [CONFIGURED]: 'true' } });
     return { ...base, status: 'created' };
   }
-  if ((spec.adopt && !createdHere) || recorded?.origin === 'adopted') {
-    if (!options.dryRun && recorded?.origin !== 'adopted') await store.record(spec.kind, { ...record, origin: 'adopted' });
+  if ((spec.adopt && !createdHere) || (recorded?.origin === 'adopted' && recorded.id === spec.name)) {
+    if (!options.dryRun && !(recorded?.origin === 'adopted' && recorded.id === spec.name)) await store.record(spec.kind, { ...record, origin: 'adopted' });
     const drift = diffBucket(spec, { ...live, tags: undefined });
     return { ...base, status: 'adopted', ...(drift.length ? { changes: drift, note: 'adopted: drift reported, not repaired' } : {}) };
   }

@@ -71,7 +71,7 @@ export async function convergeLogGroup(ctx: Context, spec: LogGroupSpec, store: 
   const base = { kind: 'logGroup' as const, id: spec.name };
   const recorded = store.get('logGroup');
   const live = await readLogGroup(ctx, spec);
-  if (recorded?.origin === 'adopted') {
+  if (recorded?.origin === 'adopted' && recorded.id === spec.name) {
     const drift = live ? diffLogGroup(spec.stack, { ...live, tags: undefined }) : [];
     return { ...base, status: 'adopted', ...(drift.length ? { changes: drift, note: 'adopted: drift reported, not repaired' } : {}) };
   }

@@ -145,8 +145,9 @@ async function converge(
   const name = kind === 'queue' ? spec.name : spec.deadLetterName;
   const base = { kind, id: live.url, arn: live.arn };
   const recorded = store.get(kind);
-  if ((kind === 'queue' && spec.adopt) || recorded?.origin === 'adopted') {
-    if (!options.dryRun && recorded?.origin !== 'adopted') await store.record(kind, queueRecord(kind, live, spec, 'adopted'));
+  const adoptedHere = recorded?.origin === 'adopted' && queueNameOf(recorded) === name;
+  if ((kind === 'queue' && spec.adopt) || adoptedHere) {
+    if (!options.dryRun && !adoptedHere) await store.record(kind, queueRecord(kind, live, spec, 'adopted'));
     const drift = changes.filter((c) => c.attribute !== 'tags');
     const noRedrive = kind === 'queue' && !live.attributes.RedrivePolicy;
     if (noRedrive) ctx.reporter.warn(`adopted queue ${name} has no redrive policy: failed messages never reach a dead-letter queue`);

@@ -112,7 +112,7 @@ export async function convergeTable(ctx: Context, spec: TableSpec, store: StateS
   const base = { kind: 'table' as const, id: spec.name, arn: live.arn };
   const changes = diffTable(spec, live);
   if (changes.some((c) => c.attribute === 'key')) throw keyMismatch(spec, live);
-  if (recorded?.origin === 'adopted') return { ...base, status: 'adopted', ...(changes.length ? { changes, note: 'adopted: drift reported, not repaired' } : {}) };
+  if (recorded?.origin === 'adopted' && recorded.id === spec.name) return { ...base, status: 'adopted', ...(changes.length ? { changes, note: 'adopted: drift reported, not repaired' } : {}) };
   if (ownsTable(live, spec.stack) === 'foreign') {
     throw notOurs('table', spec.name, spec.stack, 'Delete it if it is a leftover');
   }

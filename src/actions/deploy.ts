@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import { readFunction, settle, updateCode } from '../ensure/function.js';
+import { readFunction, settle, updateCode } from '../resources/function.js';
 import { ThumbsError } from '../errors.js';
 import { buildFunctionPackage, type FunctionPackage } from '../package/build.js';
 import { ARCHITECTURES, type Architecture } from '../package/project.js';
@@ -61,7 +61,9 @@ export async function deploy(ctx: Context, options: DeployOptions = {}): Promise
       await settle(ctx, configuration);
       await updateCode(ctx, { name: names.function, zipPath: pkg.zipPath, arch });
     });
-    await store.record('function', { ...(store.get('function') ?? { id: names.function, origin: 'created' }), extra: { arch } });
+    const recorded = store.get('function') ?? { id: names.function, origin: 'created' as const };
+    // The record is what `status` compares the function with: the new code is now what thumbs set.
+    await store.record('function', { ...recorded, extra: { ...recorded.extra, arch, codeSha256: pkg.sha256 } });
   }
   if (merged?.changes.length) await store.recordConfig(merged.config);
   return {

@@ -1,15 +1,14 @@
 import type { Context } from '../context.js';
-import { ensureBucketNotification, notificationId, readNotificationState, removeBucketNotification, type NotificationSpec } from '../ensure/bucket-notification.js';
-import { ensureEventSourceMapping, findMapping } from '../ensure/event-source-mapping.js';
-import { ensureFunction, readFunction } from '../ensure/function.js';
-import type { Sleep } from '../ensure/iam-propagation.js';
-import { ensureLogGroup } from '../ensure/log-group.js';
-import { ensureRole } from '../ensure/role.js';
-import type { EnsureResult } from '../ensure/types.js';
+import { convergeBucketNotification, notificationId, readNotificationState, removeBucketNotification, type NotificationSpec } from '../resources/bucket-notification.js';
+import { convergeEventSourceMapping, findMapping } from '../resources/event-source-mapping.js';
+import { convergeFunction, readFunction } from '../resources/function.js';
+import type { Sleep } from '../resources/iam-propagation.js';
+import { convergeLogGroup } from '../resources/log-group.js';
+import type { EnsureResult } from '../resources/resource.js';
+import { convergeRole, policyForStack } from '../resources/role.js';
 import { buildFunctionPackage, type FunctionPackage } from '../package/build.js';
 import type { Architecture } from '../package/project.js';
-import { bucketArnOf, logGroupArnOf, queueArnOf, tableArnOf } from '../resources/arns.js';
-import { functionPolicy } from '../resources/policies.js';
+import { queueArnOf } from '../resources/arns.js';
 import type { OpenStack } from '../state/open-stack.js';
 
 export const DEFAULT_RENDITIONS = 'webp:128,webp:512,webp:1024';
@@ -58,13 +57,7 @@ export async function provisionFunction(ctx: Context, stack: OpenStack, options:
   const { dryRun } = options;
   const arch = options.arch ?? 'x86_64';
   const queueArn = queueArnOf(region, account, names.queue);
-  const policy = functionPolicy({
-    originalsBucketArn: bucketArnOf(region, options.originalsBucket),
-    thumbnailsBucketArn: bucketArnOf(region, options.thumbnailsBucket),
-    tableArn: tableArnOf(region, account, names.table),
-    queueArn,
-    logGroupArn: logGroupArnOf(region, account, names.logGroup),
-  });
+  const policy = policyForStack(stack, { originals: options.originalsBucket, thumbnails: options.thumbnailsBucket });
   const packaged = early(ctx.reporter.step(`package ${arch}`, () => (options.buildPackage ?? ((a) => buildFunctionPackage({ arch: a })))(arch)));
   const current = early(readFunction(ctx, names.function));
   const mapping = early(findMapping(ctx, names.function, queueArn).then((found) => found ?? null));
@@ -72,9 +65,11 @@ export async function provisionFunction(ctx: Context, stack: OpenStack, options:
   const recordedNotify = store.get('bucketNotification') ? notificationSpec(stack, options, queueArn) : undefined;
   const notifyState = recordedNotify?.queueUrl ? early(readNotificationState(ctx, recordedNotify)) : undefined;
 
-  const role = ctx.reporter.step(`role ${names.role}`, () => ensureRole(ctx, { stack: stack.stack, name: names.role, policy, adoptArn: options.roleArn }, store, { dryRun }));
+  const role = ctx.reporter.step(`role ${names.role}`, () => convergeRole(ctx, { stack: stack.stack, name: names.role, policy, adoptArn: options.roleArn }, store, { dryRun }));
+  const logGroup = ctx.reporter.step(`log group ${names.logGroup}`, () => convergeLogGroup(ctx, { stack: stack.stack, name: names.logGroup, region, account }, store, { dryRun }));
+  // After the log group: a function invoked before it exists would make an untagged one itself.
   const fn = (async () => {
-    const [roleResult, existing, pkg] = await Promise.all([role, current(), packaged()]);
+    const [roleResult, , existing, pkg] = await Promise.all([role, logGroup, current(), packaged()]);
     const environment: Record<string, string> = {
       THUMBS_THUMBNAILS_BUCKET: options.thumbnailsBucket,
       THUMBS_TABLE: names.table,
@@ -88,13 +83,12 @@ export async function provisionFunction(ctx: Context, stack: OpenStack, options:
       stack: stack.stack, name: names.function, roleArn: roleResult.arn ?? '', memoryMb: options.memoryMb ?? 1024, timeoutSeconds: options.timeoutSeconds,
       arch, handler: pkg.handler, environment, zipPath: pkg.zipPath, sha256: pkg.sha256, sleep: options.sleep,
     };
-    return ctx.reporter.step(`function ${names.function}`, () => ensureFunction(ctx, spec, existing, store, { dryRun }));
+    return ctx.reporter.step(`function ${names.function}`, () => convergeFunction(ctx, spec, existing, store, { dryRun }));
   })();
-  const logGroup = dryRun ? Promise.resolve([]) : ctx.reporter.step(`log group ${names.logGroup}`, () => ensureLogGroup(ctx, { stack: stack.stack, name: names.logGroup, region, account }, store)).then((r) => [r]);
   const trigger = (async () => {
     const [, , found] = await Promise.all([data, fn, mapping()]);
     const spec = { stack: stack.stack, functionName: names.function, queueArn, batchWindowSeconds: options.batchWindowSeconds ?? 1, maxConcurrency: options.maxConcurrency ?? 5, sleep: options.sleep };
-    return ctx.reporter.step(`SQS trigger ${names.queue} -> ${names.function}`, () => ensureEventSourceMapping(ctx, spec, store, { dryRun }, found));
+    return ctx.reporter.step(`SQS trigger ${names.queue} -> ${names.function}`, () => convergeEventSourceMapping(ctx, spec, store, { dryRun }, found));
   })();
   const notification = (async () => {
     await data;
@@ -102,7 +96,7 @@ export async function provisionFunction(ctx: Context, stack: OpenStack, options:
     if (!notify) return dropNotification(ctx, stack, dryRun);
     if (!notify.queueUrl) return { kind: 'bucketNotification' as const, id: notificationId(stack.stack), status: 'planned' as const, note: 'notify the queue once it exists' };
     const state = notifyState && recordedNotify?.queueUrl === notify.queueUrl ? await notifyState() : undefined;
-    return ctx.reporter.step(`S3 notification ${notify.bucket} -> ${names.queue}`, () => ensureBucketNotification(ctx, notify, store, { dryRun }, state));
+    return ctx.reporter.step(`S3 notification ${notify.bucket} -> ${names.queue}`, () => convergeBucketNotification(ctx, notify, store, { dryRun }, state));
   })();
   const results = await Promise.all([role, logGroup, fn, trigger, notification]);
   return results.flat().filter((r): r is EnsureResult => r !== undefined);
@@ -119,7 +113,7 @@ async function dropNotification(ctx: Context, stack: OpenStack, dryRun: boolean)
   const recorded = stack.store.get('bucketNotification');
   if (!recorded) return undefined;
   const bucket = recorded.extra?.bucket ?? stack.names.originalsBucket;
-  if (dryRun) return { kind: 'bucketNotification', id: recorded.id, status: 'planned', note: 'remove (trigger is sqs)' };
+  if (dryRun) return { kind: 'bucketNotification', id: recorded.id, status: 'planned', note: 'remove (trigger is sqs)', changes: [{ attribute: 'entry', from: 'present', to: 'none' }] };
   await ctx.reporter.step(`remove S3 notification ${recorded.id}`, () => removeBucketNotification(ctx, bucket, notificationId(stack.stack)));
   await stack.store.forget('bucketNotification');
   return { kind: 'bucketNotification', id: recorded.id, status: 'updated', note: 'removed: trigger is sqs' };

@@ -1,9 +1,9 @@
 import type { Context } from '../context.js';
-import { ensureBucket } from '../ensure/bucket.js';
-import { ensureQueues } from '../ensure/queues.js';
-import { ensureTable } from '../ensure/table.js';
+import { convergeBucket } from '../resources/bucket.js';
+import { convergeQueues } from '../resources/queues.js';
+import type { EnsureResult } from '../resources/resource.js';
+import { convergeTable } from '../resources/table.js';
 import { ensureTimeIndex } from '../resources/table-index.js';
-import type { EnsureResult } from '../ensure/types.js';
 import { assertBucketName } from '../resources/names.js';
 import { provisionFunction, type FunctionPhaseOptions } from './provision-function.js';
 import { openStack, type OpenStack } from '../state/open-stack.js';
@@ -52,17 +52,17 @@ export async function provisionData(ctx: Context, stack: OpenStack, options: Pro
   const bucket = (kind: 'originalsBucket' | 'thumbnailsBucket', adopted: string | undefined) => {
     const name = adopted ?? names[kind];
     return ctx.reporter.step(`bucket ${name}`, () =>
-      ensureBucket(ctx, { kind, name, stack: stack.stack, cors: true, adopt: adopted !== undefined }, store, { dryRun }),
+      convergeBucket(ctx, { kind, name, stack: stack.stack, cors: true, adopt: adopted !== undefined }, store, { dryRun }),
     );
   };
   const timeout = options.functionTimeoutSeconds ?? DEFAULT_FUNCTION_TIMEOUT_SECONDS;
   const results = await Promise.all([
     bucket('originalsBucket', options.originalsBucket),
     bucket('thumbnailsBucket', options.thumbnailsBucket),
-    ctx.reporter.step(`table ${names.table}`, () => ensureTable(ctx, { name: names.table, stack: stack.stack }, store, { dryRun }))
+    ctx.reporter.step(`table ${names.table}`, () => convergeTable(ctx, { name: names.table, stack: stack.stack }, store, { dryRun }))
       .then(async (table) => [table, ...(await ensureTimeIndex(ctx, { name: names.table, created: table.status === 'created' }, store, { dryRun }))]),
     ctx.reporter.step(`queues ${names.queue}, ${names.deadLetterQueue}`, () =>
-      ensureQueues(
+      convergeQueues(
         ctx,
         {
           stack: stack.stack,

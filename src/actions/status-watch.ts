@@ -1,7 +1,7 @@
 import { paginateScan } from '@aws-sdk/client-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from '../context.js';
-import { describeTable } from '../ensure/table.js';
+import { describeTable } from '../resources/table.js';
 import { openStack } from '../state/open-stack.js';
 import { notProvisioned } from '../upload/stack-targets.js';
 import { queueDepth } from '../queues/queue-depth.js';

@@ -3,8 +3,11 @@ import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { errorName, isAccessDenied, isNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
-import { describeTable } from '../ensure/table.js';
-import { openStack, stateDirFor } from '../state/open-stack.js';
+import { queueNameOf, queueUrl } from '../resources/queues.js';
+import { RESOURCE_MODULES } from '../resources/registry.js';
+import type { Difference, Ownership, ResourceModule } from '../resources/resource.js';
+import { describeTable } from '../resources/table.js';
+import { openStack, stateDirFor, type OpenStack } from '../state/open-stack.js';
 import { readState, RESOURCE_KINDS, type ResourceKind, type ResourceRecord } from '../state/state-file.js';
 import { OBJECT_COUNT_CAP } from '../config/defaults.js';
 
@@ -30,8 +33,12 @@ export interface TableStats {
 
 export interface ResourceStatus extends ResourceRecord {
   kind: ResourceKind;
-  /** undefined: not checked (function, mapping and friends are shown as recorded). */
+  /** undefined: it could not be checked (error says why). */
   exists?: boolean;
+  /** foreign: it exists but no longer carries the stack's tag. */
+  ownership?: Ownership;
+  /** Attributes thumbs set that differ now; for adopted resources reported only, never repaired. */
+  drift?: Difference[];
   bucket?: BucketStats;
   queue?: QueueDepth;
   table?: TableStats;
@@ -45,6 +52,8 @@ export interface StatusResult {
   region: string;
   account?: string;
   provisioned: boolean;
+  /** Everything recorded exists, is the stack's, and matches: `thumbs status` exits 0 only then. */
+  healthy: boolean;
   resources: ResourceStatus[];
 }
 
@@ -107,40 +116,48 @@ export async function tableStats(ctx: Context, table: string): Promise<TableStat
   return { items, source: 'scan', bytes };
 }
 
-async function statusOf(ctx: Context, kind: ResourceKind, record: ResourceRecord): Promise<ResourceStatus> {
-  const base: ResourceStatus = { kind, ...record };
-  if (BUCKET_KINDS.includes(kind)) {
-    const { value, ...found } = await probe(() => bucketStats(ctx, record.id));
-    return { ...base, ...found, ...(value ? { bucket: value } : {}) };
-  }
+/** What a resource holds: objects, messages or items. */
+async function contentsOf(ctx: Context, kind: ResourceKind, record: ResourceRecord): Promise<Partial<ResourceStatus>> {
+  if (BUCKET_KINDS.includes(kind)) return { bucket: await bucketStats(ctx, record.id) };
   if (QUEUE_KINDS.includes(kind)) {
-    const { value, ...found } = await probe(() => queueDepth(ctx, record.id));
-    return { ...base, ...found, ...(value ? { queue: value } : {}) };
+    const url = await queueUrl(ctx, queueNameOf(record));
+    return url ? { queue: await queueDepth(ctx, url) } : {};
   }
   if (kind === 'table') {
-    // tableStats answers undefined for a missing table (describeTable counts NotFound as an answer).
-    const { value, ...found } = await probe(() => tableStats(ctx, record.id));
-    return value ? { ...base, ...found, table: value } : { ...base, ...found, ...(found.error ? {} : { exists: false }) };
+    const table = await tableStats(ctx, record.id);
+    return table ? { table } : {};
   }
-  // Lambda, IAM, logs and Amplify details come later; until then the record is all we show.
-  return base;
+  return {};
 }
+
+async function statusOf(ctx: Context, module: ResourceModule, record: ResourceRecord, stack: OpenStack): Promise<ResourceStatus> {
+  const base: ResourceStatus = { kind: module.kind, ...record };
+  const inspected = await probe(() => module.inspect(ctx, record, stack));
+  if (!inspected.value) return { ...base, ...(inspected.error ? { error: inspected.error } : { exists: false }) };
+  const { exists, ownership, drift } = inspected.value;
+  if (!exists) return { ...base, exists: false };
+  const contents = await probe(() => contentsOf(ctx, module.kind, record));
+  return { ...base, exists, ownership, drift, ...(contents.value ?? {}), ...(contents.error ? { error: contents.error } : {}) };
+}
+
+export const isHealthy = (r: ResourceStatus) => r.exists === true && r.ownership !== 'foreign' && (r.drift ?? []).length === 0 && !r.error;
 
 /** Every recorded resource, checked concurrently; without a state file, "nothing provisioned" (and no AWS call). */
 export async function status(ctx: Context): Promise<StatusResult> {
   const base = { stack: ctx.settings.stack, backend: ctx.target.backend, region: ctx.clients.region };
   const state = await readState(stateDirFor(ctx), ctx.settings.stack);
-  if (!state || Object.keys(state.resources).length === 0) return { ...base, provisioned: false, resources: [] };
+  if (!state || Object.keys(state.resources).length === 0) return { ...base, provisioned: false, healthy: false, resources: [] };
   // openStack checks that the recorded stack lives on this backend and region.
   const stack = await openStack(ctx, { persist: false });
   const recorded = RESOURCE_KINDS.flatMap((kind) => {
     const record = stack.store.get(kind);
-    return record ? [[kind, record] as const] : [];
+    const module = RESOURCE_MODULES.find((m) => m.kind === kind);
+    return record && module ? [[module, record] as const] : [];
   });
   const resources = await ctx.reporter.step(`status of ${recorded.length} resources`, () =>
-    Promise.all(recorded.map(([kind, record]) => statusOf(ctx, kind, record))),
+    Promise.all(recorded.map(([module, record]) => statusOf(ctx, module, record, stack))),
   );
-  return { ...base, account: stack.account, provisioned: true, resources };
+  return { ...base, account: stack.account, provisioned: true, healthy: resources.every(isHealthy), resources };
 }
 
 export { OBJECT_COUNT_CAP } from '../config/defaults.js';

@@ -1,12 +1,14 @@
 import { rm } from 'node:fs/promises';
 import type { Context } from '../context.js';
-import type { RemoveResult } from '../ensure/types.js';
+import { errorName } from '../aws/aws-errors.js';
+import { ExitCode, isThumbsError } from '../errors.js';
+import { queueNameOf } from '../resources/queues.js';
+import { RESOURCE_MODULES } from '../resources/registry.js';
+import type { RemoveResult, ResourceModule } from '../resources/resource.js';
 import { STACK_TAG } from '../resources/tags.js';
 import { openStack, stateDirFor, type OpenStack } from '../state/open-stack.js';
 import { journalPath } from '../upload/sent-journal.js';
 import type { ResourceRecord } from '../state/state-file.js';
-import { REMOVERS } from '../teardown/registry.js';
-import type { ResourceRemover } from '../teardown/remover.js';
 
 export interface TeardownOptions {
   /** Show what would be deleted and kept; delete nothing. Default false. */
@@ -19,70 +21,108 @@ export interface TeardownResult {
   /** false: the user declined the prompt; nothing was deleted. */
   confirmed: boolean;
   results: RemoveResult[];
-  /** Whether the state file was found, or the stack was found again by name and tag. */
+  /** Whether the state file was found; either way the stack's resources were also looked for by name and tag. */
   foundBy: 'state' | 'discovery';
+  /** What of the stack is still there after this run (a removal failed): the command then exits 1. */
+  remaining: string[];
 }
 
 interface Target {
-  remover: ResourceRemover;
+  module: ResourceModule;
   record: ResourceRecord;
 }
 
-/** With no state file, look for each resource by its deterministic name and tag. */
-async function discover(ctx: Context, stack: OpenStack): Promise<void> {
-  const found = await Promise.all(REMOVERS.map(async (remover) => [remover, await remover.discover(ctx, stack)] as const));
-  for (const [remover, record] of found) if (record) await stack.store.record(remover.kind, record);
+/**
+ * The recorded resources and, always, those found by the stack's deterministic names and tag: a
+ * provision killed between a create and its record, or a lost state file, leaves nothing unfound.
+ */
+async function targetsOf(ctx: Context, stack: OpenStack, dryRun: boolean): Promise<{ targets: Target[]; unsearched: RemoveResult[] }> {
+  const unsearched: RemoveResult[] = [];
+  const found = await Promise.all(
+    RESOURCE_MODULES.map(async (module) => {
+      try {
+        return [module, await module.discover(ctx, stack)] as const;
+      } catch (error) {
+        if (isThumbsError(error) && error.exitCode !== ExitCode.failure) throw error;
+        // Not knowing is not "nothing there": the row makes the command exit 1.
+        unsearched.push({ kind: module.kind, id: stack.names[module.kind as keyof typeof stack.names] ?? module.kind, status: 'failed', reason: `could not look for it by name: ${errorName(error)}` });
+        return [module, undefined] as const;
+      }
+    }),
+  );
+  const targets: Target[] = [];
+  for (const [module, record] of found) {
+    const recorded = stack.store.get(module.kind);
+    if (recorded) targets.push({ module, record: recorded });
+    if (!record || (recorded && sameResource(module, recorded, record))) continue;
+    // Remembered at once, so a teardown interrupted now still knows it next time.
+    if (!recorded && !dryRun && record.origin === 'created') await stack.store.record(module.kind, record);
+    targets.push({ module, record });
+  }
+  return { targets, unsearched };
 }
 
-async function removeOne(ctx: Context, stack: OpenStack, { remover, record }: Target, dryRun: boolean): Promise<RemoveResult> {
-  const base = { kind: remover.kind, id: record.id };
-  if (record.origin === 'adopted') return { ...base, status: 'kept', reason: 'adopted: it existed before thumbs' };
-  const ownership = await remover.ownership(ctx, record, stack);
-  if (ownership === 'absent') {
-    if (!dryRun) await stack.store.forget(remover.kind);
-    return { ...base, status: 'absent' };
+const sameResource = (module: ResourceModule, a: ResourceRecord, b: ResourceRecord) =>
+  a.id === b.id || (module.kind === 'queue' || module.kind === 'deadLetterQueue' ? queueNameOf(a) === queueNameOf(b) : a.extra?.pending === 'true' || b.extra?.pending === 'true');
+
+async function removeOne(ctx: Context, stack: OpenStack, { module, record }: Target, dryRun: boolean): Promise<RemoveResult> {
+  const base = { kind: module.kind, id: record.id };
+  if (record.origin === 'adopted') return { ...base, status: 'kept', reason: 'adopted: thumbs did not create it' };
+  const forget = async () => {
+    if (!dryRun && stack.store.get(module.kind)?.id === record.id) await stack.store.forget(module.kind);
+  };
+  try {
+    const ownership = await module.ownership(ctx, record, stack);
+    if (ownership === 'absent') {
+      await forget();
+      return { ...base, status: 'absent' };
+    }
+    if (ownership === 'foreign') return { ...base, status: 'kept', reason: `no longer tagged ${STACK_TAG}=${stack.stack}` };
+    if (dryRun) return { ...base, status: 'deleted', reason: 'would delete (dry run)' };
+    const note = await ctx.reporter.step(`delete ${module.kind} ${record.id}`, () => module.remove(ctx, record, stack));
+    await forget();
+    return { ...base, status: 'deleted', ...(note ? { reason: note } : {}) };
+  } catch (error) {
+    if (isThumbsError(error) && error.exitCode !== ExitCode.failure) throw error;
+    // One failure must not stop the rest: the others go, and the command names what remains.
+    return { ...base, status: 'failed', reason: (error as Error).message.split('\n')[0] ?? errorName(error) };
   }
-  if (ownership === 'foreign') return { ...base, status: 'kept', reason: `no longer tagged ${STACK_TAG}=${stack.stack}` };
-  if (dryRun) return { ...base, status: 'deleted', reason: 'would delete (dry run)' };
-  const note = await ctx.reporter.step(`delete ${remover.kind} ${record.id}`, () => remover.remove(ctx, record, stack));
-  await stack.store.forget(remover.kind);
-  return { ...base, status: 'deleted', ...(note ? { reason: note } : {}) };
 }
 
 /**
  * Deletes exactly what this stack created and still carries its tag, wave by wave in dependency
  * order. Each deletion is forgotten in the state file as it happens, so an interrupted teardown
- * resumes where it stopped; adopted resources are never touched.
+ * resumes where it stopped; adopted resources are never touched. The state file goes only when
+ * nothing of the stack remains.
  */
 export async function teardown(ctx: Context, options: TeardownOptions = {}): Promise<TeardownResult> {
   const dryRun = options.dryRun ?? false;
   const stack = await openStack(ctx, { persist: !dryRun });
-  if (!stack.hadState) await discover(ctx, stack);
   const foundBy = stack.hadState ? 'state' : 'discovery';
-  const targets: Target[] = REMOVERS.flatMap((remover) => {
-    const record = stack.store.get(remover.kind);
-    return record ? [{ remover, record }] : [];
-  });
+  const { targets, unsearched } = await targetsOf(ctx, stack, dryRun);
   const deletable = targets.filter((t) => t.record.origin === 'created');
   if (!dryRun && deletable.length > 0) {
-    const list = deletable.map((t) => `  ${t.remover.kind} ${t.record.id}`).join('\n');
+    const list = deletable.map((t) => `  ${t.module.kind} ${t.record.id}`).join('\n');
     const ok = await ctx.confirm(`Delete ${deletable.length} resources of stack "${stack.stack}" and all their data?\n${list}\n`);
-    if (!ok) return { stack: stack.stack, dryRun, confirmed: false, results: [], foundBy };
+    if (!ok) return { stack: stack.stack, dryRun, confirmed: false, results: [], foundBy, remaining: [] };
   }
-  const results: RemoveResult[] = [];
-  const waves = [...new Set(targets.map((t) => t.remover.wave))].sort((a, b) => a - b);
+  const results: RemoveResult[] = [...unsearched];
+  const waves = [...new Set(targets.map((t) => t.module.wave))].sort((a, b) => a - b);
   for (const wave of waves) {
-    const inWave = targets.filter((t) => t.remover.wave === wave);
+    const inWave = targets.filter((t) => t.module.wave === wave);
     results.push(...(await Promise.all(inWave.map((target) => removeOne(ctx, stack, target, dryRun)))));
   }
+  const remaining = results.filter((r) => r.status === 'failed').map((r) => `${r.kind} ${r.id}`);
   if (!dryRun) {
     // The journal of sent messages speaks of this queue; a new queue must be announced everything again.
     if (results.some((r) => r.kind === 'queue' && (r.status === 'deleted' || r.status === 'absent'))) {
       await rm(journalPath(stateDirFor(ctx), stack.stack), { force: true });
     }
-    // Adopted records have nothing left to do once the stack's own resources are gone.
-    for (const t of targets) if (t.record.origin === 'adopted') await stack.store.forget(t.remover.kind);
-    await stack.store.removeIfEmpty();
+    if (remaining.length === 0) {
+      // Adopted records have nothing left to do once the stack's own resources are gone.
+      for (const t of targets) if (t.record.origin === 'adopted' && stack.store.get(t.module.kind)?.id === t.record.id) await stack.store.forget(t.module.kind);
+      await stack.store.removeIfEmpty();
+    }
   }
-  return { stack: stack.stack, dryRun, confirmed: true, results, foundBy };
+  return { stack: stack.stack, dryRun, confirmed: true, results, foundBy, remaining };
 }

@@ -46,12 +46,14 @@ export interface BackendCapabilities {
   readsResourceTags: boolean;
   /** IAM, Lambda, Amplify and friends exist. */
   hasControlPlane: boolean;
+  /** Block Public Access, encryption and CORS are stored and read back; fauxqs accepts the calls and keeps nothing. */
+  readsBucketConfiguration: boolean;
 }
 
 export function capabilitiesOf(backend: BackendKind): BackendCapabilities {
   return backend === 'embedded'
-    ? { readsResourceTags: false, hasControlPlane: false }
-    : { readsResourceTags: true, hasControlPlane: true };
+    ? { readsResourceTags: false, hasControlPlane: false, readsBucketConfiguration: false }
+    : { readsResourceTags: true, hasControlPlane: true, readsBucketConfiguration: true };
 }
 
 export function endpointTarget(endpointUrl: string, region: string | undefined, profile: string | undefined): AwsTarget {

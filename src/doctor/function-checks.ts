@@ -1,6 +1,6 @@
 import { GetRoleCommand, ListRolesCommand } from '@aws-sdk/client-iam';
 import { isAccessDenied, isNotFound } from '../aws/aws-errors.js';
-import { LAB_ROLE } from '../ensure/role.js';
+import { LAB_ROLE } from '../resources/role.js';
 import { lockedSharpVersion, projectRoot, type Architecture } from '../package/project.js';
 import { missingBinaries, stageSharp, stagingDir } from '../package/sharp-staging.js';
 import { credentialsMissing, embeddedSkip, failureOf, skippedOnEmbedded } from './credentials.js';

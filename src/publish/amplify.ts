@@ -13,7 +13,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
 import { ThumbsError } from '../errors.js';
-import { STACK_TAG, stackTagMap } from '../resources/tags.js';
+import { ownsApp } from '../resources/amplify-app.js';
+import { stackTagMap } from '../resources/tags.js';
 import type { StateStore } from '../state/state-store.js';
 import { asAction } from './permission.js';
 import { controlPlane } from '../aws/control-plane.js';
@@ -54,7 +55,7 @@ async function ensureApp(ctx: Context, options: AmplifyDeployOptions): Promise<A
   // App names are not unique; only one carrying this stack's tag is ours (the state file may be lost).
   let app: App | undefined = await asAction('amplify:ListApps', async () => {
     for await (const page of paginateListApps({ client: amplify }, {})) {
-      const found = page.apps?.find((a) => a.name === options.appName && a.tags?.[STACK_TAG] === options.stack);
+      const found = page.apps?.find((a) => a.name === options.appName && ownsApp(a, options.stack) === 'owned');
       if (found) return found;
     }
     return undefined;

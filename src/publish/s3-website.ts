@@ -2,11 +2,10 @@ import {
   PutBucketPolicyCommand,
   PutBucketWebsiteCommand,
   PutObjectCommand,
-  PutPublicAccessBlockCommand,
 } from '@aws-sdk/client-s3';
 import type { AwsTarget } from '../aws/target.js';
 import type { Context } from '../context.js';
-import { ensureBucket } from '../ensure/bucket.js';
+import { convergeBucket } from '../resources/bucket.js';
 import { bucketArnOf } from '../resources/arns.js';
 import type { SnapshotFile } from '../gallery/snapshot.js';
 import type { StateStore } from '../state/state-store.js';
@@ -46,22 +45,16 @@ export function publicReadPolicy(bucket: string, region: string): string {
 
 /**
  * A separate site bucket made public-readable: only call this after the user consented.
- * Block Public Access is relaxed on this bucket alone and only for policies: ACLs stay blocked
- * (the bucket has ACLs disabled anyway), since the public-read grant is the bucket policy.
+ * Block Public Access is relaxed on this bucket alone and only for policies (the site bucket's spec in
+ * src/resources/bucket.ts): ACLs stay blocked, since the public-read grant is the bucket policy.
  */
 export async function deployToS3Website(ctx: Context, options: S3WebsiteOptions): Promise<S3Website> {
   const s3 = ctx.clients.s3;
   const Bucket = options.bucket;
   await ctx.reporter.step(`site bucket ${Bucket}`, () =>
     asAction('s3:CreateBucket', () =>
-      ensureBucket(ctx, { kind: 'siteBucket', name: Bucket, stack: options.stack, cors: false }, options.store, { dryRun: false }),
+      convergeBucket(ctx, { kind: 'siteBucket', name: Bucket, stack: options.stack, cors: false, publicPolicy: true }, options.store, { dryRun: false }),
     ),
-  );
-  await asAction('s3:PutBucketPublicAccessBlock', () =>
-    s3.send(new PutPublicAccessBlockCommand({
-      Bucket,
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: false, RestrictPublicBuckets: false },
-    })),
   );
   await asAction('s3:PutBucketPolicy', () => s3.send(new PutBucketPolicyCommand({ Bucket, Policy: publicReadPolicy(Bucket, ctx.clients.region) })));
   await asAction('s3:PutBucketWebsite', () =>

@@ -10,7 +10,7 @@ import pLimit from 'p-limit';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from '../context.js';
 import { isNotFound } from '../aws/aws-errors.js';
-import type { EnsureOptions, EnsureResult } from '../ensure/types.js';
+import type { EnsureOptions, EnsureResult } from './resource.js';
 import type { StateStore } from '../state/state-store.js';
 import { FEED_KEY, FEED_SORT_KEY, TIME_INDEX, feedAttributes, type StoredItem } from '../../lambda/contract.js';
 

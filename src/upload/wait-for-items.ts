@@ -1,7 +1,7 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from '../context.js';
-import { TABLE_KEY } from '../ensure/table.js';
+import { TABLE_KEY } from '../resources/table.js';
 import { peekDeadLetters } from './dead-letters.js';
 import { diagnoseStall, missingThumbnailsBucket, type WaitDiagnosis } from './wait-diagnosis.js';
 import { queueDepth } from '../queues/queue-depth.js';

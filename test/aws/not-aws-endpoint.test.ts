@@ -12,7 +12,7 @@ import { createContext, type Context } from '../../src/context.js';
 import { CHECKS } from '../../src/doctor/checks.js';
 import { MemoryReporter } from '../../src/output/reporter.js';
 import { asAction, PermissionDenied } from '../../src/publish/permission.js';
-import { amplifyAppRemover } from '../../src/teardown/gallery-removers.js';
+import { amplifyAppModule } from '../../src/resources/amplify-app.js';
 import type { OpenStack } from '../../src/state/open-stack.js';
 
 /** What `python3 -m http.server` answers: an HTML page for everything, 404 or 501 as it sees fit. */
@@ -62,7 +62,7 @@ describe('an endpoint that is not AWS', () => {
 
   it('leaves teardown nothing to find in Amplify, without a warning', async () => {
     const stack = { stack: 'default', names: { amplifyApp: 'thumbs-default-gallery' } } as unknown as OpenStack;
-    expect(await amplifyAppRemover.discover(ctx, stack)).toBeUndefined();
+    expect(await amplifyAppModule.discover(ctx, stack)).toBeUndefined();
     expect(reporter.texts('warn')).toEqual([]);
   });
 });

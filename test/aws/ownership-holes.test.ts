@@ -15,9 +15,10 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { teardown } from '../../src/actions/teardown.js';
-import { ensureBucket } from '../../src/ensure/bucket.js';
-import { ensureLogGroup } from '../../src/ensure/log-group.js';
-import { ensureRole } from '../../src/ensure/role.js';
+import { convergeBucket as ensureBucket } from '../../src/resources/bucket.js';
+import { convergeLogGroup } from '../../src/resources/log-group.js';
+import { convergeRole as ensureRole } from '../../src/resources/role.js';
+import { mockEmptyControlPlane } from '../helpers/empty-control-plane.js';
 import type { ResourceKind, ResourceRecord } from '../../src/state/state-file.js';
 import { writeState } from '../../src/state/state-file.js';
 import { StateStore } from '../../src/state/state-store.js';
@@ -69,9 +70,10 @@ describe('a bucket created but not configured', () => {
 
     s3.reset();
     s3.on(HeadBucketCommand).resolves({});
+    s3.on(GetBucketTaggingCommand).rejects(awsError('NoSuchTagSet', 404));
     const rerun = await ensureBucket(ctx, bucketSpec, store, { dryRun: false });
-    expect(rerun).toMatchObject({ status: 'updated', note: 'finished configuring' });
-    expect(sent(s3).sort()).toEqual(['HeadBucket', 'PutBucketCors', 'PutBucketEncryption', 'PutBucketTagging', 'PutPublicAccessBlock']);
+    expect(rerun).toMatchObject({ status: 'updated' });
+    expect(sent(s3).filter((c) => c.startsWith('Put')).sort()).toEqual(['PutBucketCors', 'PutBucketEncryption', 'PutBucketTagging', 'PutPublicAccessBlock']);
     expect(s3).toHaveReceivedCommandWith(PutBucketTaggingCommand, { Bucket: BUCKET, Tagging: { TagSet: expect.arrayContaining([{ Key: 'thumbs:stack', Value: 'default' }]) } });
     expect(store.get('originalsBucket')?.extra).toEqual({ configured: 'true' });
   });
@@ -90,8 +92,9 @@ describe('a bucket created but not configured', () => {
     await writeState(stateDir, stateOf({ originalsBucket: { id: BUCKET, origin: 'created', extra: { configured: 'false' } } }));
     s3.on(HeadBucketCommand).resolves({});
     s3.on(GetBucketTaggingCommand).rejects(awsError('NoSuchTagSet', 404));
+    mockEmptyControlPlane(s3);
     const result = await teardown(ctx);
-    expect(result.results).toEqual([{ kind: 'originalsBucket', id: BUCKET, status: 'deleted' }]);
+    expect(result.results.find((r) => r.kind === 'originalsBucket')).toEqual({ kind: 'originalsBucket', id: BUCKET, status: 'deleted' });
     expect(s3).toHaveReceivedCommandWith(DeleteBucketCommand, { Bucket: BUCKET });
   });
 
@@ -100,8 +103,9 @@ describe('a bucket created but not configured', () => {
     await writeState(stateDir, stateOf({ originalsBucket: { id: BUCKET, origin: 'created' } }));
     s3.on(HeadBucketCommand).resolves({});
     s3.on(GetBucketTaggingCommand).rejects(awsError('NoSuchTagSet', 404));
+    mockEmptyControlPlane(s3);
     const result = await teardown(ctx);
-    expect(result.results[0]).toMatchObject({ status: 'kept' });
+    expect(result.results.find((r) => r.kind === 'originalsBucket')).toMatchObject({ status: 'kept' });
     expect(s3).not.toHaveReceivedCommand(DeleteBucketCommand);
   });
 
@@ -134,8 +138,9 @@ describe('adopting over a created record', () => {
   it('naming the bucket the stack created itself keeps it created, so teardown still deletes it', async () => {
     const { ctx, store } = await setup({ originalsBucket: { id: BUCKET, origin: 'created' } });
     s3.on(HeadBucketCommand).resolves({});
+    s3.on(GetBucketTaggingCommand).resolves({ TagSet: [{ Key: 'thumbs:stack', Value: 'default' }] });
     const result = await ensureBucket(ctx, { ...bucketSpec, name: BUCKET, adopt: true }, store, { dryRun: false });
-    expect(result.status).toBe('unchanged');
+    expect(result.status).not.toBe('adopted');
     expect(store.get('originalsBucket')?.origin).toBe('created');
   });
 
@@ -160,23 +165,24 @@ describe('adopting over a created record', () => {
 describe('a log group that already exists', () => {
   const spec = { stack: 'default', name: LOG_GROUP, region: 'us-east-1', account: ACCOUNT };
 
-  it('without our tag: adopted, its retention left alone', async () => {
+  it('without our tag: refused (not-ours, no unasked adoption), its retention left alone and nothing recorded', async () => {
     const { ctx, store } = await setup();
-    logs.on(CreateLogGroupCommand).rejects(awsError('ResourceAlreadyExistsException', 400));
+    logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName: LOG_GROUP, retentionInDays: 3 }] });
     logs.on(ListTagsForResourceCommand).resolves({ tags: { team: 'x' } });
-    const result = await ensureLogGroup(ctx, spec, store);
-    expect(result.status).toBe('adopted');
+    await expect(convergeLogGroup(ctx, spec, store, { dryRun: false })).rejects.toMatchObject({ code: 'not-ours', hint: expect.stringContaining('delete it') });
     expect(logs).toHaveReceivedCommandWith(ListTagsForResourceCommand, { resourceArn: LOG_GROUP_ARN });
     expect(logs).not.toHaveReceivedCommand(PutRetentionPolicyCommand);
-    expect(store.get('logGroup')).toEqual({ id: LOG_GROUP, origin: 'adopted' });
+    expect(store.get('logGroup')).toBeUndefined();
   });
 
-  it('with our tag (an interrupted earlier run): recorded created, retention set', async () => {
+  it('with our tag (an interrupted earlier run): recorded created, retention repaired', async () => {
     const { ctx, store } = await setup();
-    logs.on(CreateLogGroupCommand).rejects(awsError('ResourceAlreadyExistsException', 400));
-    logs.on(ListTagsForResourceCommand).resolves({ tags: { 'thumbs:stack': 'default' } });
-    await ensureLogGroup(ctx, spec, store);
+    logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName: LOG_GROUP }] });
+    logs.on(ListTagsForResourceCommand).resolves({ tags: { 'thumbs:stack': 'default', 'thumbs:managed-by': 'thumbs' } });
+    const result = await convergeLogGroup(ctx, spec, store, { dryRun: false });
+    expect(result.changes).toEqual([{ attribute: 'retentionDays', from: 'never expire', to: '14' }]);
     expect(logs).toHaveReceivedCommandWith(PutRetentionPolicyCommand, { logGroupName: LOG_GROUP, retentionInDays: 14 });
+    expect(logs).not.toHaveReceivedCommand(CreateLogGroupCommand);
     expect(store.get('logGroup')).toEqual({ id: LOG_GROUP, origin: 'created' });
   });
 
@@ -186,11 +192,13 @@ describe('a log group that already exists', () => {
   ])('teardown checks the tag of a recorded log group: %o is %s', async (tags, status) => {
     const { ctx, stateDir } = await setup();
     await writeState(stateDir, stateOf({ logGroup: { id: LOG_GROUP, origin: 'created' } }));
+    const control = mockEmptyControlPlane(s3, { logs: true });
     logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName: LOG_GROUP }] });
     logs.on(ListTagsForResourceCommand, { resourceArn: LOG_GROUP_ARN }).resolves({ tags });
     logs.on(DeleteLogGroupCommand).resolves({});
     const result = await teardown(ctx);
-    expect(result.results[0]).toMatchObject({ kind: 'logGroup', status });
+    control.restore();
+    expect(result.results.filter((r) => r.kind === 'logGroup')).toEqual([expect.objectContaining({ kind: 'logGroup', status })]);
     expect(logs.commandCalls(DeleteLogGroupCommand)).toHaveLength(status === 'deleted' ? 1 : 0);
   });
 });

@@ -40,7 +40,7 @@ describe('provision: the function side on AWS', () => {
     const { ctx, options } = await setup();
     const result = await provision(ctx, options);
     expect(fake.commands('iam')).toEqual(['GetRole', 'GetRolePolicy', 'CreateRole', 'PutRolePolicy']);
-    expect(fake.commands('logs')).toEqual(['CreateLogGroup', 'PutRetentionPolicy']);
+    expect(fake.commands('logs').sort()).toEqual(['CreateLogGroup', 'DescribeLogGroups', 'ListTagsForResource', 'PutRetentionPolicy']);
     expect(fake.commands('lambda')).toEqual(['GetFunction', 'ListEventSourceMappings', 'CreateFunction', 'GetFunction', 'CreateEventSourceMapping']);
     expect(fake.mocks.lambda).toHaveReceivedCommandWith(CreateFunctionCommand, {
       FunctionName: fnName,

@@ -11,17 +11,22 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { teardown } from '../../src/actions/teardown.js';
 import { readState, writeState, type StackState } from '../../src/state/state-file.js';
-import { amplifyAppRemover } from '../../src/teardown/gallery-removers.js';
-import { REMOVERS } from '../../src/teardown/registry.js';
+import { amplifyAppModule as amplifyAppRemover } from '../../src/resources/amplify-app.js';
+import { RESOURCE_MODULES as REMOVERS } from '../../src/resources/registry.js';
+import { mockEmptyControlPlane } from '../helpers/empty-control-plane.js';
 import { mockAwsContext } from '../helpers/mock-context.js';
 
 const amplify = mockClient(AmplifyClient);
 const s3 = mockClient(S3Client);
 const sts = mockClient(STSClient);
+const ddb = mockClient(DynamoDBClient);
+const sqs = mockClient(SQSClient);
 const ACCOUNT = '123456789012';
 const SITE = `thumbs-default-site-${ACCOUNT}-us-east-1`;
 const ours = { 'thumbs:stack': 'default' };
@@ -31,13 +36,21 @@ function state(resources: StackState['resources']): StackState {
 }
 
 beforeEach(() => {
-  for (const mock of [amplify, s3, sts]) mock.reset();
+  for (const mock of [amplify, s3, sts, ddb, sqs]) mock.reset();
   sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT });
   s3.on(ListObjectVersionsCommand).resolves({});
   s3.on(ListObjectsV2Command).resolvesOnce({ Contents: [{ Key: 'index.html' }, { Key: 'manifest.json' }] }).resolves({});
   s3.on(ListMultipartUploadsCommand).resolves({});
   s3.on(DeleteObjectsCommand).resolves({});
   s3.on(GetBucketTaggingCommand).resolves({ TagSet: [{ Key: 'thumbs:stack', Value: 'default' }] });
+  // Teardown also looks for the rest of the stack by name: none of it exists here.
+  mockEmptyControlPlane(s3, { amplify: true });
+  amplify.on(ListAppsCommand).resolves({ apps: [] });
+  ddb.on(DescribeTableCommand).rejects(Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' }));
+  sqs.on(GetQueueUrlCommand).rejects(Object.assign(new Error('gone'), { name: 'QueueDoesNotExist' }));
+  for (const bucket of [`thumbs-default-originals-${ACCOUNT}-us-east-1`, `thumbs-default-thumbnails-${ACCOUNT}-us-east-1`, SITE]) {
+    s3.on(HeadBucketCommand, { Bucket: bucket }).rejects(new S3ServiceException({ name: 'NotFound', $fault: 'client', $metadata: { httpStatusCode: 404 }, message: '' }));
+  }
 });
 
 describe('teardown of what publish created', () => {
@@ -53,6 +66,7 @@ describe('teardown of what publish created', () => {
       siteBucket: { id: SITE, origin: 'created' },
     }));
     amplify.on(GetAppCommand).resolves({ app: { appId: 'd1abc', tags: ours } as never });
+    s3.on(HeadBucketCommand, { Bucket: SITE }).resolves({});
     const result = await teardown(ctx);
     expect(result.results.map((r) => [r.kind, r.status])).toEqual([['amplifyApp', 'deleted'], ['siteBucket', 'deleted']]);
     expect(amplify).toHaveReceivedCommandWith(DeleteAppCommand, { appId: 'd1abc' });

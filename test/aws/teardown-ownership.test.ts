@@ -3,18 +3,21 @@ import {
   DeleteBucketCommand,
   DeleteObjectsCommand,
   GetBucketTaggingCommand,
+  HeadBucketCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
   ListObjectVersionsCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { DeleteQueueCommand, GetQueueUrlCommand, ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { teardown } from '../../src/actions/teardown.js';
 import { writeState, type StackState } from '../../src/state/state-file.js';
+import { awsError } from '../helpers/fake-aws.js';
 import { mockAwsContext } from '../helpers/mock-context.js';
+import { mockEmptyControlPlane } from '../helpers/empty-control-plane.js';
 
 const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBClient);
@@ -56,12 +59,18 @@ describe('teardown ownership on AWS', () => {
     s3.on(ListObjectVersionsCommand).resolves({});
     s3.on(ListObjectsV2Command).resolves({});
     s3.on(ListMultipartUploadsCommand).resolves({});
-    ddb.on(DescribeTableCommand).resolvesOnce({ Table: { TableArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/thumbs-default-images' } }).rejects(
-      Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' }),
-    );
+    let tableDeleted = false;
+    ddb.on(DeleteTableCommand).callsFake(() => ((tableDeleted = true), {}));
+    ddb.on(DescribeTableCommand).callsFake(() => {
+      if (tableDeleted) throw Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' });
+      return { Table: { TableArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/thumbs-default-images' } };
+    });
     ddb.on(ListTagsOfResourceCommand).resolves({ Tags: ours });
     sqs.on(GetQueueUrlCommand).callsFake((input: { QueueName: string }) => ({ QueueUrl: `https://sqs/${input.QueueName}` }));
+    sqs.on(GetQueueAttributesCommand).resolves({ Attributes: {} });
     sqs.on(ListQueueTagsCommand).resolves({ Tags: { 'thumbs:stack': 'default' } });
+    mockEmptyControlPlane(s3);
+    s3.on(HeadBucketCommand, { Bucket: `thumbs-default-site-${ACCOUNT}-us-east-1` }).rejects(awsError('NotFound', 404));
   });
 
   it('keeps a recorded bucket that no longer carries the stack tag, and deletes the rest', async () => {

@@ -1,17 +1,18 @@
-import { CloudWatchLogsClient, CreateLogGroupCommand, DeleteLogGroupCommand, DescribeLogGroupsCommand, ListTagsForResourceCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand, type GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CloudWatchLogsClient, CreateLogGroupCommand, DeleteLogGroupCommand, DescribeLogGroupsCommand, ListTagsForResourceCommand, PutRetentionPolicyCommand, TagResourceCommand as LogsTagResourceCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand, ScanCommand, TagResourceCommand as DynamoTagResourceCommand, UpdateTableCommand, type GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
+import { CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, PutRolePolicyCommand, TagRoleCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
+import { DynamoDBDocumentClient, ScanCommand as DocScanCommand } from '@aws-sdk/lib-dynamodb';
 import {
   CreateEventSourceMappingCommand, CreateFunctionCommand, DeleteEventSourceMappingCommand, DeleteFunctionCommand, GetEventSourceMappingCommand, GetFunctionCommand,
-  LambdaClient, ListEventSourceMappingsCommand, UpdateEventSourceMappingCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand,
+  LambdaClient, ListEventSourceMappingsCommand, TagResourceCommand as LambdaTagResourceCommand, UpdateEventSourceMappingCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand,
   type EventSourceMappingConfiguration, type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
 import {
   CreateBucketCommand, DeleteBucketCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListObjectVersionsCommand, GetBucketNotificationConfigurationCommand, GetBucketTaggingCommand, HeadBucketCommand, PutBucketCorsCommand, PutBucketEncryptionCommand,
   PutBucketNotificationConfigurationCommand, PutBucketTaggingCommand, PutPublicAccessBlockCommand, S3Client, type NotificationConfiguration,
+  GetPublicAccessBlockCommand, GetBucketEncryptionCommand, GetBucketCorsCommand, type CORSRule, type PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, SetQueueAttributesCommand, SQSClient, TagQueueCommand } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,12 +24,17 @@ const notFound = (name = 'ResourceNotFoundException') => awsError(name, 404);
 
 /** A small in-memory AWS that answers the calls provision, deploy and teardown make; every call is timed. */
 export class FakeAws {
-  buckets = new Map<string, { notification: NotificationConfiguration; tags: Array<{ Key: string; Value: string }> }>();
+  buckets = new Map<string, { notification: NotificationConfiguration; tags: Array<{ Key: string; Value: string }>; block?: PublicAccessBlockConfiguration; encryption?: string; cors?: CORSRule[] }>();
   queues = new Map<string, Record<string, string>>();
+  queueTags = new Map<string, Record<string, string>>();
   tables = new Set<string>();
   /** The secondary indexes each table was created with. */
   tableIndexes = new Map<string, GlobalSecondaryIndex[]>();
-  roles = new Map<string, { Arn: string; Tags: Array<{ Key: string; Value: string }>; policies: Map<string, string> }>();
+  roles = new Map<string, { Arn: string; Tags: Array<{ Key: string; Value: string }>; policies: Map<string, string>; trust?: string }>();
+  logGroupTags = new Map<string, Record<string, string>>();
+  logRetention = new Map<string, number>();
+  /** Kill point: every call after this many fails, as if the process had died there. */
+  failAfter = Infinity;
   functions = new Map<string, { config: FunctionConfiguration; tags: Record<string, string> }>();
   mappings: EventSourceMappingConfiguration[] = [];
   logGroups = new Set<string>();
@@ -60,6 +66,10 @@ export class FakeAws {
     (this.mocks[service] as unknown as { on(c: unknown): { callsFake(f: (input: I) => Promise<O>): void } }).on(command).callsFake(async (input: I) => {
       const startMs = performance.now() - this.origin;
       let ok = false;
+      if (this.calls.length >= this.failAfter) {
+        this.calls.push({ service, command: name, startMs, endMs: startMs, ok: false });
+        throw new Error(`killed before ${name}`);
+      }
       try {
         if (this.delayMs) await sleep(this.delayMs);
         const out = await answer(input);
@@ -79,11 +89,15 @@ export class FakeAws {
     this.on('logs', CreateLogGroupCommand, (i) => {
       if (this.logGroups.has(i.logGroupName ?? '')) throw awsError('ResourceAlreadyExistsException', 400);
       this.logGroups.add(i.logGroupName ?? '');
+      this.logGroupTags.set(i.logGroupName ?? '', i.tags ?? {});
       return {};
     });
-    this.on('logs', PutRetentionPolicyCommand, () => ({}));
-    this.on('logs', DescribeLogGroupsCommand, (i: { logGroupNamePrefix?: string }) => ({ logGroups: [...this.logGroups].filter((n) => n.startsWith(i.logGroupNamePrefix ?? '')).map((logGroupName) => ({ logGroupName })) }));
-    this.on('logs', ListTagsForResourceCommand, () => ({ tags: {} }));
+    this.on('logs', PutRetentionPolicyCommand, (i) => (this.logRetention.set(i.logGroupName ?? '', i.retentionInDays ?? 0), {}));
+    this.on('logs', DescribeLogGroupsCommand, (i: { logGroupNamePrefix?: string }) => ({
+      logGroups: [...this.logGroups].filter((n) => n.startsWith(i.logGroupNamePrefix ?? '')).map((logGroupName) => ({ logGroupName, retentionInDays: this.logRetention.get(logGroupName) })),
+    }));
+    this.on('logs', ListTagsForResourceCommand, (i) => ({ tags: this.logGroupTags.get((i.resourceArn ?? '').split(':log-group:').pop() ?? '') ?? {} }));
+    this.on('logs', LogsTagResourceCommand, (i) => (this.logGroupTags.set((i.resourceArn ?? '').split(':log-group:').pop() ?? '', i.tags ?? {}), {}));
     this.on('logs', DeleteLogGroupCommand, (i) => {
       if (!this.logGroups.delete(i.logGroupName ?? '')) throw notFound();
       return {};
@@ -99,9 +113,30 @@ export class FakeAws {
   private installData(): void {
     this.on('s3', HeadBucketCommand, (i) => (this.bucket(i.Bucket), {}));
     this.on('s3', CreateBucketCommand, (i) => (this.buckets.set(i.Bucket ?? '', { notification: {}, tags: [] }), {}));
-    for (const command of [PutPublicAccessBlockCommand, PutBucketEncryptionCommand, PutBucketCorsCommand]) this.on('s3', command as never, () => ({}));
+    this.on('s3', PutPublicAccessBlockCommand, (i) => ((this.bucket(i.Bucket).block = i.PublicAccessBlockConfiguration), {}));
+    this.on('s3', PutBucketEncryptionCommand, (i) => ((this.bucket(i.Bucket).encryption = i.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm), {}));
+    this.on('s3', PutBucketCorsCommand, (i) => ((this.bucket(i.Bucket).cors = i.CORSConfiguration?.CORSRules), {}));
+    this.on('s3', GetPublicAccessBlockCommand, (i) => {
+      const { block } = this.bucket(i.Bucket);
+      if (!block) throw awsError('NoSuchPublicAccessBlockConfiguration', 404);
+      return { PublicAccessBlockConfiguration: block };
+    });
+    this.on('s3', GetBucketEncryptionCommand, (i) => {
+      const { encryption } = this.bucket(i.Bucket);
+      if (!encryption) throw awsError('ServerSideEncryptionConfigurationNotFoundError', 404);
+      return { ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: encryption as 'AES256' } }] } };
+    });
+    this.on('s3', GetBucketCorsCommand, (i) => {
+      const { cors } = this.bucket(i.Bucket);
+      if (!cors) throw awsError('NoSuchCORSConfiguration', 404);
+      return { CORSRules: cors };
+    });
     this.on('s3', PutBucketTaggingCommand, (i) => ((this.bucket(i.Bucket).tags = (i.Tagging?.TagSet ?? []) as never), {}));
-    this.on('s3', GetBucketTaggingCommand, (i) => ({ TagSet: this.bucket(i.Bucket).tags }));
+    this.on('s3', GetBucketTaggingCommand, (i) => {
+      const { tags } = this.bucket(i.Bucket);
+      if (tags.length === 0) throw awsError('NoSuchTagSet', 404);
+      return { TagSet: tags };
+    });
     this.on('s3', GetBucketNotificationConfigurationCommand, (i) => ({ ...this.bucket(i.Bucket).notification }));
     this.on('s3', PutBucketNotificationConfigurationCommand, (i) => ((this.bucket(i.Bucket).notification = i.NotificationConfiguration ?? {}), {}));
     const url = (name: string) => `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/${name}`;
@@ -112,16 +147,24 @@ export class FakeAws {
     };
     this.on('sqs', GetQueueUrlCommand, (i) => (this.queues.has(i.QueueName ?? '') ? { QueueUrl: url(i.QueueName ?? '') } : Promise.reject(awsError('QueueDoesNotExist', 400))));
     this.on('sqs', CreateQueueCommand, (i) => {
-      this.queues.set(i.QueueName ?? '', { ...i.Attributes, QueueArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:${i.QueueName}` });
+      this.queues.set(i.QueueName ?? '', { VisibilityTimeout: '30', ...i.Attributes, QueueArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:${i.QueueName}` });
+      this.queueTags.set(i.QueueName ?? '', i.tags ?? {});
       return { QueueUrl: url(i.QueueName ?? '') };
     });
     this.on('sqs', GetQueueAttributesCommand, (i) => ({ Attributes: { ...byUrl(i.QueueUrl) } }));
     this.on('sqs', SetQueueAttributesCommand, (i) => (Object.assign(byUrl(i.QueueUrl), i.Attributes), {}));
-    this.on('sqs', ListQueueTagsCommand, () => ({ Tags: { 'thumbs:stack': 'default' } }));
+    this.on('sqs', ListQueueTagsCommand, (i) => (byUrl(i.QueueUrl), { Tags: this.queueTags.get((i.QueueUrl ?? '').split('/').pop() ?? '') ?? {} }));
+    this.on('sqs', TagQueueCommand, (i) => (byUrl(i.QueueUrl), this.queueTags.set((i.QueueUrl ?? '').split('/').pop() ?? '', { ...i.Tags }), {}));
     this.on('dynamodb', DescribeTableCommand, (i) => {
       if (!this.tables.has(i.TableName ?? '')) throw notFound();
       const indexes = (this.tableIndexes.get(i.TableName ?? '') ?? []).map((index) => ({ ...index, IndexStatus: 'ACTIVE' as const }));
-      return { Table: { TableName: i.TableName, TableArn: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${i.TableName}`, TableStatus: 'ACTIVE', KeySchema: [{ AttributeName: 'imageKey', KeyType: 'HASH' }], ...(indexes.length ? { GlobalSecondaryIndexes: indexes } : {}) } };
+      return {
+        Table: {
+          TableName: i.TableName, TableArn: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${i.TableName}`, TableStatus: 'ACTIVE',
+          KeySchema: [{ AttributeName: 'imageKey', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'imageKey', AttributeType: 'S' }], BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST' },
+          ...(indexes.length ? { GlobalSecondaryIndexes: indexes } : {}),
+        },
+      };
     });
     this.on('dynamodb', CreateTableCommand, (i) => {
       this.tables.add(i.TableName ?? '');
@@ -135,8 +178,11 @@ export class FakeAws {
     this.on('sqs', DeleteQueueCommand, (i) => (byUrl(i.QueueUrl), this.queues.delete((i.QueueUrl ?? '').split('/').pop() ?? ''), {}));
     this.on('dynamodb', DeleteTableCommand, (i) => (this.tables.delete(i.TableName ?? ''), {}));
     // The tables hold no items: a backfill of the time index finds nothing to do.
-    this.on('doc', ScanCommand, () => ({ Items: [] }));
-    this.on('dynamodb', ListTagsOfResourceCommand, () => ({ Tags: [{ Key: 'thumbs:stack', Value: 'default' }] }));
+    this.on('doc', DocScanCommand, () => ({ Items: [] }));
+    this.on('dynamodb', ListTagsOfResourceCommand, () => ({ Tags: [{ Key: 'thumbs:stack', Value: 'default' }, { Key: 'thumbs:managed-by', Value: 'thumbs' }] }));
+    this.on('dynamodb', UpdateTableCommand, () => ({}));
+    this.on('dynamodb', ScanCommand, () => ({ Count: 0 }));
+    this.on('dynamodb', DynamoTagResourceCommand, () => ({}));
   }
 
   private role(name: string | undefined) {
@@ -148,7 +194,7 @@ export class FakeAws {
   private installIam(): void {
     this.on('iam', GetRoleCommand, (i) => {
       const role = this.role(i.RoleName);
-      return { Role: { RoleName: i.RoleName, Arn: role.Arn, Tags: role.Tags } };
+      return { Role: { RoleName: i.RoleName, Arn: role.Arn, Tags: role.Tags, AssumeRolePolicyDocument: role.trust ? encodeURIComponent(role.trust) : undefined } as never };
     });
     this.on('iam', GetRolePolicyCommand, (i) => {
       const document = this.role(i.RoleName).policies.get(i.PolicyName ?? '');
@@ -158,10 +204,12 @@ export class FakeAws {
     this.on('iam', CreateRoleCommand, (i) => {
       if (this.denyCreateRole) throw awsError('AccessDenied', 403, 'not authorized to perform: iam:CreateRole');
       const Arn = `arn:aws:iam::${ACCOUNT}:role/${i.RoleName}`;
-      this.roles.set(i.RoleName ?? '', { Arn, Tags: (i.Tags ?? []) as never, policies: new Map() });
+      this.roles.set(i.RoleName ?? '', { Arn, Tags: (i.Tags ?? []) as never, policies: new Map(), trust: i.AssumeRolePolicyDocument });
       return { Role: { RoleName: i.RoleName, Arn } as never };
     });
     this.on('iam', PutRolePolicyCommand, (i) => (this.role(i.RoleName).policies.set(i.PolicyName ?? '', i.PolicyDocument ?? ''), {}));
+    this.on('iam', UpdateAssumeRolePolicyCommand, (i) => ((this.role(i.RoleName).trust = i.PolicyDocument), {}));
+    this.on('iam', TagRoleCommand, (i) => ((this.role(i.RoleName).Tags = (i.Tags ?? []) as never), {}));
     this.on('iam', ListRolePoliciesCommand, (i) => ({ PolicyNames: [...this.role(i.RoleName).policies.keys()] }));
     this.on('iam', ListAttachedRolePoliciesCommand, () => ({ AttachedPolicies: [] }));
     this.on('iam', DeleteRolePolicyCommand, (i) => (this.role(i.RoleName).policies.delete(i.PolicyName ?? ''), {}));
@@ -194,6 +242,7 @@ export class FakeAws {
       Object.assign(this.fn(i.FunctionName).config, { CodeSha256: Buffer.from(i.ZipFile ?? []).toString(), Architectures: i.Architectures });
       return {};
     });
+    this.on('lambda', LambdaTagResourceCommand, (i) => ((this.fn((i.Resource ?? '').split(':').pop()).tags = { ...i.Tags }), {}));
     this.on('lambda', DeleteFunctionCommand, (i) => (this.fn(i.FunctionName), this.functions.delete(i.FunctionName ?? ''), {}));
     this.on('lambda', ListEventSourceMappingsCommand, (i: { FunctionName?: string; EventSourceArn?: string }) => {
       this.fn(i.FunctionName);
@@ -206,7 +255,7 @@ export class FakeAws {
       return mapping as never;
     });
     const mapping = (uuid: string | undefined) => this.mappings.find((m) => m.UUID === uuid) ?? Promise.reject(notFound());
-    this.on('lambda', UpdateEventSourceMappingCommand, async (i) => (Object.assign(await mapping(i.UUID), i), {}));
+    this.on('lambda', UpdateEventSourceMappingCommand, async (i) => (Object.assign(await mapping(i.UUID), i, i.Enabled === undefined ? {} : { State: i.Enabled ? 'Enabled' : 'Disabled' }), {}));
     this.on('lambda', GetEventSourceMappingCommand, (i) => mapping(i.UUID));
     this.on('lambda', DeleteEventSourceMappingCommand, async (i) => {
       const found = await mapping(i.UUID);

@@ -8,7 +8,7 @@ import { provision } from '../../src/actions/provision.js';
 import { openItemStream, scanDb, type StoredItem } from '../../src/actions/scan-db.js';
 import { galleryLocations, loadGalleryPage, type GalleryPage } from '../../src/gallery/load-images.js';
 import { buildSnapshot, writeSnapshot } from '../../src/gallery/snapshot.js';
-import { describeTable } from '../../src/ensure/table.js';
+import { describeTable } from '../../src/resources/table.js';
 import { openStack } from '../../src/state/open-stack.js';
 import { stackTagList } from '../../src/resources/tags.js';
 import { FEED_SORT_KEY, TIME_INDEX, type ImageItem } from '../../lambda/contract.js';

@@ -1,20 +1,27 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { ConfiguredProvisionResult } from '../../actions/provision-configured.js';
+import type { ProvisionResult } from '../../actions/provision.js';
 import { functionSettingChoices } from '../../config/function-settings.js';
 import { closest } from 'fastest-levenshtein';
 import { printResult, renderTable } from '../../output/print.js';
 import { STACK_CONFIG_KEYS, type StackConfig, type StackConfigKey } from '../../state/stack-config.js';
+import { renderDifference } from '../../resources/resource.js';
 import type { Runtime } from '../runtime.js';
 import { locked } from '../locked.js';
 import { settingsOf, withContext } from '../runtime.js';
 
-export function renderProvision(result: ConfiguredProvisionResult): string {
-  const rows = result.resources.map((r) => [r.status, r.kind, r.id, r.note ?? '']);
+/** Every difference, one a line: `thumbnailsBucket.publicAccessBlock: off -> on`. */
+export function renderChanges(result: Pick<ProvisionResult, 'resources'>): string {
+  return result.resources.flatMap((r) => (r.changes ?? []).map((d) => `${r.status === 'adopted' ? 'drift (adopted, not repaired) ' : ''}${renderDifference(r.kind, d)}`)).join('\n');
+}
+
+export function renderProvision(result: ProvisionResult): string {
+  const rows = result.resources.map((r) => [r.status, r.kind, r.id, r.note ?? (r.changes ? r.changes.map((d) => d.attribute).join(', ') : '')]);
+  const changes = renderChanges(result);
   const created = result.resources.filter((r) => r.status === 'created' || r.status === 'updated').length;
   const summary = result.dryRun
     ? `dry run: ${result.resources.filter((r) => r.status === 'planned').length} to create or change, nothing written`
     : `stack ${result.stack} in ${result.region} (${result.backend}): ${result.resources.length} resources, ${created} created or updated, ${result.seconds.toFixed(1)}s`;
-  return `${renderTable(['status', 'resource', 'id', 'note'], rows)}\n${summary}`;
+  return `${renderTable(['status', 'resource', 'id', 'note'], rows)}\n${changes ? `${changes}\n` : ''}${summary}`;
 }
 
 type ProvisionFlags = Partial<StackConfig> & { dryRun?: boolean; function: boolean; reset?: StackConfigKey[] };
@@ -84,6 +91,11 @@ Every choice above (by flag, its environment variable, or thumbs.config.json) is
 stack's state (.thumbs/<stack>.json, "config"); a later provision without the flag keeps it, and
 one with another value prints "attribute: old -> new" before changing it. --reset puts a choice
 back to its default (an adopted bucket or role back to thumbs' own). THUMBS_CONCURRENCY is recorded too.
+
+Every attribute thumbs sets is compared with what is there, and each difference is repaired and printed
+as "resource.attribute: old -> new"; --dry-run prints the same plan and writes nothing. Adopted
+resources (--originals-bucket, --thumbnails-bucket, --role-arn) are never changed: their drift is only
+reported. A resource with the stack's name but not its thumbs:stack tag is refused, never taken over.
 
 On the embedded backend (--local) only the data side is created: the local worker plays Lambda,
 with the stack's recorded function settings (renditions, quality, limits).

@@ -13,10 +13,10 @@ export function reportError(error: unknown, options: ErrorReportOptions): number
   const code = known ? error.code : 'internal';
   const hint = known ? error.hint : 'This looks like a bug in thumbs. Run again with --verbose and report the output.';
   const red = (text: string) => (options.color ? `\u001b[31m${text}\u001b[0m` : text);
-  if (known && error.exitCode === ExitCode.interrupted && !options.verbose) {
-    // Ctrl-C is the user's choice, not a failure to explain: end the prompt's line and go.
+  if (known && error.exitCode === ExitCode.interrupted && !error.hint && !options.verbose) {
+    // Ctrl-C with nothing to resume is the user's choice, not a failure to explain: end the prompt's line and go.
     process.stderr.write('\n');
-    if (options.json) process.stdout.write(`${JSON.stringify({ error: { code, message } }, null, 2)}\n`);
+    if (options.json && !error.resultPrinted) process.stdout.write(`${JSON.stringify({ error: { code, message } }, null, 2)}\n`);
     return error.exitCode;
   }
   process.stderr.write(`${red('error:')} ${message}\n`);

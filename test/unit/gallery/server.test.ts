@@ -2,7 +2,7 @@ import http from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ThumbsError } from '../../../src/errors.js';
 import type { GalleryPage, GalleryQuery } from '../../../src/gallery/load-images.js';
-import { startGalleryServer, type RunningGallery } from '../../../src/gallery/server.js';
+import { listenFailure, startGalleryServer, type RunningGallery } from '../../../src/gallery/server.js';
 
 const PAGE: GalleryPage = {
   images: [{ key: '<k>.jpg', status: 'done', originalUrl: 'http://127.0.0.1:9/o/k.jpg?sig=1', renditions: [] }],
@@ -97,6 +97,16 @@ describe('gallery server', () => {
     const url = await start(async () => PAGE);
     await expect(startGalleryServer({ port: Number(new URL(url).port), stack: 'default', load: async () => PAGE }))
       .rejects.toMatchObject({ code: 'port-in-use', exitCode: 2 });
+  });
+
+  it('names --host when it does not resolve, instead of blaming the backend', () => {
+    const failed = (code: string) => Object.assign(new Error(`getaddrinfo ${code} nosuch.invalid`), { code });
+    for (const code of ['ENOTFOUND', 'EAI_AGAIN']) {
+      expect(listenFailure(failed(code), 8000, 'nosuch.invalid')).toMatchObject({ code: 'bad-host', exitCode: 2, message: expect.stringContaining('--host nosuch.invalid') });
+    }
+    expect(listenFailure(failed('EADDRNOTAVAIL'), 8000, '10.9.9.9')).toMatchObject({ code: 'bad-host' });
+    const other = failed('EMFILE');
+    expect(listenFailure(other, 8000, '127.0.0.1')).toBe(other);
   });
 
   describe('upload and live endpoints', () => {

@@ -1,13 +1,14 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { loadConfig } from '../../lambda/config.js';
-import { errorName, explainAwsError, isAccessDenied } from '../aws/aws-errors.js';
+import { errorName, explainAwsError, isAccessDenied, isNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
 import { allowUploadsFrom, presignUpload, queueUploaded, UPLOAD_PREFIX, type UploadTarget } from '../gallery/browser-upload.js';
 import { changedSince, LIVE_WINDOW, pipelineStatus } from '../gallery/live-status.js';
 import { DEFAULT_PAGE_SIZE, galleryLocations, loadGalleryPage, type GalleryLocations } from '../gallery/load-images.js';
 import { startGalleryServer, type GalleryServerOptions, type UploadService } from '../gallery/server.js';
 import { openStack } from '../state/open-stack.js';
+import { notProvisioned } from '../upload/stack-targets.js';
 import { DEFAULT_GALLERY_HOST, DEFAULT_GALLERY_PORT } from '../config/defaults.js';
 
 export interface GalleryOptions {
@@ -92,6 +93,7 @@ export async function startGallery(ctx: Context, options: GalleryOptions = {}): 
     } catch (error) {
       if (!isAccessDenied(error)) {
         await server.close();
+        if (isNotFound(error)) throw notProvisioned(ctx, `originals bucket ${where.originalsBucket} does not exist`);
         throw explainAwsError(error, ctx.target);
       }
       // The page is still worth having without upload: say why the drop zone is missing.

@@ -1,0 +1,20 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGallery } from '../../src/actions/gallery.js';
+import { startEmbedded, type EmbeddedHarness } from '../helpers/embedded.js';
+
+/** The new commands on a stack that was never provisioned, as a new user meets them. */
+describe('operate commands on a stack never provisioned (embedded backend)', () => {
+  let h: EmbeddedHarness;
+
+  beforeAll(async () => {
+    h = await startEmbedded({ stack: 'never' });
+  });
+
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('gallery says the stack is not provisioned instead of "AWS answered NoSuchBucket"', async () => {
+    await expect(startGallery(h.ctx, { port: 0 })).rejects.toMatchObject({ code: 'not-provisioned', hint: expect.stringContaining('thumbs provision --stack never --local') });
+  });
+});

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGallery } from '../../src/actions/gallery.js';
+import { logs } from '../../src/actions/logs.js';
 import { startEmbedded, type EmbeddedHarness } from '../helpers/embedded.js';
 
 /** The new commands on a stack that was never provisioned, as a new user meets them. */
@@ -16,5 +17,10 @@ describe('operate commands on a stack never provisioned (embedded backend)', () 
 
   it('gallery says the stack is not provisioned instead of "AWS answered NoSuchBucket"', async () => {
     await expect(startGallery(h.ctx, { port: 0 })).rejects.toMatchObject({ code: 'not-provisioned', hint: expect.stringContaining('thumbs provision --stack never --local') });
+  });
+
+  it('logs says the stack is not provisioned instead of "no log lines"', async () => {
+    const onRecord = () => undefined;
+    await expect(logs(h.ctx, { since: 0, onRecord })).rejects.toMatchObject({ code: 'not-provisioned', exitCode: 1 });
   });
 });

@@ -28,7 +28,7 @@ export interface StacksResult {
 
 /** `thumbs stacks`: the stacks with a state file here and, on AWS, those found by their tag. */
 export async function stacks(ctx: Context): Promise<StacksResult> {
-  const known = await knownStacks(ctx.settings.stateDir);
+  const { known, unreadable } = await knownStacks(ctx.settings.stateDir);
   const summaries: StackSummary[] = await Promise.all(known.map(async ({ state, createdAt }) => ({
     stack: state.stack,
     backend: state.backend,
@@ -39,6 +39,10 @@ export async function stacks(ctx: Context): Promise<StacksResult> {
     createdAt,
     resources: Object.keys(state.resources).length,
     ...(await stackHealth(ctx, state)),
+  })));
+  // Every other command refuses such a stack with this message: the listing names it too, rather than leave it out.
+  summaries.push(...unreadable.map((u): StackSummary => ({
+    stack: u.stack, backend: u.local ? 'embedded' : 'unknown', region: '?', foundBy: 'state', resources: 0, health: 'unknown', missing: [], note: u.error,
   })));
   let discovery = 'by the thumbs:stack tag only on AWS';
   if (ctx.target.backend === 'aws') {

@@ -4,8 +4,8 @@ import { printResult, renderTable } from '../../output/print.js';
 import type { Runtime } from '../runtime.js';
 import { settingsOf, withContext } from '../runtime.js';
 
-export function renderStacks(result: StacksResult): string {
-  if (result.stacks.length === 0) return `no stacks known here (${result.discovery})\nhint: \`thumbs provision\` creates one`;
+export function renderStacks(result: StacksResult, local = false): string {
+  if (result.stacks.length === 0) return `no stacks known here (${result.discovery})\nhint: \`thumbs provision${local ? ' --local' : ''}\` creates one`;
   const rows = result.stacks.map((s) => [
     s.stack,
     s.backend === 'endpoint' ? `${s.endpoint ?? ''} ${s.region}` : `${s.backend} ${s.region}`,
@@ -32,6 +32,7 @@ Examples:
     .action(async (_options: object, command: Command) => {
       const { stacks } = await import('../../actions/stacks.js');
       const result = await withContext(command, runtime, (ctx) => stacks(ctx));
-      printResult(settingsOf(command, runtime).json, result, () => renderStacks(result));
+      const settings = settingsOf(command, runtime);
+      printResult(settings.json, result, () => renderStacks(result, settings.local));
     });
 }

@@ -1,9 +1,10 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { imageKeyOption } from '../../../src/cli/commands/logs.js';
 import { sinceTime } from '../../../src/cli/commands/parse.js';
 import { parseSince } from '../../../src/logs/since.js';
 
-describe('logs --since', () => {
+describe('logs --since and --key', () => {
   it('reads durations and ISO dates, with or without a time and a zone', () => {
     expect(parseSince('30s', 100_000)).toBe(70_000);
     expect(parseSince('1d', 90_000_000)).toBe(3_600_000);
@@ -24,5 +25,10 @@ describe('logs --since', () => {
     expect(() => parse('5')).toThrow(/--since .*not "5"/);
     expect(() => parse('2999-01-01')).toThrow(/--since 2999-01-01 is in the future/);
     expect(parse('10m')).toBeLessThanOrEqual(Date.now() - 600_000);
+  });
+
+  it('--key "" is a usage error, not a silent empty listing', () => {
+    expect(() => imageKeyOption('')).toThrow(InvalidArgumentError);
+    expect(imageKeyOption('a b.jpg')).toBe('a b.jpg');
   });
 });

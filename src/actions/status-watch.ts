@@ -1,6 +1,6 @@
 import { paginateScan } from '@aws-sdk/client-dynamodb';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { queueDepths } from '../aws/queue-depths.js';
 import type { Context } from '../context.js';
 import { describeTable } from '../ensure/table.js';
 import { openStack } from '../state/open-stack.js';
@@ -33,14 +33,6 @@ export interface WatchOptions {
 const COUNT_SCAN_MAX_BYTES = 10 * 1024 * 1024;
 /** Ticks the rate is averaged over: long enough to smooth batches, short enough to follow a change. */
 const WINDOW = 5;
-
-async function depths(ctx: Context, url: string): Promise<{ visible: number; inFlight: number }> {
-  const { Attributes = {} } = await ctx.clients.sqs.send(new GetQueueAttributesCommand({
-    QueueUrl: url,
-    AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-  }));
-  return { visible: Number(Attributes.ApproximateNumberOfMessages ?? 0), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) };
-}
 
 async function itemCounts(ctx: Context, table: string): Promise<{ done: number; failed: number; itemsFrom: WatchTick['itemsFrom'] }> {
   const description = await describeTable(ctx, table);
@@ -75,7 +67,7 @@ export async function watchStatus(ctx: Context, options: WatchOptions): Promise<
   const history: Array<{ at: number; finished: number }> = [];
   while (!options.signal.aborted) {
     const started = Date.now();
-    const [work, dead, items] = await Promise.all([depths(ctx, queue), depths(ctx, deadLetter), itemCounts(ctx, table)]);
+    const [work, dead, items] = await Promise.all([queueDepths(ctx.clients.sqs, queue), queueDepths(ctx.clients.sqs, deadLetter), itemCounts(ctx, table)]);
     history.push({ at: started, finished: items.done + items.failed });
     if (history.length > WINDOW) history.shift();
     const outstanding = work.visible + work.inFlight;

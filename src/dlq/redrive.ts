@@ -1,6 +1,5 @@
 import {
   DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
   ListMessageMoveTasksCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
@@ -10,6 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorName, isAccessDenied } from '../aws/aws-errors.js';
+import { queueDepths } from '../aws/queue-depths.js';
 import { release } from './peek.js';
 
 export interface RedriveTarget {
@@ -69,11 +69,6 @@ async function moveTask(sqs: SQSClient, target: RedriveTarget, pollMs: number): 
   }
 }
 
-async function depth(sqs: SQSClient, url: string): Promise<number> {
-  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }));
-  return Number(Attributes.ApproximateNumberOfMessages ?? 0);
-}
-
 /**
  * Receive 10, send them to the work queue, then delete from the dead-letter queue exactly the ones
  * SQS accepted: a message is never deleted before it is safely in the other queue. Those whose send
@@ -82,7 +77,7 @@ async function depth(sqs: SQSClient, url: string): Promise<number> {
  */
 async function copy(sqs: SQSClient, target: RedriveTarget): Promise<RedriveResult> {
   const result: RedriveResult = { method: 'copy', moved: 0, failed: 0, deleteFailed: 0 };
-  const budget = await depth(sqs, target.deadLetterUrl);
+  const budget = (await queueDepths(sqs, target.deadLetterUrl)).visible;
   const unsent: Message[] = [];
   try {
     while (result.moved + result.failed < budget) {

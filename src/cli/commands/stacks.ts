@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { StacksResult } from '../../actions/stacks.js';
+import { isThumbsError } from '../../errors.js';
 import { printResult, renderTable } from '../../output/print.js';
 import type { Runtime } from '../runtime.js';
 import { settingsOf, withContext } from '../runtime.js';
@@ -30,9 +31,13 @@ Examples:
   thumbs stacks --local
   thumbs stacks --region eu-west-1 --json | jq '.stacks[] | select(.health != "ok")'`)
     .action(async (_options: object, command: Command) => {
-      const { stacks } = await import('../../actions/stacks.js');
-      const result = await withContext(command, runtime, (ctx) => stacks(ctx));
+      const { stacks, stacksWithoutBackend } = await import('../../actions/stacks.js');
       const settings = settingsOf(command, runtime);
+      const result = await withContext(command, runtime, (ctx) => stacks(ctx)).catch((error: unknown) => {
+        // Listing the state files needs no backend; only their health does.
+        if (!isThumbsError(error) || error.code !== 'local-backend-not-running') throw error;
+        return stacksWithoutBackend(settings.stateDir, 'not checked: `thumbs dev` is not running');
+      });
       printResult(settings.json, result, () => renderStacks(result, settings.local));
     });
 }

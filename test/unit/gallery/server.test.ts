@@ -1,8 +1,10 @@
 import http from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { reportRequestError } from '../../../src/actions/gallery.js';
 import { ThumbsError } from '../../../src/errors.js';
 import type { GalleryPage, GalleryQuery } from '../../../src/gallery/load-images.js';
 import { listenFailure, startGalleryServer, type RunningGallery } from '../../../src/gallery/server.js';
+import { MemoryReporter } from '../../../src/output/reporter.js';
 
 const PAGE: GalleryPage = {
   images: [{ key: '<k>.jpg', status: 'done', originalUrl: 'http://127.0.0.1:9/o/k.jpg?sig=1', renditions: [] }],
@@ -173,5 +175,14 @@ describe('gallery server', () => {
       expect(res.cards[0]?.html).toContain('data-image-key="&lt;k&gt;.jpg"');
       expect(res.cards[0]?.html).not.toContain('<k>');
     });
+  });
+});
+
+describe('gallery request errors in the terminal', () => {
+  it('are one line; the stack trace is a detail, shown only with --verbose', () => {
+    const reporter = new MemoryReporter();
+    reportRequestError(reporter)(new Error('boom'));
+    expect(reporter.texts('warn')).toEqual(['gallery request failed: boom']);
+    expect(reporter.texts('detail')[0]).toMatch(/^Error: boom\n\s+at /);
   });
 });

@@ -1,13 +1,15 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { loadConfig } from '../../lambda/config.js';
-import { errorName, explainAwsError, isAccessDenied } from '../aws/aws-errors.js';
+import { errorName, explainAwsError, isAccessDenied, isNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
+import type { Reporter } from '../output/reporter.js';
 import { allowUploadsFrom, presignUpload, queueUploaded, UPLOAD_PREFIX, type UploadTarget } from '../gallery/browser-upload.js';
 import { changedSince, LIVE_WINDOW, pipelineStatus } from '../gallery/live-status.js';
 import { DEFAULT_PAGE_SIZE, galleryLocations, loadGalleryPage, type GalleryLocations } from '../gallery/load-images.js';
 import { startGalleryServer, type GalleryServerOptions, type UploadService } from '../gallery/server.js';
 import { openStack } from '../state/open-stack.js';
+import { notProvisioned } from '../upload/stack-targets.js';
 import { DEFAULT_GALLERY_HOST, DEFAULT_GALLERY_PORT } from '../config/defaults.js';
 
 export interface GalleryOptions {
@@ -37,6 +39,14 @@ const LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
 /** The origin a presigned GET for this bucket points at: what the page's CSP must allow. */
 async function bucketOrigin(ctx: Context, bucket: string): Promise<string> {
   return new URL(await getSignedUrl(ctx.clients.s3, new GetObjectCommand({ Bucket: bucket, Key: 'x' }), { expiresIn: 60 })).origin;
+}
+
+/** A request that failed unexpectedly: one line in the terminal, and where it happened with --verbose (as every other error). */
+export function reportRequestError(reporter: Reporter): (error: unknown) => void {
+  return (error) => {
+    reporter.warn(`gallery request failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof Error && error.stack) reporter.detail(error.stack);
+  };
 }
 
 /** Starts the local gallery and returns at once; the caller decides how long it runs (Ctrl-C, or a test). */
@@ -82,7 +92,7 @@ export async function startGallery(ctx: Context, options: GalleryOptions = {}): 
     },
     ...(upload ? { upload, uploadOrigin: originalsOrigin } : {}),
     imageOrigins: [...new Set([originalsOrigin, thumbnailsOrigin])],
-    onError: (error) => ctx.reporter.warn(`gallery request failed: ${(error as Error).stack ?? String(error)}`),
+    onError: reportRequestError(ctx.reporter),
   };
   const server = await startGalleryServer(serverOptions);
   let removeCors: (() => Promise<void>) | undefined;
@@ -92,6 +102,7 @@ export async function startGallery(ctx: Context, options: GalleryOptions = {}): 
     } catch (error) {
       if (!isAccessDenied(error)) {
         await server.close();
+        if (isNotFound(error)) throw notProvisioned(ctx, `originals bucket ${where.originalsBucket} does not exist`);
         throw explainAwsError(error, ctx.target);
       }
       // The page is still worth having without upload: say why the drop zone is missing.

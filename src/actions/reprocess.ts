@@ -29,6 +29,8 @@ export interface ReprocessOptions {
 export interface ReprocessResult {
   stack: string;
   bucket: string;
+  /** The folder listed (`photos` means `photos/`); empty for the whole bucket. */
+  prefix: string;
   dryRun: boolean;
   settings: Omit<CurrentSettings, 'renditions'> & { renditions: string };
   /** Originals seen, per reason (current: nothing to do). */
@@ -88,7 +90,8 @@ export async function reprocess(ctx: Context, options: ReprocessOptions = {}): P
   const sending = { sent: 0, failed: [] as SendFailure[] };
   let selected = 0;
 
-  const walk = reconcile(ctx, { bucket, table, prefix: normalizePrefix(options.prefix ?? ''), settings });
+  const prefix = normalizePrefix(options.prefix ?? '');
+  const walk = reconcile(ctx, { bucket, table, prefix, settings });
   for await (const page of walk) {
     const messages: ImageMessage[] = [];
     for (const original of page) {
@@ -112,6 +115,7 @@ export async function reprocess(ctx: Context, options: ReprocessOptions = {}): P
   const result: ReprocessResult = {
     stack: stack.stack,
     bucket,
+    prefix,
     dryRun,
     settings: { hash: settings.hash, quality: settings.quality, source: settings.source, renditions: settings.renditions.map((r) => `${r.format}:${r.size}`).join(',') },
     counts,
@@ -138,9 +142,9 @@ export async function reprocess(ctx: Context, options: ReprocessOptions = {}): P
   return result;
 }
 
-export function countsLine(result: Pick<ReprocessResult, 'counts' | 'selected' | 'dryRun'>): string {
+export function countsLine(result: Pick<ReprocessResult, 'counts' | 'selected' | 'dryRun' | 'prefix'>): string {
   const { failed, stale, missing, current } = result.counts;
-  return `originals: ${failed} failed, ${stale} stale, ${missing} missing, ${current} current; ${result.selected} ${result.dryRun ? 'would be announced' : 'announced'}`;
+  return `originals${result.prefix ? ` under ${result.prefix}` : ''}: ${failed} failed, ${stale} stale, ${missing} missing, ${current} current; ${result.selected} ${result.dryRun ? 'would be announced' : 'announced'}`;
 }
 
 /** The error to exit with once the result is shown. */

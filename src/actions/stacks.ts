@@ -3,6 +3,7 @@ import type { Context } from '../context.js';
 import { discoverTaggedStacks } from '../stacks/discover.js';
 import { stackHealth, type StackHealth } from '../stacks/health.js';
 import { knownStacks } from '../stacks/known-stacks.js';
+import type { StackState } from '../state/state-file.js';
 
 export interface StackSummary extends StackHealth {
   stack: string;
@@ -26,9 +27,9 @@ export interface StacksResult {
   discovery: string;
 }
 
-/** `thumbs stacks`: the stacks with a state file here and, on AWS, those found by their tag. */
-export async function stacks(ctx: Context): Promise<StacksResult> {
-  const known = await knownStacks(ctx.settings.stateDir);
+/** The stacks with a state file in stateDir, each with the health `check` gives it. */
+async function fromStateFiles(stateDir: string, check: (state: StackState) => Promise<StackHealth>): Promise<StackSummary[]> {
+  const { known, unreadable } = await knownStacks(stateDir);
   const summaries: StackSummary[] = await Promise.all(known.map(async ({ state, createdAt }) => ({
     stack: state.stack,
     backend: state.backend,
@@ -38,9 +39,32 @@ export async function stacks(ctx: Context): Promise<StacksResult> {
     foundBy: 'state' as const,
     createdAt,
     resources: Object.keys(state.resources).length,
-    ...(await stackHealth(ctx, state)),
+    ...(await check(state)),
   })));
-  let discovery = 'by the thumbs:stack tag only on AWS';
+  // Every other command refuses such a stack with this message: the listing names it too, rather than leave it out.
+  summaries.push(...unreadable.map((u): StackSummary => ({
+    stack: u.stack, backend: u.local ? 'embedded' : 'unknown', region: '?', foundBy: 'state', resources: 0, health: 'unknown', missing: [], note: u.error,
+  })));
+  return summaries;
+}
+
+const NO_TAG_DISCOVERY = 'by the thumbs:stack tag only on AWS';
+
+/**
+ * `thumbs stacks --local` while `thumbs dev` is not running: the state files can still be listed,
+ * only their health cannot be checked.
+ */
+export async function stacksWithoutBackend(stateDir: string, why: string): Promise<StacksResult> {
+  const summaries = await fromStateFiles(stateDir, async () => ({ health: 'unknown', missing: [], note: why }));
+  return { stacks: summaries.sort(byStack), discovery: NO_TAG_DISCOVERY };
+}
+
+const byStack = (a: StackSummary, b: StackSummary) => a.stack.localeCompare(b.stack) || a.backend.localeCompare(b.backend);
+
+/** `thumbs stacks`: the stacks with a state file here and, on AWS, those found by their tag. */
+export async function stacks(ctx: Context): Promise<StacksResult> {
+  const summaries = await fromStateFiles(ctx.settings.stateDir, (state) => stackHealth(ctx, state));
+  let discovery = NO_TAG_DISCOVERY;
   if (ctx.target.backend === 'aws') {
     try {
       const tagged = await discoverTaggedStacks(ctx);
@@ -54,6 +78,6 @@ export async function stacks(ctx: Context): Promise<StacksResult> {
       discovery = `tag discovery failed (${errorName(error)}: ${(error as Error).message})`;
     }
   }
-  summaries.sort((a, b) => a.stack.localeCompare(b.stack) || a.backend.localeCompare(b.backend));
+  summaries.sort(byStack);
   return { stacks: summaries, discovery };
 }

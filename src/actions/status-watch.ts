@@ -1,10 +1,10 @@
 import { paginateScan } from '@aws-sdk/client-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { queueDepth } from '../queues/queue-depth.js';
 import type { Context } from '../context.js';
 import { describeTable } from '../resources/table.js';
 import { openStack } from '../state/open-stack.js';
 import { notProvisioned } from '../upload/stack-targets.js';
-import { queueDepth } from '../queues/queue-depth.js';
 
 export interface WatchTick {
   time: string;
@@ -33,11 +33,6 @@ export interface WatchOptions {
 const COUNT_SCAN_MAX_BYTES = 10 * 1024 * 1024;
 /** Ticks the rate is averaged over: long enough to smooth batches, short enough to follow a change. */
 const WINDOW = 5;
-
-async function depths(ctx: Context, url: string): Promise<{ visible: number; inFlight: number }> {
-  const { waiting, inFlight } = await queueDepth(ctx.clients.sqs, url);
-  return { visible: waiting, inFlight };
-}
 
 async function itemCounts(ctx: Context, table: string): Promise<{ done: number; failed: number; itemsFrom: WatchTick['itemsFrom'] }> {
   const description = await describeTable(ctx, table);
@@ -72,15 +67,15 @@ export async function watchStatus(ctx: Context, options: WatchOptions): Promise<
   const history: Array<{ at: number; finished: number }> = [];
   while (!options.signal.aborted) {
     const started = Date.now();
-    const [work, dead, items] = await Promise.all([depths(ctx, queue), depths(ctx, deadLetter), itemCounts(ctx, table)]);
+    const [work, dead, items] = await Promise.all([queueDepth(ctx.clients.sqs, queue), queueDepth(ctx.clients.sqs, deadLetter), itemCounts(ctx, table)]);
     history.push({ at: started, finished: items.done + items.failed });
     if (history.length > WINDOW) history.shift();
-    const outstanding = work.visible + work.inFlight;
+    const outstanding = work.waiting + work.inFlight;
     options.onTick({
       time: new Date(started).toISOString(),
-      waiting: work.visible,
+      waiting: work.waiting,
       inFlight: work.inFlight,
-      deadLetters: dead.visible + dead.inFlight,
+      deadLetters: dead.waiting + dead.inFlight,
       ...items,
       ...pace(history, outstanding),
     });

@@ -9,8 +9,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorName, isAccessDenied } from '../aws/aws-errors.js';
-import { release } from './peek.js';
 import { queueDepth } from '../queues/queue-depth.js';
+import { release } from './peek.js';
 
 export interface RedriveTarget {
   deadLetterUrl: string;
@@ -69,10 +69,6 @@ async function moveTask(sqs: SQSClient, target: RedriveTarget, pollMs: number): 
   }
 }
 
-async function depth(sqs: SQSClient, url: string): Promise<number> {
-  return (await queueDepth(sqs, url)).waiting;
-}
-
 /**
  * Receive 10, send them to the work queue, then delete from the dead-letter queue exactly the ones
  * SQS accepted: a message is never deleted before it is safely in the other queue. Those whose send
@@ -81,7 +77,7 @@ async function depth(sqs: SQSClient, url: string): Promise<number> {
  */
 async function copy(sqs: SQSClient, target: RedriveTarget): Promise<RedriveResult> {
   const result: RedriveResult = { method: 'copy', moved: 0, failed: 0, deleteFailed: 0 };
-  const budget = await depth(sqs, target.deadLetterUrl);
+  const budget = (await queueDepth(sqs, target.deadLetterUrl)).waiting;
   const unsent: Message[] = [];
   try {
     while (result.moved + result.failed < budget) {

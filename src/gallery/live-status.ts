@@ -1,6 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { GalleryImage } from './load-images.js';
 import { queueDepth } from '../queues/queue-depth.js';
+import type { GalleryImage } from './load-images.js';
 
 /** The status line of the live page. Queue counts are SQS's approximate ones. */
 export interface PipelineStatus {
@@ -16,23 +16,18 @@ export interface PipelineStatus {
 /** Newest items read per poll: enough for the status line and for what changed since the last one. */
 export const LIVE_WINDOW = 100;
 
-async function counts(sqs: SQSClient, queueUrl: string | undefined): Promise<{ visible?: number; notVisible?: number }> {
-  if (!queueUrl) return {};
-  const { waiting, inFlight } = await queueDepth(sqs, queueUrl);
-  return { visible: waiting, notVisible: inFlight };
-}
-
 export async function pipelineStatus(
   sqs: SQSClient,
   queues: { queueUrl?: string; deadLetterUrl?: string },
   newest: GalleryImage[],
   now = Date.now(),
 ): Promise<PipelineStatus> {
-  const [queue, dead] = await Promise.all([counts(sqs, queues.queueUrl), counts(sqs, queues.deadLetterUrl)]);
+  const depthsOf = (url: string | undefined) => (url ? queueDepth(sqs, url) : undefined);
+  const [queue, dead] = await Promise.all([depthsOf(queues.queueUrl), depthsOf(queues.deadLetterUrl)]);
   const recent = newest.filter((image) => image.processedAt !== undefined && Date.parse(image.processedAt) >= now - 60_000);
   return {
-    ...(queue.visible === undefined ? {} : { waiting: queue.visible, inFlight: queue.notVisible }),
-    ...(dead.visible === undefined ? {} : { deadLettered: dead.visible }),
+    ...(queue ? { waiting: queue.waiting, inFlight: queue.inFlight } : {}),
+    ...(dead ? { deadLettered: dead.waiting } : {}),
     donePerMinute: recent.filter((image) => image.status === 'done').length,
     doneCapped: newest.length >= LIVE_WINDOW && recent.length === newest.length,
   };

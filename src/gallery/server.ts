@@ -188,15 +188,22 @@ function hostAllowed(host: string, port: number, header: string | undefined): bo
   return ['127.0.0.1', 'localhost', '[::1]'].some((name) => header === `${name}:${port}`);
 }
 
+/**
+ * What a failed listen means for the user. A name that does not resolve fails in getaddrinfo, which
+ * would otherwise read as the backend being unreachable.
+ */
+export function listenFailure(error: NodeJS.ErrnoException, port: number, host: string): Error {
+  const badHost = (why: string) => usageError('bad-host', `--host ${host} ${why}`, 'Use 127.0.0.1, or 0.0.0.0 for every interface.');
+  if (error.code === 'EADDRINUSE') return usageError('port-in-use', `port ${port} on ${host} is already in use`, 'Stop what uses it, or pass another --port (0 picks a free one).');
+  if (error.code === 'EACCES') return usageError('port-denied', `not allowed to listen on ${host}:${port}`, 'Use a port above 1023, e.g. --port 8000.');
+  if (error.code === 'EADDRNOTAVAIL') return badHost('is not an address of this machine');
+  if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN' || error.code === 'EAI_NONAME') return badHost('is neither an IP address nor a name this machine resolves');
+  return error;
+}
+
 function listen(server: http.Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      const where = `${host}:${port}`;
-      if (error.code === 'EADDRINUSE') reject(usageError('port-in-use', `port ${port} on ${host} is already in use`, 'Stop what uses it, or pass another --port (0 picks a free one).'));
-      else if (error.code === 'EACCES') reject(usageError('port-denied', `not allowed to listen on ${where}`, 'Use a port above 1023, e.g. --port 8000.'));
-      else if (error.code === 'EADDRNOTAVAIL') reject(usageError('bad-host', `--host ${host} is not an address of this machine`, 'Use 127.0.0.1, or 0.0.0.0 for every interface.'));
-      else reject(error);
-    });
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenFailure(error, port, host)));
     server.listen(port, host, () => resolve());
   });
 }

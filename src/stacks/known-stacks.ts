@@ -9,29 +9,49 @@ export interface KnownStack {
   createdAt: string;
 }
 
-async function stacksIn(dir: string): Promise<KnownStack[]> {
+/** A state file that is there but cannot be read: listed, so that the stack does not silently vanish. */
+export interface UnreadableStack {
+  stack: string;
+  file: string;
+  /** Whether it sits in the embedded backend's folder. */
+  local: boolean;
+  error: string;
+}
+
+export interface KnownStacks {
+  known: KnownStack[];
+  unreadable: UnreadableStack[];
+}
+
+/** The embedded backend's endpoints, next to the real stacks' state files: not a stack. */
+const ENDPOINTS_FILE = 'local.json';
+
+async function stacksIn(dir: string, local: boolean): Promise<KnownStacks> {
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((f) => f.endsWith('.json'));
+    names = (await readdir(dir)).filter((f) => f.endsWith('.json') && !(f === ENDPOINTS_FILE && !local));
   } catch {
-    return [];
+    return { known: [], unreadable: [] };
   }
-  const found: KnownStack[] = [];
+  const found: KnownStacks = { known: [], unreadable: [] };
   for (const name of names) {
     const stack = name.slice(0, -'.json'.length);
-    // local.json holds the embedded backend's endpoints, and an unreadable file is not a stack to list.
-    const state = await readState(dir, stack).catch(() => undefined);
-    if (!state?.resources) continue;
     const file = stateFilePath(dir, stack);
-    const info = await stat(file);
-    const born = info.birthtimeMs > 0 ? info.birthtime : info.mtime;
-    found.push({ state, file, createdAt: born.toISOString() });
+    try {
+      const state = await readState(dir, stack);
+      if (!state) continue;
+      const info = await stat(file);
+      const born = info.birthtimeMs > 0 ? info.birthtime : info.mtime;
+      found.known.push({ state, file, createdAt: born.toISOString() });
+    } catch (error) {
+      found.unreadable.push({ stack, file, local, error: (error as Error).message });
+    }
   }
   return found;
 }
 
 /** Every stack with a state file here: real ones in the state folder, embedded ones in its local/ folder. */
-export async function knownStacks(stateDir: string): Promise<KnownStack[]> {
-  const [real, local] = await Promise.all([stacksIn(stateDir), stacksIn(path.join(stateDir, 'local'))]);
-  return [...real, ...local];
+export async function knownStacks(stateDir: string): Promise<KnownStacks> {
+  const [real, local] = await Promise.all([stacksIn(stateDir, false), stacksIn(path.join(stateDir, 'local'), true)]);
+  return { known: [...real.known, ...local.known], unreadable: [...real.unreadable, ...local.unreadable] };
 }

@@ -1,11 +1,9 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { feedAttributes } from '../../lambda/contract.js';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placeholderOf } from '../../lambda/placeholder.js';
@@ -15,16 +13,14 @@ import { publish } from '../../src/actions/publish.js';
 import type { Context } from '../../src/context.js';
 import { galleryLocations, type GalleryLocations } from '../../src/gallery/load-images.js';
 import { openStack } from '../../src/state/open-stack.js';
+import { CHROMIUM, launchChromium, skipBrowserTests, type HeadlessChromium } from '../helpers/chromium.js';
 import { startEmbedded, type EmbeddedHarness } from '../helpers/embedded.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const HOSTILE_KEY = '"><img src=x onerror=alert(1)>.jpg';
 const FAILED_KEY = 'broken <b>upload</b>.jpg';
 const FAILED_ERROR = 'unsupported image format: <script>alert(2)</script>';
 const SIZES = [128, 512, 1024];
-const ci = Boolean(process.env.CI) && !/^(0|false)$/i.test(process.env.CI ?? '');
-const present = existsSync(CHROMIUM);
-const skip = !present && !ci;
+const skip = skipBrowserTests;
 if (skip) {
   console.warn(`\n${'!'.repeat(78)}\n!!! SKIPPING the gallery browser test: ${CHROMIUM} is missing.\n`
     + `!!! Install it with: apt-get update && apt-get install -y chromium   (under CI=true this test fails instead)\n${'!'.repeat(78)}\n`);
@@ -84,34 +80,22 @@ describe.skipIf(skip)('gallery in headless Chromium (embedded backend)', () => {
   let harness: EmbeddedHarness;
   let gallery: StartedGallery;
   let browser: BrowserContext;
-  let profile: string;
+  let chromiumRun: HeadlessChromium | undefined;
   let seeded: Awaited<ReturnType<typeof seed>>;
   const alerts: string[] = [];
 
   beforeAll(async () => {
-    if (!present) throw new Error(`CI is set but ${CHROMIUM} is missing: run apt-get update && apt-get install -y chromium`);
     harness = await startEmbedded();
     seeded = await seed(harness.ctx);
     gallery = await startGallery(harness.ctx, { port: 0 });
-    profile = await mkdtemp(path.join(os.tmpdir(), 'thumbs-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-        '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
-    browser.on('page', (page) => page.on('dialog', (dialog) => {
-      alerts.push(dialog.message());
-      void dialog.dismiss();
-    }));
+    chromiumRun = await launchChromium(alerts);
+    browser = chromiumRun.browser;
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await chromiumRun?.close();
     await gallery?.close();
     await harness?.stop();
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   it('loads every thumbnail, escapes the hostile key, and opens the original on click', async () => {

@@ -1,10 +1,8 @@
 import { GetBucketCorsCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page, type Route } from 'playwright-core';
+import { type BrowserContext, type Page, type Route } from 'playwright-core';
 import { silentLogger } from '../../lambda/log.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGallery, type StartedGallery } from '../../src/actions/gallery.js';
@@ -14,9 +12,9 @@ import { galleryLocations, type GalleryLocations } from '../../src/gallery/load-
 import { serveStack } from '../../src/local/stack-worker.js';
 import type { LocalWorker } from '../../src/local/worker.js';
 import { openStack } from '../../src/state/open-stack.js';
+import { launchChromium, skipBrowserTests, type HeadlessChromium } from '../helpers/chromium.js';
 import { startEmbedded, type EmbeddedHarness } from '../helpers/embedded.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 /** The stack's THUMBS_MAX_BYTES for this test: the function and the upload policy share it. */
 const MAX_BYTES = 300_000;
 const SMALL = ['skimage_rocket.jpg', 'skimage_coins.png', 'skimage_camera.png'];
@@ -24,9 +22,7 @@ const SMALL = ['skimage_rocket.jpg', 'skimage_coins.png', 'skimage_camera.png'];
 const TOO_BIG = 'skimage_coffee.png';
 const BROKEN = 'broken.jpg';
 const HOSTILE_NAME = '"><img src=x onerror=alert(1)>.jpg';
-const ci = Boolean(process.env.CI) && !/^(0|false)$/i.test(process.env.CI ?? '');
-const present = existsSync(CHROMIUM);
-const skip = !present && !ci;
+const skip = skipBrowserTests;
 
 /** Every status and the highest progress a card showed, recorded in the page as they change. */
 const WATCH_CARDS = `(() => {
@@ -63,39 +59,27 @@ describe.skipIf(skip)('gallery upload, live updates, placeholders and layout in 
   let gallery: StartedGallery;
   let worker: LocalWorker;
   let browser: BrowserContext;
-  let profile: string;
+  let chromiumRun: HeadlessChromium | undefined;
   let where: GalleryLocations;
   const alerts: string[] = [];
   const uploaded = SMALL.map((name) => `uploads/${name}`);
 
   beforeAll(async () => {
-    if (!present) throw new Error(`CI is set but ${CHROMIUM} is missing: run apt-get update && apt-get install -y chromium`);
     harness = await startEmbedded();
     await provision(harness.ctx);
     const stack = await openStack(harness.ctx, { persist: false });
     where = galleryLocations(stack);
     worker = serveStack(harness.ctx, { names: stack.names, state: stack.store.current }, { env: { THUMBS_MAX_BYTES: String(MAX_BYTES) }, log: silentLogger });
     gallery = await startGallery(harness.ctx, { port: 0, maxBytes: MAX_BYTES });
-    profile = await mkdtemp(path.join(os.tmpdir(), 'thumbs-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-        '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
-    browser.on('page', (page) => page.on('dialog', (dialog) => {
-      alerts.push(dialog.message());
-      void dialog.dismiss();
-    }));
+    chromiumRun = await launchChromium(alerts);
+    browser = chromiumRun.browser;
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await chromiumRun?.close();
     await gallery?.close();
     await worker?.stop();
     await harness?.stop();
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   it('admits exactly the gallery origin for POST while it runs, keeping the other CORS rules', async () => {

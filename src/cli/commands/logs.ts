@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { Runtime } from '../runtime.js';
 import { settingsOf, withContext } from '../runtime.js';
 import { claimInterrupt } from '../interrupt.js';
@@ -13,6 +13,12 @@ interface LogsFlags {
 
 const DEFAULT_SINCE_MS = 3_600_000;
 
+/** An empty key matches no record, so `--key ""` (often an unset shell variable) would print nothing and exit 0. */
+export function imageKeyOption(value: string): string {
+  if (value === '') throw new InvalidArgumentError('--key takes an image key such as "holiday/beach 1.jpg", not an empty string.');
+  return value;
+}
+
 export function registerLogs(program: Command, runtime: Runtime): void {
   program
     .command('logs')
@@ -20,7 +26,7 @@ export function registerLogs(program: Command, runtime: Runtime): void {
     .option('-f, --follow', 'keep printing new lines as they arrive, until Ctrl-C')
     .option('--since <when>', 'from this long ago (30s, 10m, 2h, 1d) or this ISO date; default 1h', sinceTime('--since'))
     .option('--filter <text>', 'only lines containing this text')
-    .option('--key <imageKey>', 'only the records of this image')
+    .option('--key <imageKey>', 'only the records of this image (the key as in `thumbs scan-db`)', imageKeyOption)
     .addHelpText('after', `
 On AWS and endpoints it reads the function's CloudWatch log group (FilterLogEvents, every page;
 --follow polls every 2 s). On the embedded backend it reads the log file the \`thumbs dev\` worker

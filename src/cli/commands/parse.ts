@@ -25,7 +25,8 @@ export function oneOf<T extends string>(option: string, values: readonly T[]) {
 export function sinceTime(option: string) {
   return (value: string): number => {
     const time = parseSince(value);
-    if (time === undefined) throw new InvalidArgumentError(`${option} takes a duration such as 30s, 10m, 2h, 1d or an ISO date, not "${value}".`);
+    if (time === undefined) throw new InvalidArgumentError(`${option} takes a duration such as 30s, 10m, 2h, 1d or an ISO date such as 2026-11-30T18:00Z, not "${value}".`);
+    if (time > Date.now()) throw new InvalidArgumentError(`${option} ${value} is in the future: nothing is logged there yet. Give a time in the past, e.g. 10m.`);
     return time;
   };
 }

@@ -26,6 +26,9 @@ export function renderReprocess(result: ReprocessResult, countsLine: string): st
     ...(result.selected > Object.values(result.examples).flat().length ? ['  ...'] : []),
     ...result.failed.map((f) => `  not sent ${f.key}: ${f.error}`),
   ];
+  if (result.prefix && Object.values(result.counts).every((n) => n === 0)) {
+    lines.push(`no originals under ${result.prefix} (a prefix names a folder: keys that start with "${result.prefix}")`);
+  }
   if (!result.dryRun) lines.push(`${result.messagesSent} messages sent (bucket ${result.bucket}), ${result.seconds.toFixed(1)}s in all`);
   const wait = result.wait;
   if (wait) {
@@ -48,7 +51,7 @@ export function registerReprocess(program: Command, runtime: Runtime): void {
     .option('--stale', "originals rendered with other renditions or quality than the function's current settings")
     .option('--missing', 'originals with no item for their current version (uploaded by another tool, or a lost message)')
     .option('--all', 'every original, rendered again even when current')
-    .option('--prefix <prefix>', 'only keys under this prefix, e.g. 2024/')
+    .option('--prefix <folder>', 'only keys in this folder and below, e.g. 2024/ (2024 means the same)')
     .option('--dry-run', 'count and list examples, send nothing')
     .option('--wait', 'then wait until every announced image has a new outcome, and report failures')
     .option('--wait-timeout <seconds>', 'how long --wait waits', positiveInt('--wait-timeout'), DEFAULT_WAIT_TIMEOUT_SECONDS)

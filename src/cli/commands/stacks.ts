@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import type { StacksResult } from '../../actions/stacks.js';
+import { isThumbsError } from '../../errors.js';
 import { printResult, renderTable } from '../../output/print.js';
 import type { Runtime } from '../runtime.js';
 import { settingsOf, withContext } from '../runtime.js';
 
-export function renderStacks(result: StacksResult): string {
-  if (result.stacks.length === 0) return `no stacks known here (${result.discovery})\nhint: \`thumbs provision\` creates one`;
+export function renderStacks(result: StacksResult, local = false): string {
+  if (result.stacks.length === 0) return `no stacks known here (${result.discovery})\nhint: \`thumbs provision${local ? ' --local' : ''}\` creates one`;
   const rows = result.stacks.map((s) => [
     s.stack,
     s.backend === 'endpoint' ? `${s.endpoint ?? ''} ${s.region}` : `${s.backend} ${s.region}`,
@@ -30,8 +31,13 @@ Examples:
   thumbs stacks --local
   thumbs stacks --region eu-west-1 --json | jq '.stacks[] | select(.health != "ok")'`)
     .action(async (_options: object, command: Command) => {
-      const { stacks } = await import('../../actions/stacks.js');
-      const result = await withContext(command, runtime, (ctx) => stacks(ctx));
-      printResult(settingsOf(command, runtime).json, result, () => renderStacks(result));
+      const { stacks, stacksWithoutBackend } = await import('../../actions/stacks.js');
+      const settings = settingsOf(command, runtime);
+      const result = await withContext(command, runtime, (ctx) => stacks(ctx)).catch((error: unknown) => {
+        // Listing the state files needs no backend; only their health does.
+        if (!isThumbsError(error) || error.code !== 'local-backend-not-running') throw error;
+        return stacksWithoutBackend(settings.stateDir, 'not checked: `thumbs dev` is not running');
+      });
+      printResult(settings.json, result, () => renderStacks(result, settings.local));
     });
 }

@@ -1,8 +1,10 @@
 import http from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { reportRequestError } from '../../../src/actions/gallery.js';
 import { ThumbsError } from '../../../src/errors.js';
 import type { GalleryPage, GalleryQuery } from '../../../src/gallery/load-images.js';
-import { startGalleryServer, type RunningGallery } from '../../../src/gallery/server.js';
+import { listenFailure, startGalleryServer, type RunningGallery } from '../../../src/gallery/server.js';
+import { MemoryReporter } from '../../../src/output/reporter.js';
 
 const PAGE: GalleryPage = {
   images: [{ key: '<k>.jpg', status: 'done', originalUrl: 'http://127.0.0.1:9/o/k.jpg?sig=1', renditions: [] }],
@@ -99,6 +101,16 @@ describe('gallery server', () => {
       .rejects.toMatchObject({ code: 'port-in-use', exitCode: 2 });
   });
 
+  it('names --host when it does not resolve, instead of blaming the backend', () => {
+    const failed = (code: string) => Object.assign(new Error(`getaddrinfo ${code} nosuch.invalid`), { code });
+    for (const code of ['ENOTFOUND', 'EAI_AGAIN']) {
+      expect(listenFailure(failed(code), 8000, 'nosuch.invalid')).toMatchObject({ code: 'bad-host', exitCode: 2, message: expect.stringContaining('--host nosuch.invalid') });
+    }
+    expect(listenFailure(failed('EADDRNOTAVAIL'), 8000, '10.9.9.9')).toMatchObject({ code: 'bad-host' });
+    const other = failed('EMFILE');
+    expect(listenFailure(other, 8000, '127.0.0.1')).toBe(other);
+  });
+
   describe('upload and live endpoints', () => {
     const upload = {
       maxBytes: 1000,
@@ -163,5 +175,14 @@ describe('gallery server', () => {
       expect(res.cards[0]?.html).toContain('data-image-key="&lt;k&gt;.jpg"');
       expect(res.cards[0]?.html).not.toContain('<k>');
     });
+  });
+});
+
+describe('gallery request errors in the terminal', () => {
+  it('are one line; the stack trace is a detail, shown only with --verbose', () => {
+    const reporter = new MemoryReporter();
+    reportRequestError(reporter)(new Error('boom'));
+    expect(reporter.texts('warn')).toEqual(['gallery request failed: boom']);
+    expect(reporter.texts('detail')[0]).toMatch(/^Error: boom\n\s+at /);
   });
 });

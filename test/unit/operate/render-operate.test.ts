@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import type { ReprocessResult } from '../../../src/actions/reprocess.js';
+import { countsLine } from '../../../src/actions/reprocess.js';
+import { renderReprocess } from '../../../src/cli/commands/reprocess.js';
+import { renderStacks } from '../../../src/cli/commands/stacks.js';
+
+describe('stacks output', () => {
+  it('with none known, the hint gives the command for the backend in use', () => {
+    const none = { stacks: [], discovery: 'by the thumbs:stack tag only on AWS' };
+    expect(renderStacks(none, true)).toContain('`thumbs provision --local`');
+    expect(renderStacks(none, false)).toContain('`thumbs provision`');
+  });
+});
+
+describe('reprocess output', () => {
+  const result: ReprocessResult = {
+    stack: 'default', bucket: 'b', prefix: 'city/', dryRun: true,
+    settings: { hash: 'b9cc27b224e1', quality: 80, source: 'defaults', renditions: 'webp:128' },
+    counts: { failed: 0, stale: 0, missing: 0, current: 0 }, selected: 0, messagesSent: 0, failed: [], examples: {}, seconds: 0.1,
+  };
+
+  it('names the folder it listed, and says so when nothing is under it', () => {
+    const text = renderReprocess(result, countsLine(result));
+    expect(text).toMatch(/^originals under city\/: 0 failed/);
+    expect(text).toContain('no originals under city/');
+    expect(countsLine({ ...result, prefix: '' })).toMatch(/^originals: /);
+    expect(renderReprocess({ ...result, prefix: '' }, '')).not.toContain('no originals under');
+  });
+});

@@ -3,25 +3,16 @@ import { CreateFunctionCommand, CreateEventSourceMappingCommand } from '@aws-sdk
 import { PutRolePolicyCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { PutBucketNotificationConfigurationCommand } from '@aws-sdk/client-s3';
 import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { provision, type ProvisionAllOptions } from '../../src/actions/provision.js';
 import { teardown } from '../../src/actions/teardown.js';
-import type { FunctionPackage } from '../../src/package/build.js';
 import { ACCOUNT, awsError, FakeAws } from '../helpers/fake-aws.js';
+import { fakePackage } from '../helpers/fake-package.js';
 import { mockAwsContext } from '../helpers/mock-context.js';
 
 let fake: FakeAws;
 afterEach(() => fake?.reset());
 
-/** The fake stores a zip's content as its CodeSha256, so a zip holding "sha-v1" has that hash. */
-async function fakePackage(sha: string): Promise<(arch: 'x86_64' | 'arm64') => Promise<FunctionPackage>> {
-  const zipPath = path.join(await mkdtemp(path.join(os.tmpdir(), 'thumbs-zip-')), 'function.zip');
-  await writeFile(zipPath, sha);
-  return async (arch) => ({ arch, zipPath, bytes: sha.length, sha256: sha, handler: 'index.handler', sharpVersion: '0', stagedNow: false, entries: 1, seconds: 0 });
-}
 
 async function setup(overrides: Partial<ProvisionAllOptions> = {}) {
   fake = new FakeAws();

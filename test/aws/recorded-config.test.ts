@@ -1,23 +1,15 @@
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deploy } from '../../src/actions/deploy.js';
 import { provisionConfigured } from '../../src/actions/provision-configured.js';
-import type { FunctionPackage } from '../../src/package/build.js';
 import { readState } from '../../src/state/state-file.js';
 import { FakeAws } from '../helpers/fake-aws.js';
+import { fakePackage } from '../helpers/fake-package.js';
 import { mockAwsContext } from '../helpers/mock-context.js';
 
 let fake: FakeAws;
 afterEach(() => fake?.reset());
 
-async function fakePackage(sha: string): Promise<(arch: 'x86_64' | 'arm64') => Promise<FunctionPackage>> {
-  const zipPath = path.join(await mkdtemp(path.join(os.tmpdir(), 'thumbs-zip-')), 'function.zip');
-  await writeFile(zipPath, sha);
-  return async (arch) => ({ arch, zipPath, bytes: sha.length, sha256: sha, handler: 'index.handler', sharpVersion: '0', stagedNow: false, entries: 1, seconds: 0 });
-}
 
 const writes = (names: string[]) => names.filter((n) => /^(Create|Put|Update|Set|Delete|Detach|Tag)/.test(n));
 

@@ -1,19 +1,16 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import { UpdateEventSourceMappingCommand as UpdateEsm } from '@aws-sdk/client-lambda';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { provision, type ProvisionAllOptions } from '../../src/actions/provision.js';
 import { status } from '../../src/actions/status.js';
 import { teardown } from '../../src/actions/teardown.js';
 import { renderProvision } from '../../src/cli/commands/provision.js';
-import type { FunctionPackage } from '../../src/package/build.js';
 import { GALLERY_CORS_RULE_ID } from '../../src/resources/bucket.js';
 import { RESOURCE_MODULES } from '../../src/resources/registry.js';
 import { openStack } from '../../src/state/open-stack.js';
 import { ACCOUNT, FakeAws } from '../helpers/fake-aws.js';
+import { fakePackage } from '../helpers/fake-package.js';
 import { mockAwsContext } from '../helpers/mock-context.js';
 
 const ORIGINALS = `thumbs-default-originals-${ACCOUNT}-us-east-1`;
@@ -27,11 +24,6 @@ const READ = /^(Get|List|Describe|Head)/;
 let fake: FakeAws;
 afterEach(() => fake?.reset());
 
-async function fakePackage(sha: string): Promise<(arch: 'x86_64' | 'arm64') => Promise<FunctionPackage>> {
-  const zipPath = path.join(await mkdtemp(path.join(os.tmpdir(), 'thumbs-zip-')), 'function.zip');
-  await writeFile(zipPath, sha);
-  return async (arch) => ({ arch, zipPath, bytes: sha.length, sha256: sha, handler: 'index.handler', sharpVersion: '0', stagedNow: false, entries: 1, seconds: 0 });
-}
 
 async function setup() {
   fake = new FakeAws();

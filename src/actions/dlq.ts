@@ -6,6 +6,7 @@ import { peekDeadLetters, type DeadLetter } from '../dlq/peek.js';
 import { redrive, type RedriveResult } from '../dlq/redrive.js';
 import { openStack } from '../state/open-stack.js';
 import { notProvisioned } from '../upload/stack-targets.js';
+import { count } from '../output/plural.js';
 
 export interface DlqOptions {
   redrive?: boolean;
@@ -58,7 +59,7 @@ export async function dlq(ctx: Context, options: DlqOptions = {}): Promise<DlqRe
     );
   }
   if (options.purge && messages.length > 0) {
-    result.confirmed = await ctx.confirm(`delete the ${messages.length}${truncated ? '+' : ''} messages of ${deadLetter.id}? They cannot be recovered.`);
+    result.confirmed = await ctx.confirm(`delete ${truncated ? `${messages.length}+ messages` : count(messages.length, 'message')} of ${deadLetter.id}? They cannot be recovered.`);
     if (!result.confirmed) return result;
     await ctx.clients.sqs.send(new PurgeQueueCommand({ QueueUrl: deadLetter.id }));
     result.purged = messages.length;
@@ -71,7 +72,7 @@ export function dlqOutcomeError(result: DlqResult): ThumbsError | undefined {
   if (!result.confirmed) return new ThumbsError('cancelled', 'purge cancelled at the prompt: nothing was deleted', { exitCode: ExitCode.usage, resultPrinted: true });
   const r = result.redrive;
   if (r && (r.failed > 0 || r.deleteFailed > 0)) {
-    return new ThumbsError('redrive-incomplete', `${r.failed} messages could not be sent back${r.deleteFailed ? `, ${r.deleteFailed} were sent but not deleted from the dead-letter queue` : ''}`, {
+    return new ThumbsError('redrive-incomplete', `${count(r.failed, 'message')} could not be sent back${r.deleteFailed ? `, ${r.deleteFailed} were sent but not deleted from the dead-letter queue` : ''}`, {
       hint: r.deleteFailed ? 'Those are in both queues: the function skips the second delivery of an image already done. Run `thumbs dlq --redrive` again for the rest.' : 'They are still in the dead-letter queue; run `thumbs dlq --redrive` again.',
       resultPrinted: true,
     });

@@ -11,6 +11,7 @@ import { normalizePrefix } from '../upload/object-key.js';
 import pLimit from 'p-limit';
 import { BATCH_SIZE, sendBatch, type SendFailure } from '../upload/send-messages.js';
 import { notProvisioned } from '../upload/stack-targets.js';
+import { count } from '../output/plural.js';
 
 export type Selectable = Exclude<Reason, 'current'>;
 
@@ -150,14 +151,14 @@ export function countsLine(result: Pick<ReprocessResult, 'counts' | 'selected' |
 /** The error to exit with once the result is shown. */
 export function reprocessOutcomeError(result: ReprocessResult): ThumbsError | undefined {
   if (result.failed.length > 0) {
-    return new ThumbsError('reprocess-incomplete', `${result.failed.length} messages could not be sent`, {
+    return new ThumbsError('reprocess-incomplete', `${count(result.failed.length, 'message')} could not be sent`, {
       hint: 'Run the same command again: it announces only what still needs work.',
       resultPrinted: true,
     });
   }
   const wait = result.wait;
   if (wait && wait.failed.length > 0) {
-    return new ThumbsError('processing-failed', `${wait.failed.length} images failed processing`, {
+    return new ThumbsError('processing-failed', `${count(wait.failed.length, 'image')} failed processing`, {
       hint: 'See the reasons above (or `thumbs logs --key <key>`); fix or remove those originals, then `thumbs reprocess --failed`.',
       resultPrinted: true,
     });

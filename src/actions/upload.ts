@@ -16,6 +16,7 @@ import type { WaitDiagnosis } from '../upload/wait-diagnosis.js';
 import type { Skipped } from '../upload/walk-folder.js';
 import { countFiles, walkFiles, walkFolder } from '../upload/walk-folder.js';
 import { DEFAULT_UPLOAD_CONCURRENCY, DEFAULT_WAIT_TIMEOUT_SECONDS } from '../config/defaults.js';
+import { count } from '../output/plural.js';
 
 export interface UploadOptions {
   /** Prepended to every key, e.g. "2024/"; default none. */
@@ -235,7 +236,7 @@ async function waitFor(ctx: Context, targets: UploadTargets, expected: Map<strin
 /** The error to exit with once the result is shown: failed uploads first, then processing. */
 export function uploadOutcomeError(result: UploadResult): ThumbsError | undefined {
   if (result.interrupted) {
-    return new ThumbsError('interrupted', `upload of "${result.folder}" interrupted: ${result.uploaded} uploaded, ${result.messagesSent} messages sent, all of them journaled`, {
+    return new ThumbsError('interrupted', `upload of "${result.folder}" interrupted: ${result.uploaded} uploaded, ${count(result.messagesSent, 'message')} sent, all of them journaled`, {
       hint: 'Run the same command again: it uploads the rest and sends one message for each image that has none.',
       exitCode: ExitCode.interrupted,
       resultPrinted: true,
@@ -262,7 +263,7 @@ export function uploadOutcomeError(result: UploadResult): ThumbsError | undefine
     return new ThumbsError('dead-lettered', `${wait.deadLettered.length} images ended in the dead-letter queue`, { hint: cause, resultPrinted: true });
   }
   if (wait && wait.failed.length > 0) {
-    return new ThumbsError('processing-failed', `${wait.failed.length} images failed processing`, {
+    return new ThumbsError('processing-failed', `${count(wait.failed.length, 'image')} failed processing`, {
       hint: 'The function recorded them failed with the reasons above and acknowledged their messages (they are not in the dead-letter queue). Fix or remove those files and upload again.',
       resultPrinted: true,
     });

@@ -3,6 +3,7 @@ import type { DlqResult } from '../../actions/dlq.js';
 import { printResult, renderTable } from '../../output/print.js';
 import type { Runtime } from '../runtime.js';
 import { settingsOf, withContext } from '../runtime.js';
+import { count } from '../../output/plural.js';
 
 export function renderDlq(result: DlqResult): string {
   if (result.messages.length === 0) return `dead-letter queue of stack ${result.stack} is empty`;
@@ -13,7 +14,7 @@ export function renderDlq(result: DlqResult): string {
   ];
   const r = result.redrive;
   if (r) lines.push(`redrive (${r.method === 'move-task' ? 'StartMessageMoveTask' : 'receive, send, delete'}): ${r.moved} moved back to the work queue${r.failed ? `, ${r.failed} not sent` : ''}${r.deleteFailed ? `, ${r.deleteFailed} not deleted` : ''}`);
-  if (result.purged !== undefined) lines.push(`purged: ${result.purged} messages deleted`);
+  if (result.purged !== undefined) lines.push(`purged: ${count(result.purged, 'message')} deleted`);
   return lines.join('\n');
 }
 

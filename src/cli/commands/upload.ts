@@ -8,6 +8,7 @@ import { settingsOf, withContext } from '../runtime.js';
 import { positiveInt } from './parse.js';
 import { ExitCode } from '../../errors.js';
 import { claimInterrupt } from '../interrupt.js';
+import { count } from '../../output/plural.js';
 
 function renderWait(result: UploadResult): string[] {
   const wait = result.wait;
@@ -22,7 +23,7 @@ function renderWait(result: UploadResult): string[] {
 }
 
 export function renderUpload(result: UploadResult): string {
-  const messages = result.messages === 's3-trigger' ? 'S3 notifies the function' : `${result.messagesSent} messages sent`;
+  const messages = result.messages === 's3-trigger' ? 'S3 notifies the function' : `${count(result.messagesSent, 'message')} sent`;
   const summary = result.dryRun
     ? `dry run: ${result.planned?.filter((p) => p.action === 'upload').length ?? 0} to upload, ${result.planned?.filter((p) => p.action === 'message').length ?? 0} to announce, ${result.planned?.filter((p) => p.action === 'none').length ?? 0} unchanged, ${result.skipped.length} skipped; nothing written`
     : `${result.interrupted ? 'interrupted: ' : ''}${result.uploaded} uploaded (${formatBytes(result.bytes)}), ${result.unchanged} unchanged, ${result.skipped.length} skipped, ${result.failed.length} failed, ${messages}, in ${result.seconds.toFixed(1)}s (bucket ${result.bucket})`;

@@ -1,4 +1,5 @@
-import { link, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,7 +54,7 @@ async function readHolder(file: string): Promise<LockHolder | undefined> {
     return JSON.parse(await readFile(file, 'utf8')) as LockHolder;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    // Half-written by a holder that died between create and write: as good as stale.
+    // Unreadable (edited by hand, a full disk): no live holder can be named, so it is treated as stale.
     return { pid: -1, host: os.hostname(), startedAt: '', command: 'unknown' };
   }
 }
@@ -82,18 +83,22 @@ async function takeOver(file: string, stale: LockHolder): Promise<void> {
   await rm(aside, { force: true });
 }
 
+/**
+ * Creates the lock with its content in one step: the holder is written to a file of this process's
+ * own, then hard-linked to the lock's name (link fails if the name is taken). A lock file is thus
+ * never seen empty or half-written by a second command, which would otherwise take it for stale.
+ */
 async function tryCreate(file: string, holder: LockHolder): Promise<boolean> {
+  const own = `${file}.${process.pid}.${randomUUID()}.tmp`;
+  await writeFile(own, `${JSON.stringify(holder)}\n`, { mode: 0o600 });
   try {
-    const handle = await open(file, 'wx', 0o600);
-    try {
-      await handle.writeFile(`${JSON.stringify(holder)}\n`);
-    } finally {
-      await handle.close();
-    }
+    await link(own, file);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
+  } finally {
+    await rm(own, { force: true });
   }
 }
 

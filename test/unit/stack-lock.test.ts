@@ -44,11 +44,16 @@ describe('stack lock', () => {
 
   it('lets a waiting command in once the holder releases', async () => {
     const order: string[] = [];
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
     const first = withStackLock(dir, 'photos', { command: 'upload' }, async () => {
       order.push('first start');
+      holding();
       await new Promise((r) => setTimeout(r, 100));
       order.push('first end');
     });
+    // The second command starts once the first holds the lock, so it must wait for the release.
+    await held;
     const second = withStackLock(dir, 'photos', { command: 'upload', pollMs: 10 }, async () => {
       order.push('second');
     });

@@ -61,6 +61,23 @@ describe('thumbs CLI: one command per stack at a time, and nothing created from 
     await expect(stat(lockFile('held'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('reprocess and dlq --redrive/--purge wait for the lock like provision; listing the dead-letter queue does not', async () => {
+    expect((await runCli(['provision', '--local', '--stack', 'ops'], { env })).code).toBe(0);
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      await writeFile(lockFile('ops'), JSON.stringify({ pid: holder.pid, host: os.hostname(), startedAt: new Date().toISOString(), command: 'upload' }));
+      const held = { env: { ...env, THUMBS_LOCK_WAIT_SECONDS: '1' } };
+      for (const args of [['reprocess'], ['dlq', '--redrive'], ['dlq', '--purge', '--yes']]) {
+        const refused = await runCli([...args, '--local', '--stack', 'ops', '--json'], held);
+        expect(refused.code, args.join(' ')).toBe(2);
+        expect(JSON.parse(refused.stdout)).toMatchObject({ error: { code: 'stack-locked' } });
+      }
+      expect((await runCli(['dlq', '--local', '--stack', 'ops', '--json'], held)).code).toBe(0);
+    } finally {
+      holder.kill();
+    }
+  });
+
   it('two uploads of one folder at once send each image once', async () => {
     expect((await runCli(['provision', '--local', '--stack', 'twice'], { env })).code).toBe(0);
     const folder = await mkdtemp(path.join(os.tmpdir(), 'thumbs-twice-'));

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { DlqResult } from '../../actions/dlq.js';
 import { printResult, renderTable } from '../../output/print.js';
 import type { Runtime } from '../runtime.js';
+import { locked } from '../locked.js';
 import { settingsOf, withContext } from '../runtime.js';
 import { count } from '../../output/plural.js';
 
@@ -35,7 +36,8 @@ Examples:
   thumbs dlq --purge --yes --json`)
     .action(async (options: { redrive?: boolean; purge?: boolean }, command: Command) => {
       const { dlq, dlqOutcomeError } = await import('../../actions/dlq.js');
-      const result = await withContext(command, runtime, (ctx) => dlq(ctx, { redrive: options.redrive, purge: options.purge }));
+      // Listing changes nothing; moving or deleting messages holds the stack's lock like every other change.
+      const result = await withContext(command, runtime, locked('dlq', (ctx) => dlq(ctx, { redrive: options.redrive, purge: options.purge }), { skip: !options.redrive && !options.purge }));
       printResult(settingsOf(command, runtime).json, result, () => renderDlq(result));
       const error = dlqOutcomeError(result);
       if (error) throw error;

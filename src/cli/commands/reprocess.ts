@@ -4,6 +4,7 @@ import { DEFAULT_WAIT_TIMEOUT_SECONDS } from '../../config/defaults.js';
 import { usageError } from '../../errors.js';
 import { printResult } from '../../output/print.js';
 import type { Runtime } from '../runtime.js';
+import { locked } from '../locked.js';
 import { settingsOf, withContext } from '../runtime.js';
 import { positiveInt } from './parse.js';
 
@@ -74,9 +75,9 @@ Examples:
         throw usageError('conflicting-options', `--all already takes every original; it cannot be combined with --${reasons.join(', --')}`, 'Use --all alone, or name the reasons you want.');
       }
       const { reprocess, reprocessOutcomeError, countsLine } = await import('../../actions/reprocess.js');
-      const result = await withContext(command, runtime, (ctx) =>
+      const result = await withContext(command, runtime, locked('reprocess', (ctx) =>
         reprocess(ctx, { reasons, all: options.all, prefix: options.prefix, dryRun: options.dryRun, wait: options.wait, waitTimeoutSeconds: options.waitTimeout }),
-      );
+      { skip: options.dryRun }));
       printResult(settingsOf(command, runtime).json, result, () => renderReprocess(result, countsLine(result)));
       const error = reprocessOutcomeError(result);
       if (error) throw error;

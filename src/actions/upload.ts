@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
-import { setFlagsFromString } from 'node:v8';
 import path from 'node:path';
 import { isNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
@@ -15,6 +13,7 @@ import { readItems, waitForItems, type WaitResult } from '../upload/wait-for-ite
 import type { WaitDiagnosis } from '../upload/wait-diagnosis.js';
 import type { Skipped } from '../upload/walk-folder.js';
 import { countFiles, walkFiles, walkFolder } from '../upload/walk-folder.js';
+import { boundHeapGrowthAfter, graceAfter, LONG_RUN } from '../upload/run-limits.js';
 import { DEFAULT_UPLOAD_CONCURRENCY, DEFAULT_WAIT_TIMEOUT_SECONDS } from '../config/defaults.js';
 import { count } from '../output/plural.js';
 
@@ -98,47 +97,6 @@ async function openJournal(ctx: Context, targets: UploadTargets, queue: QueueIde
   }
   return journal;
 }
-
-/** Abandons the requests still in flight `graceMs` after the stop signal. */
-function graceAfter(signal: AbortSignal | undefined, graceMs: number): { abandon: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  // Every request in flight listens to it: 16 uploads and 8 batches are more than the default 10 listeners.
-  setMaxListeners(0, controller.signal);
-  let timer: NodeJS.Timeout | undefined;
-  const start = () => {
-    timer = setTimeout(() => controller.abort(), graceMs);
-  };
-  if (signal?.aborted) start();
-  else signal?.addEventListener('abort', start, { once: true });
-  return {
-    abandon: controller.signal,
-    dispose: () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', start);
-    },
-  };
-}
-
-/**
- * The pipeline's live heap stays small (about 15 MB, plus ~200 bytes a file for the journal), but
- * after each full collection V8 lets the heap grow up to 4x the live size before the next one,
- * and on a busy machine it does: peak RSS then grew with the length of the run, not with what it
- * holds (measured: 127 MB at 1,000 files, 178 MB at 10,000, 290 MB at 100,000). Capping growth at
- * 30% over the live size keeps the peak flat for the cost of a few more collections (measured:
- * set at run time it takes effect; 120 MB at 1,000 files, 130 MB at 10,000). Process-wide, which
- * suits a CLI process whose job is this upload; set only once a run is long enough to need it,
- * so small uploads do not pay the extra collections.
- */
-async function* boundHeapGrowthAfter<T>(entries: AsyncIterable<T>, count: number): AsyncGenerator<T> {
-  let seen = 0;
-  for await (const entry of entries) {
-    if ((seen += 1) === count) setFlagsFromString('--heap-growing-percent=30');
-    yield entry;
-  }
-}
-
-/** Files walked before the heap growth cap is set. */
-const LONG_RUN = 1500;
 
 /** Files sharing a stem in one folder would overwrite each other's thumbnails. */
 function warnClashes(ctx: Context, prefix: string) {

@@ -38,6 +38,16 @@ export function isNotFound(error: unknown): boolean {
 }
 
 /** Runs a delete; "already gone" counts as done. */
+/** The answer of a read, or undefined when what it reads does not exist. */
+export async function unlessNotFound<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
 export async function ignoreNotFound(work: () => Promise<unknown>): Promise<void> {
   try {
     await work();

@@ -7,7 +7,7 @@ import {
   type EventSourceMappingConfiguration,
   type UpdateEventSourceMappingRequest,
 } from '@aws-sdk/client-lambda';
-import { ignoreNotFound, isNotFound } from '../aws/aws-errors.js';
+import { ignoreNotFound, isNotFound, unlessNotFound } from '../aws/aws-errors.js';
 import { controlPlane } from '../aws/control-plane.js';
 import type { Context } from '../context.js';
 import type { OpenStack } from '../state/open-stack.js';
@@ -140,12 +140,7 @@ async function mappingOf(ctx: Context, record: ResourceRecord | undefined, stack
   const found = await findMapping(ctx, record?.extra?.functionName ?? stack.names.function, record?.extra?.queueArn ?? queueArnOf(stack.region, stack.account, stack.names.queue));
   if (found || !record || record.extra?.pending) return found;
   // A mapping outlives its function: then only the recorded UUID still finds it.
-  try {
-    return await controlPlane(ctx).lambda.send(new GetEventSourceMappingCommand({ UUID: record.id }));
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+  return unlessNotFound(controlPlane(ctx).lambda.send(new GetEventSourceMappingCommand({ UUID: record.id })));
 }
 
 export const mappingModule: ResourceModule = {

@@ -11,7 +11,7 @@ import {
   type GetFunctionCommandOutput,
 } from '@aws-sdk/client-lambda';
 import { readFile } from 'node:fs/promises';
-import { ignoreNotFound, isNotFound } from '../aws/aws-errors.js';
+import { ignoreNotFound, unlessNotFound } from '../aws/aws-errors.js';
 import { controlPlane } from '../aws/control-plane.js';
 import type { Context } from '../context.js';
 import type { Architecture } from '../package/project.js';
@@ -47,12 +47,7 @@ export interface FunctionSpec {
 export type CurrentFunction = GetFunctionCommandOutput | undefined;
 
 export async function readFunction(ctx: Context, name: string): Promise<CurrentFunction> {
-  try {
-    return await controlPlane(ctx).lambda.send(new GetFunctionCommand({ FunctionName: name }));
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+  return unlessNotFound(controlPlane(ctx).lambda.send(new GetFunctionCommand({ FunctionName: name })));
 }
 
 /** The one ownership rule for functions: the tag, which CreateFunction sets atomically. */

@@ -7,7 +7,7 @@ import {
   SetQueueAttributesCommand,
   TagQueueCommand,
 } from '@aws-sdk/client-sqs';
-import { ignoreNotFound, isNotFound } from '../aws/aws-errors.js';
+import { ignoreNotFound, isNotFound, unlessNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
 import { queueArnOf } from './arns.js';
 import { stackTagMap } from './tags.js';
@@ -43,12 +43,7 @@ export interface QueueLive {
 }
 
 export async function queueUrl(ctx: Context, name: string): Promise<string | undefined> {
-  try {
-    return (await ctx.clients.sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+  return (await unlessNotFound(ctx.clients.sqs.send(new GetQueueUrlCommand({ QueueName: name }))))?.QueueUrl;
 }
 
 async function readAt(ctx: Context, url: string): Promise<QueueLive | undefined> {

@@ -12,7 +12,7 @@ import {
   UpdateAssumeRolePolicyCommand,
   type Role,
 } from '@aws-sdk/client-iam';
-import { ignoreNotFound, isAccessDenied, isNotFound } from '../aws/aws-errors.js';
+import { ignoreNotFound, isAccessDenied, unlessNotFound } from '../aws/aws-errors.js';
 import { controlPlane } from '../aws/control-plane.js';
 import type { Context } from '../context.js';
 import { ThumbsError, usageError } from '../errors.js';
@@ -49,21 +49,11 @@ export interface RoleLive {
 const roleNameOf = (arn: string) => arn.split('/').pop() ?? arn;
 
 async function getRole(ctx: Context, name: string): Promise<Role | undefined> {
-  try {
-    return (await controlPlane(ctx).iam.send(new GetRoleCommand({ RoleName: name }))).Role;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+  return (await unlessNotFound(controlPlane(ctx).iam.send(new GetRoleCommand({ RoleName: name }))))?.Role;
 }
 
 async function getInlinePolicy(ctx: Context, role: string): Promise<string | undefined> {
-  try {
-    return (await controlPlane(ctx).iam.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: FUNCTION_POLICY_NAME }))).PolicyDocument;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+  return (await unlessNotFound(controlPlane(ctx).iam.send(new GetRolePolicyCommand({ RoleName: role, PolicyName: FUNCTION_POLICY_NAME }))))?.PolicyDocument;
 }
 
 /** Both reads address the role by name, so they go together: one round trip. */

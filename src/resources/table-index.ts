@@ -1,5 +1,4 @@
 import {
-  DescribeTableCommand,
   UpdateTableCommand,
   type AttributeDefinition,
   type GlobalSecondaryIndex,
@@ -9,8 +8,8 @@ import { paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import pLimit from 'p-limit';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from '../context.js';
-import { isNotFound } from '../aws/aws-errors.js';
 import type { EnsureOptions, EnsureResult } from './resource.js';
+import { describeTable } from './table.js';
 import type { StateStore } from '../state/state-store.js';
 import { FEED_KEY, FEED_SORT_KEY, TIME_INDEX, feedAttributes, type StoredItem } from '../../lambda/contract.js';
 
@@ -32,15 +31,6 @@ export const TIME_INDEX_DEFINITION: GlobalSecondaryIndex = {
 const BACKFILL_SEGMENTS = 4;
 const BACKFILL_WRITES_IN_FLIGHT = 16;
 const ACTIVE_WAIT_SECONDS = 600;
-
-async function describeTable(ctx: Context, name: string): Promise<TableDescription | undefined> {
-  try {
-    return (await ctx.clients.dynamodb.send(new DescribeTableCommand({ TableName: name }))).Table;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
 
 export const timeIndexOf = (table: TableDescription | undefined) =>
   table?.GlobalSecondaryIndexes?.find((index) => index.IndexName === TIME_INDEX);

@@ -9,7 +9,7 @@ import {
   waitUntilTableNotExists,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
-import { ignoreNotFound, isNotFound } from '../aws/aws-errors.js';
+import { ignoreNotFound, unlessNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
 import { ThumbsError } from '../errors.js';
 import { stackTagList, stackTagMap, tagListToMap } from './tags.js';
@@ -37,12 +37,7 @@ export interface TableLive {
 }
 
 export async function describeTable(ctx: Context, name: string): Promise<TableDescription | undefined> {
-  try {
-    return (await ctx.clients.dynamodb.send(new DescribeTableCommand({ TableName: name }))).Table;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+  return (await unlessNotFound(ctx.clients.dynamodb.send(new DescribeTableCommand({ TableName: name }))))?.Table;
 }
 
 async function readTags(ctx: Context, arn: string): Promise<Record<string, string> | undefined> {

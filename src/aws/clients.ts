@@ -102,11 +102,13 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
       );
       const service = name === 'doc' ? 'dynamodb' : (name as ServiceName);
       (client.middlewareStack as MiddlewareStack<object, object>).add(
-        (next) => async (args) => {
+        (next, context) => async (args) => {
           try {
             return await next(args);
           } catch (error) {
-            throw explainNotAws(error, SDK_SERVICE_IDS[service] ?? name, endpointOf(target, service));
+            const command = String((context as { commandName?: string }).commandName ?? '');
+            const method = command.startsWith('Head') ? 'HEAD' : undefined;
+            throw explainNotAws(error, SDK_SERVICE_IDS[service] ?? name, endpointOf(target, service), method);
           }
         },
         { step: 'initialize', name: 'thumbsNotAws', override: true },

@@ -23,21 +23,35 @@ export class EndpointNotAws extends ThumbsError {
   }
 }
 
-/** What the answer was when it is certainly not AWS's; undefined when it may well be. */
-function notAwsAnswer(error: unknown): string | undefined {
+/** Headers only AWS (and implementations that copy it) put on an answer; none of them, and the body is suspect. */
+const AWS_REQUEST_ID_HEADERS = ['x-amz-request-id', 'x-amzn-requestid', 'x-amz-id-2'];
+
+function hasAwsRequestId(headers: Record<string, string | undefined>): boolean {
+  return Object.keys(headers).some((name) => AWS_REQUEST_ID_HEADERS.includes(name.toLowerCase()));
+}
+
+/**
+ * What the answer was when it is certainly not AWS's; undefined when it may well be. An answer with
+ * one of AWS's request-id headers is AWS's whatever its content type (moto answers a HEAD for a
+ * missing bucket with 404, an empty body and text/html); a HEAD answer has no body to judge, so its
+ * status says all. Otherwise only an HTML body or one the SDK could not parse is "not AWS".
+ */
+export function notAwsAnswer(error: unknown, method?: string): string | undefined {
   const raw = (error ?? {}) as RawAnswer;
-  const type = raw.$response?.headers?.['content-type'] ?? '';
+  const headers = raw.$response?.headers ?? {};
+  if (hasAwsRequestId(headers) || method === 'HEAD') return undefined;
+  const type = headers['content-type'] ?? '';
   if (/html/i.test(type)) return 'an HTML page';
-  if (/XML parse error|is not valid JSON|Unexpected token .* JSON/i.test(raw.message ?? '')) {
+  if (/XML parse error|is not valid JSON|Unexpected token .* JSON|char '.' is not expected/i.test(raw.message ?? '')) {
     return `a response that is neither AWS's XML nor JSON${type ? ` (${type.split(';')[0]})` : ''}`;
   }
   return undefined;
 }
 
 /** The error an SDK call ended with, or EndpointNotAws when the answer was not AWS's at all. */
-export function explainNotAws(error: unknown, service: string, endpoint: string | undefined): unknown {
+export function explainNotAws(error: unknown, service: string, endpoint: string | undefined, method?: string): unknown {
   if (error instanceof ThumbsError) return error;
-  const what = notAwsAnswer(error);
+  const what = notAwsAnswer(error, method);
   return what ? new EndpointNotAws(service, endpoint, what, error) : error;
 }
 

@@ -118,3 +118,73 @@ export function feedAttributes(item: { imageKey: string; status?: string; proces
     feedAt: feedSortValue(item.processedAt ?? '', item.imageKey),
   };
 }
+
+/**
+ * Reserved items: the table holds the stack's own records (batches, and any other record of the
+ * stack) next to the images, under keys no pipeline S3 key is given: the function ignores an
+ * object whose key starts with this prefix, and upload skips such a file. Every reader of images
+ * (scan-db, the gallery, the time index, reprocess) skips them with isReservedKey.
+ */
+export const RESERVED_KEY_PREFIX = '#';
+export const isReservedKey = (key: string): boolean => key.startsWith(RESERVED_KEY_PREFIX);
+
+/** A batch: the images one run announced (`upload`, `reprocess`, the gallery's browser uploads). */
+export const batchKey = (batch: string) => `${RESERVED_KEY_PREFIX}batch/${batch}`;
+/** One image counted toward a batch: its existence is what makes a second count impossible. */
+export const batchEntryKey = (batch: string, imageKey: string) => `${batchKey(batch)}/image/${imageKey}`;
+/** The batch's entries share one partition of the time index, read back in key order for the report. */
+export const batchFeed = (batch: string) => batchKey(batch);
+
+export type BatchSource = 'upload' | 'reprocess' | 'gallery';
+export type BatchEntryStatus = 'done' | 'failed' | 'deadLettered';
+
+/** The batch record (reserved item `#batch/<id>`). */
+export interface BatchRecord {
+  imageKey: string;
+  batch: string;
+  stack: string;
+  source: BatchSource;
+  startedAt: string;
+  /** Set when the run has announced every image (sealed); absent while it is still announcing. */
+  expected?: number;
+  done?: number;
+  failed?: number;
+  deadLettered?: number;
+  /** done + failed + deadLettered, kept as one counter so completion is one comparison. */
+  finished?: number;
+  /** Set once, by the delivery (or the seal) that brings finished to expected. */
+  completedAt?: string;
+  /** Where the report is, once complete: keys in the thumbnails bucket. */
+  report?: { bucket: string; csv: string; json: string };
+  /** One line per notification target: "ok" or why delivery failed. */
+  notifications?: Record<string, string>;
+}
+
+/** One row of a batch: the image's outcome as the function counted it. */
+export interface BatchEntry {
+  imageKey: string;
+  batch: string;
+  key: string;
+  status: BatchEntryStatus;
+  renditions: number;
+  bytes: number;
+  error?: string;
+  durationMs: number;
+  feed: string;
+  feedAt: string;
+}
+
+/** The webhook's JSON body; X-Thumbs-Signature is `sha256=` + hex HMAC-SHA256 of these bytes. */
+export interface BatchNotice {
+  batch: string;
+  stack: string;
+  expected: number;
+  done: number;
+  failed: number;
+  deadLettered: number;
+  startedAt: string;
+  completedAt: string;
+  report: { bucket: string; csv: string; json: string };
+}
+
+export const SIGNATURE_HEADER = 'X-Thumbs-Signature';

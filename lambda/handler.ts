@@ -9,11 +9,16 @@ import { jsonLogger } from './log.js';
 import type { Logger } from './log.js';
 import { mapLimit } from './pool.js';
 import { processJob } from './process-job.js';
+import type { BatchConfig } from './batch-config.js';
+import { loadBatchConfig } from './batch-config.js';
+import { countIfLastReceive } from './batch-hooks.js';
 
 export interface HandlerDeps {
   s3: S3Client;
   ddb: DynamoDBDocumentClient;
   config: ThumbsConfig;
+  /** Batch counting and notification (batch-config.ts); absent: images are recorded uncounted. */
+  batches?: BatchConfig;
   /** Default: JSON lines on stdout/stderr. */
   log?: Logger;
 }
@@ -41,7 +46,8 @@ export function createHandler(deps: HandlerDeps): ThumbsHandler {
     for (const skipped of parsed.ignored) log('info', { msg: 'ignored', ...skipped });
 
     const outcomes = await mapLimit(parsed.jobs, deps.config.concurrency, async (job) => {
-      const outcome = await processJob(deps, job);
+      const outcome = await processJob({ ...deps, log }, job);
+      if (outcome.status === 'retry') await countLastReceive(job, outcome.reason, outcome.ms);
       // `error` names why a record failed or will be retried, so a reader need not know which statuses carry a reason.
       const error = outcome.status === 'failed' || outcome.status === 'retry' ? { error: outcome.reason } : {};
       log(outcome.status === 'retry' ? 'warn' : 'info', { msg: 'record', ...describe(job), ...outcome, ...error });
@@ -56,6 +62,15 @@ export function createHandler(deps: HandlerDeps): ThumbsHandler {
     }
     return { batchItemFailures: [...failures].map((itemIdentifier) => ({ itemIdentifier })) };
   };
+
+  /** Counting a dead-lettered image must not change the message's fate: it is logged and the message still fails. */
+  async function countLastReceive(job: Job, reason: string | undefined, ms: number) {
+    try {
+      await countIfLastReceive({ ...deps, log }, job, reason, ms);
+    } catch (err) {
+      log('warn', { msg: 'batch count failed', ...describe(job), error: err instanceof Error ? err.message : String(err) });
+    }
+  }
 }
 
 function describe(job: Job): Record<string, unknown> {
@@ -74,7 +89,7 @@ export function createDepsFromEnv(env: Record<string, string | undefined> = proc
   const ddb = DynamoDBDocumentClient.from(new DynamoDBClient(dynamoEndpoint ? { endpoint: dynamoEndpoint } : {}), {
     marshallOptions: { removeUndefinedValues: true },
   });
-  return { s3, ddb, config: loadConfig(env) };
+  return { s3, ddb, config: loadConfig(env), batches: loadBatchConfig(env) };
 }
 
 let lambdaHandler: ThumbsHandler | undefined;

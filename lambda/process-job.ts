@@ -8,8 +8,11 @@ import { classifyFailure, isMissingObject, isPreconditionFailed, PermanentError 
 import { renditionKey, THUMBNAIL_CACHE_CONTROL } from './keys.js';
 import { placeholderOf } from './placeholder.js';
 import { settingsHash } from './settings-hash.js';
-import { isDone, readItem, writeItem } from './store.js';
-import type { ImageItem, RenditionRecord } from './contract.js';
+import { isDone, readItem } from './store.js';
+import type { BatchConfig } from './batch-config.js';
+import { countUnwritten, recordItem } from './batch-hooks.js';
+import type { Logger } from './log.js';
+import { isReservedKey, type ImageItem, type RenditionRecord } from './contract.js';
 import { transform } from './transform.js';
 import type { RenditionOutput } from './transform.js';
 
@@ -17,6 +20,9 @@ export interface JobDeps {
   s3: S3Client;
   ddb: DynamoDBDocumentClient;
   config: ThumbsConfig;
+  /** Batch counting and notification; absent: images are recorded uncounted. */
+  batches?: BatchConfig;
+  log?: Logger;
 }
 
 export interface JobOutcome {
@@ -54,7 +60,7 @@ export async function processJob(deps: JobDeps, job: Job): Promise<JobOutcome> {
     const failure = classifyFailure(err);
     if (failure.kind === 'transient') return { status: 'retry', reason: failure.reason, ms: elapsed() };
     try {
-      const written = await writeItem(deps.ddb, deps.config.table, buildItem(job, facts, [], started, deps.config, failure.reason), { overwrite: job.force });
+      const written = await recordItem(deps, job, buildItem(job, facts, [], started, deps.config, failure.reason), job.force);
       return { status: written ? 'failed' : 'skipped', reason: failure.reason, ms: elapsed() };
     } catch (writeErr) {
       return { status: 'retry', reason: `recording failure: ${classifyFailure(writeErr).reason}`, ms: elapsed() };
@@ -64,15 +70,20 @@ export async function processJob(deps: JobDeps, job: Job): Promise<JobOutcome> {
 
 async function run(deps: JobDeps, job: Job, facts: Facts, started: number): Promise<Omit<JobOutcome, 'ms'>> {
   const { s3, ddb, config } = deps;
+  // A reserved item (a batch record) must never be overwritten by an object that happens to share its key.
+  if (isReservedKey(job.key)) return { status: 'skipped', reason: 'reserved key' };
   const prior = await readItem(ddb, config.table, job.key);
-  if (!job.force && isDone(prior, job.etag, job.settings)) return { status: 'skipped', reason: 'already done' };
+  if (!job.force && isDone(prior, job.etag, job.settings)) return alreadyDone(deps, job, prior);
   if (job.size !== undefined && job.size > config.maxBytes) throw overBytes(job.size, config.maxBytes);
 
   const original = await fetchOriginal(s3, job, config.maxBytes, facts);
   // The newer upload has a message of its own; recording this one would only describe a version now gone.
-  if (!original) return { status: 'skipped', reason: 'superseded by a newer upload' };
+  if (!original) {
+    await countUnwritten(deps, job, { status: 'failed', renditions: 0, bytes: facts.bytes, durationMs: Math.round(performance.now() - started), error: 'superseded by a newer upload' });
+    return { status: 'skipped', reason: 'superseded by a newer upload' };
+  }
   // The object may have been replaced since the message was sent: what counts is the version read.
-  if (!job.force && isDone(prior, facts.etag, job.settings)) return { status: 'skipped', reason: 'already done' };
+  if (!job.force && isDone(prior, facts.etag, job.settings)) return alreadyDone(deps, job, prior);
   if (prior?.etag === facts.etag) facts.attempts = Math.max(facts.attempts, prior.attempts + 1);
 
   const result = await transform(original, config);
@@ -81,8 +92,14 @@ async function run(deps: JobDeps, job: Job, facts: Facts, started: number): Prom
     result.renditions.map((output, i) => upload(s3, config.thumbnailsBucket, job.key, output, config.renditions[i]!)),
   );
   const item = { ...buildItem(job, facts, renditions, started, config), ...(await placeholderOf(result.renditions)) };
-  const written = await writeItem(ddb, config.table, item, { overwrite: job.force });
+  const written = await recordItem(deps, job, item, job.force);
   return written ? { status: 'done' } : { status: 'skipped', reason: 'a concurrent delivery recorded it first' };
+}
+
+/** Done already (an earlier run, or a duplicate delivery): counted toward this message's batch once. */
+async function alreadyDone(deps: JobDeps, job: Job, prior: ImageItem | undefined): Promise<Omit<JobOutcome, 'ms'>> {
+  await countUnwritten(deps, job, { status: 'done', renditions: prior?.renditions?.length ?? 0, bytes: prior?.bytes ?? 0, durationMs: 0 });
+  return { status: 'skipped', reason: 'already done' };
 }
 
 /** The original's bytes, or undefined when it was replaced after the job's etag was taken. */

@@ -21,22 +21,13 @@ export function isDone(item: ImageItem | undefined, etag: string | undefined, se
  * writes regardless. Returns false when the condition refused the write.
  */
 export async function writeItem(ddb: DynamoDBDocumentClient, table: string, item: ImageItem, options: { overwrite?: boolean } = {}): Promise<boolean> {
-  const settings = item.settings === undefined
-    ? {}
-    : { condition: ' OR attribute_not_exists(#settings) OR #settings <> :settings', names: { '#settings': 'settings' }, values: { ':settings': item.settings } };
   try {
     await ddb.send(
       new PutCommand({
         TableName: table,
         // The index attributes ride along so the item appears in the time-ordered index at once.
         Item: { ...item, ...feedAttributes(item) },
-        ...(options.overwrite
-          ? {}
-          : {
-              ConditionExpression: `attribute_not_exists(imageKey) OR etag <> :etag OR #status <> :done${settings.condition ?? ''}`,
-              ExpressionAttributeNames: { '#status': 'status', ...settings.names },
-              ExpressionAttributeValues: { ':etag': item.etag, ':done': 'done', ...settings.values },
-            }),
+        ...(options.overwrite ? {} : itemCondition(item)),
       }),
     );
     return true;
@@ -44,4 +35,16 @@ export async function writeItem(ddb: DynamoDBDocumentClient, table: string, item
     if (err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException') return false;
     throw err;
   }
+}
+
+/** The condition of every image write: refused when this etag is already done with these settings. */
+export function itemCondition(item: ImageItem) {
+  const settings = item.settings === undefined
+    ? {}
+    : { condition: ' OR attribute_not_exists(#settings) OR #settings <> :settings', names: { '#settings': 'settings' }, values: { ':settings': item.settings } };
+  return {
+    ConditionExpression: `attribute_not_exists(imageKey) OR etag <> :etag OR #status <> :done${settings.condition ?? ''}`,
+    ExpressionAttributeNames: { '#status': 'status', ...settings.names },
+    ExpressionAttributeValues: { ':etag': item.etag, ':done': 'done', ...settings.values },
+  };
 }

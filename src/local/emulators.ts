@@ -4,6 +4,7 @@ import dynalite from 'dynalite';
 import { LOCAL_REGION, type LocalEndpoints } from './constants.js';
 import { addBrowserUploads } from './s3-browser-uploads.js';
 import { addIndexCreation, captureStore } from './dynalite-gsi.js';
+import { addTransactions } from './dynalite-transactions.js';
 
 export { LOCAL_ACCOUNT, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalEndpoints } from './constants.js';
 
@@ -25,6 +26,7 @@ export async function startEmulators(): Promise<RunningEmulators> {
 
   const { result: dynamo, store } = captureStore(() => dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }));
   addIndexCreation(dynamo, store);
+  addTransactions(dynamo, store);
   await new Promise<void>((resolve, reject) => {
     dynamo.once('error', reject);
     dynamo.listen(0, '127.0.0.1', () => resolve());

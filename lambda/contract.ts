@@ -132,6 +132,8 @@ export const isReservedKey = (key: string): boolean => key.startsWith(RESERVED_K
 export const batchKey = (batch: string) => `${RESERVED_KEY_PREFIX}batch/${batch}`;
 /** One image counted toward a batch: its existence is what makes a second count impossible. */
 export const batchEntryKey = (batch: string, imageKey: string) => `${batchKey(batch)}/image/${imageKey}`;
+/** Every batch record sits in this partition of the time index, sorted by startedAt: `thumbs batches` reads the newest. */
+export const BATCHES_FEED = `${RESERVED_KEY_PREFIX}batches`;
 /** The batch's entries share one partition of the time index, read back in key order for the report. */
 export const batchFeed = (batch: string) => batchKey(batch);
 
@@ -145,6 +147,9 @@ export interface BatchRecord {
   stack: string;
   source: BatchSource;
   startedAt: string;
+  /** BATCHES_FEED and `<startedAt>#<batch>`: the record's place in the time index. */
+  feed: string;
+  feedAt: string;
   /** Set when the run has announced every image (sealed); absent while it is still announcing. */
   expected?: number;
   done?: number;

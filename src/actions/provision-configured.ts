@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Context } from '../context.js';
 import { stateDirFor } from '../state/open-stack.js';
 import { describeChange, mergeConfig, recordedConfig, functionEnvironmentOf, type ConfigChange, type StackConfig, type StackConfigKey } from '../state/stack-config.js';
@@ -36,6 +37,8 @@ export function provisionOptionsOf(config: StackConfig): ProvisionAllOptions {
     maxConcurrency: config.maxConcurrency,
     batchWindowSeconds: config.batchWindow,
     functionSettings: functionEnvironmentOf(config),
+    notify: config.notify,
+    notifySecret: config.notifySecret,
     config,
   };
 }
@@ -47,6 +50,8 @@ export function provisionOptionsOf(config: StackConfig): ProvisionAllOptions {
 export async function provisionConfigured(ctx: Context, options: ConfiguredProvisionOptions = {}): Promise<ConfiguredProvisionResult> {
   const recorded = recordedConfig(await readState(stateDirFor(ctx), ctx.settings.stack));
   const { config, changes } = mergeConfig(recorded, options.given ?? {}, options.reset ?? []);
+  // Generated once, with the first target, and kept even when the targets are removed, so a receiver's key stays valid.
+  if (config.notify && !config.notifySecret) config.notifySecret = randomBytes(32).toString('hex');
   for (const change of changes) ctx.reporter.info(describeChange(change));
   const result = await provision(ctx, {
     ...provisionOptionsOf(config),
@@ -54,5 +59,7 @@ export async function provisionConfigured(ctx: Context, options: ConfiguredProvi
     dryRun: options.dryRun,
     ...(options.function === false ? { function: false } : {}),
   });
-  return { ...result, config, changes };
+  // The webhook key is shown only by `thumbs notify --secret`, never in provision's output.
+  const { notifySecret: _secret, ...shown } = config;
+  return { ...result, config: shown, changes };
 }

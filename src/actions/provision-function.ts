@@ -8,7 +8,10 @@ import type { EnsureResult } from '../resources/resource.js';
 import { convergeRole, policyForStack } from '../resources/role.js';
 import { buildFunctionPackage, type FunctionPackage } from '../package/build.js';
 import type { Architecture } from '../package/project.js';
-import { queueArnOf } from '../resources/arns.js';
+import { queueArnOf, topicArnOf } from '../resources/arns.js';
+import { convergeNotifyTopic } from '../resources/notify-topic.js';
+import { batchEnvironment, emailAddresses } from '../batches/batch-environment.js';
+import { MAX_RECEIVE_COUNT } from '../config/defaults.js';
 import type { OpenStack } from '../state/open-stack.js';
 
 export const DEFAULT_RENDITIONS = 'webp:128,webp:512,webp:1024';
@@ -32,6 +35,9 @@ export interface FunctionPhaseOptions {
   batchWindowSeconds?: number;
   /** THUMBS_RENDITIONS, THUMBS_QUALITY...: given ones override the function's defaults. Default none. */
   functionSettings?: Record<string, string>;
+  /** Recorded notification targets (space-separated) and the webhook key; see batch-environment.ts. */
+  notify?: string;
+  notifySecret?: string;
   /** For tests and benchmarks: the package builder and the retry sleep. */
   buildPackage?: (arch: Architecture) => Promise<FunctionPackage>;
   sleep?: Sleep;
@@ -57,7 +63,9 @@ export async function provisionFunction(ctx: Context, stack: OpenStack, options:
   const { dryRun } = options;
   const arch = options.arch ?? 'x86_64';
   const queueArn = queueArnOf(region, account, names.queue);
-  const policy = policyForStack(stack, { originals: options.originalsBucket, thumbnails: options.thumbnailsBucket });
+  const emails = emailAddresses(options.notify);
+  const topicArn = emails.length ? topicArnOf(region, account, names.notifyTopic) : undefined;
+  const policy = policyForStack(stack, { originals: options.originalsBucket, thumbnails: options.thumbnailsBucket }, topicArn ?? null);
   const packaged = early(ctx.reporter.step(`package ${arch}`, () => (options.buildPackage ?? ((a) => buildFunctionPackage({ arch: a })))(arch)));
   const current = early(readFunction(ctx, names.function));
   const mapping = early(findMapping(ctx, names.function, queueArn).then((found) => found ?? null));
@@ -66,15 +74,21 @@ export async function provisionFunction(ctx: Context, stack: OpenStack, options:
   const notifyState = recordedNotify?.queueUrl ? early(readNotificationState(ctx, recordedNotify)) : undefined;
 
   const role = ctx.reporter.step(`role ${names.role}`, () => convergeRole(ctx, { stack: stack.stack, name: names.role, policy, adoptArn: options.roleArn }, store, { dryRun }));
+  const topicSpec = { stack: stack.stack, name: names.notifyTopic, region, account, emails };
+  const topic = emails.length || store.get('notifyTopic')
+    ? ctx.reporter.step(`SNS topic ${names.notifyTopic}`, () => convergeNotifyTopic(ctx, topicSpec, store, { dryRun }))
+    : Promise.resolve(undefined);
   const logGroup = ctx.reporter.step(`log group ${names.logGroup}`, () => convergeLogGroup(ctx, { stack: stack.stack, name: names.logGroup, region, account }, store, { dryRun }));
   // After the log group: a function invoked before it exists would make an untagged one itself.
   const fn = (async () => {
-    const [roleResult, , existing, pkg] = await Promise.all([role, logGroup, current(), packaged()]);
+    // The topic before the function: an email notification needs it to exist.
+    const [roleResult, , existing, pkg] = await Promise.all([role, logGroup, current(), packaged(), topic]);
     const environment: Record<string, string> = {
       THUMBS_THUMBNAILS_BUCKET: options.thumbnailsBucket,
       THUMBS_TABLE: names.table,
       THUMBS_RENDITIONS: DEFAULT_RENDITIONS,
       ...options.functionSettings,
+      ...batchEnvironment({ stack: stack.stack, maxReceiveCount: MAX_RECEIVE_COUNT, notify: options.notify, secret: options.notifySecret, topicArn }),
       // glibc's per-thread arenas fragment under libvips' threads (sharp issue #2324): measured peak RSS
       // over the corpus falls from ~330 MB to ~240 MB with two arenas, at the same CPU (bench/transform.ts).
       MALLOC_ARENA_MAX: '2',
@@ -98,7 +112,7 @@ export async function provisionFunction(ctx: Context, stack: OpenStack, options:
     const state = notifyState && recordedNotify?.queueUrl === notify.queueUrl ? await notifyState() : undefined;
     return ctx.reporter.step(`S3 notification ${notify.bucket} -> ${names.queue}`, () => convergeBucketNotification(ctx, notify, store, { dryRun }, state));
   })();
-  const results = await Promise.all([role, logGroup, fn, trigger, notification]);
+  const results = await Promise.all([role, logGroup, topic, fn, trigger, notification]);
   return results.flat().filter((r): r is EnsureResult => r !== undefined);
 }
 

@@ -5,6 +5,7 @@ import type { EnsureResult } from '../resources/resource.js';
 import { convergeTable } from '../resources/table.js';
 import { ensureTimeIndex } from '../resources/table-index.js';
 import { assertBucketName } from '../resources/names.js';
+import { MAX_RECEIVE_COUNT } from '../config/defaults.js';
 import { provisionFunction, type FunctionPhaseOptions } from './provision-function.js';
 import { openStack, type OpenStack } from '../state/open-stack.js';
 import type { StackConfig } from '../state/stack-config.js';
@@ -38,7 +39,7 @@ export interface ProvisionResult {
 }
 
 export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 30;
-export const MAX_RECEIVE_COUNT = 5;
+export { MAX_RECEIVE_COUNT } from '../config/defaults.js';
 
 /** Visibility timeout for a function timeout: Lambda's SQS docs ask for at least 6x. */
 export const visibilityTimeoutFor = (functionTimeoutSeconds: number) => 6 * functionTimeoutSeconds;

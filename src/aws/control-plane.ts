@@ -3,6 +3,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { SNSClient } from '@aws-sdk/client-sns';
 import type { Clients } from './clients.js';
 
 export interface ControlPlane {
@@ -11,6 +12,7 @@ export interface ControlPlane {
   readonly logs: CloudWatchLogsClient;
   readonly amplify: AmplifyClient;
   readonly tagging: ResourceGroupsTaggingAPIClient;
+  readonly sns: SNSClient;
 }
 
 /**
@@ -36,6 +38,9 @@ export function controlPlane(ctx: { clients: Clients }): ControlPlane {
     },
     get tagging() {
       return clients.build('tagging', (config) => new ResourceGroupsTaggingAPIClient(config));
+    },
+    get sns() {
+      return clients.build('sns', (config) => new SNSClient(config));
     },
   };
 }

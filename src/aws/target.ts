@@ -4,7 +4,7 @@ import type { AwsCredentialIdentity } from '@aws-sdk/types';
 export type BackendKind = 'aws' | 'endpoint' | 'embedded';
 
 /** The services thumbs calls, by the name of their client. */
-export const SERVICES = ['s3', 'sqs', 'dynamodb', 'sts', 'iam', 'lambda', 'logs', 'amplify', 'ec2', 'tagging'] as const;
+export const SERVICES = ['s3', 'sqs', 'dynamodb', 'sts', 'iam', 'lambda', 'logs', 'amplify', 'ec2', 'tagging', 'sns'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 /**
@@ -22,6 +22,7 @@ export const SDK_SERVICE_IDS: Record<ServiceName, string> = {
   amplify: 'Amplify',
   ec2: 'EC2',
   tagging: 'Resource Groups Tagging API',
+  sns: 'SNS',
 };
 
 /**

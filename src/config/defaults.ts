@@ -24,3 +24,6 @@ export const MAX_EXPIRES_SECONDS = 7 * 24 * 3600;
 export const DEFAULT_UPLOAD_CONCURRENCY = 16;
 export const MAX_UPLOAD_CONCURRENCY = 64;
 export const DEFAULT_WAIT_TIMEOUT_SECONDS = 300;
+
+/** Receives of a message before SQS moves it to the dead-letter queue (the queue's redrive policy). */
+export const MAX_RECEIVE_COUNT = 5;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ARCHITECTURES } from '../package/project.js';
 import { parseFunctionSetting, type FunctionSettingName } from './function-settings.js';
 import { isRegionName } from './region.js';
+import { normalizeTargets } from '../batches/notify-targets.js';
 
 /**
  * The options' schema, defined once: commander parses each flag with it (zodArg), and
@@ -31,6 +32,16 @@ const functionSetting = (name: FunctionSettingName) =>
     }
   });
 
+/** --notify, repeatable: the recorded targets as one space-separated string, '' for none. */
+const notifyTargets = z.union([z.string(), z.array(z.string())], { error: 'takes a target or a list of targets' }).transform((value, ctx) => {
+  const result = normalizeTargets(value);
+  if ('problem' in result) {
+    ctx.addIssue({ code: 'custom', message: result.problem });
+    return z.NEVER;
+  }
+  return result.value;
+});
+
 export const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+/;
 
 /** The choices a stack records (stack-config.ts), by their flag's camelCase name. */
@@ -48,6 +59,7 @@ export const STACK_CHOICE_SCHEMA = {
   quality: functionSetting('THUMBS_QUALITY'),
   maxPixels: functionSetting('THUMBS_MAX_PIXELS'),
   maxBytes: functionSetting('THUMBS_MAX_BYTES'),
+  notify: notifyTargets,
 } as const;
 
 /** Options every command accepts, and the state folder (file and THUMBS_STATE_DIR only). */

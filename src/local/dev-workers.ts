@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { stackNames } from '../resources/names.js';
 import { functionEnvironmentOf, recordedConfig } from '../state/stack-config.js';
 import { readState, type StackState } from '../state/state-file.js';
+import { localBatchEnvironment } from '../batches/batch-environment.js';
 import { openStackLog, stackLogPath, type StackLog } from './stack-log.js';
 import { serveStack, type StackWorker, type StackWorkerOptions } from './stack-worker.js';
 
@@ -18,9 +19,10 @@ const SCAN_INTERVAL_MS = 1_000;
  * The function environment a stack's worker runs with: the stack's recorded settings, as on Lambda;
  * `thumbs dev`'s own THUMBS_* variables only fill in for a stack with no recorded configuration.
  */
-function workerEnvOf(state: StackState, devEnv: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+function workerEnvOf(dir: string, state: StackState, devEnv: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   const recorded = state.config ? recordedConfig(state) : undefined;
-  return recorded ? { ...devEnv, ...functionEnvironmentOf(recorded) } : devEnv;
+  const batches = localBatchEnvironment(dir, state.stack, recorded);
+  return recorded ? { ...devEnv, ...functionEnvironmentOf(recorded), ...batches } : { ...devEnv, ...batches };
 }
 
 async function listStacks(dir: string): Promise<string[]> {
@@ -55,7 +57,7 @@ export function startDevWorkers(ctx: Context, stateDir: string, options: StackWo
       const state = await readState(dir, stack).catch(() => undefined);
       const queue = state?.resources.queue?.id;
       if (!state || !queue) continue;
-      const env = workerEnvOf(state, options.env);
+      const env = workerEnvOf(dir, state, options.env);
       const settings = JSON.stringify(env);
       const running = workers.get(stack);
       if (running?.queue === queue) {

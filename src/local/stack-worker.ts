@@ -1,5 +1,6 @@
 import { createHandler } from '../../lambda/handler.js';
 import { loadConfig } from '../../lambda/config.js';
+import { loadBatchConfig } from '../../lambda/batch-config.js';
 import type { Logger } from '../../lambda/log.js';
 import type { Context } from '../context.js';
 import type { StackNames } from '../resources/names.js';
@@ -38,12 +39,13 @@ export function serveStack(
   const queueUrl = resources.queue?.id;
   if (!queueUrl) throw new Error(`stack has no queue recorded`);
   const handlerFor = (env: Record<string, string | undefined> | undefined) => {
-    const config = loadConfig({
+    const full = {
       THUMBS_THUMBNAILS_BUCKET: resources.thumbnailsBucket?.id ?? stack.names.thumbnailsBucket,
       THUMBS_TABLE: resources.table?.id ?? stack.names.table,
       ...env,
-    });
-    return createHandler({ s3: ctx.clients.s3, ddb: ctx.clients.doc, config, ...(options.log ? { log: options.log } : {}) });
+    };
+    const deps = { s3: ctx.clients.s3, ddb: ctx.clients.doc, config: loadConfig(full), batches: loadBatchConfig(full) };
+    return createHandler({ ...deps, ...(options.log ? { log: options.log } : {}) });
   };
   let handler = handlerFor(options.env);
   const worker = startLocalWorker({

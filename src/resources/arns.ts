@@ -11,3 +11,4 @@ export const bucketArnOf = (region: string, name: string) => `arn:${partitionOf(
 export const roleArnOf = (region: string, account: string, name: string) => `arn:${partitionOf(region)}:iam::${account}:role/${name}`;
 export const functionArnOf = (region: string, account: string, name: string) => `arn:${partitionOf(region)}:lambda:${region}:${account}:function:${name}`;
 export const logGroupArnOf = (region: string, account: string, name: string) => `arn:${partitionOf(region)}:logs:${region}:${account}:log-group:${name}`;
+export const topicArnOf = (region: string, account: string, name: string) => `arn:${partitionOf(region)}:sns:${region}:${account}:${name}`;

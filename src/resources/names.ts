@@ -11,6 +11,8 @@ export interface StackNames {
   function: string;
   logGroup: string;
   amplifyApp: string;
+  /** The SNS topic email notifications are published to. */
+  notifyTopic: string;
 }
 
 const STACK_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$|^[a-z]$/;
@@ -47,6 +49,7 @@ export function stackNames(stack: string, account: string, region: string): Stac
     function: fn,
     logGroup: `/aws/lambda/${fn}`,
     amplifyApp: `${prefix}-gallery`,
+    notifyTopic: `${prefix}-notify`,
   };
   // Check the longest name first, so that following the hint fixes every bucket name at once.
   const buckets = [

@@ -1,3 +1,5 @@
+import { TIME_INDEX } from '../../lambda/contract.js';
+
 /** IAM policy documents, pure: every statement names the stack's exact ARNs, never a wildcard resource. */
 
 export interface PolicyDocument {
@@ -20,6 +22,8 @@ export interface FunctionPolicyArns {
   queueArn: string;
   /** arn:...:log-group:/aws/lambda/<function> (without the trailing `:*`). */
   logGroupArn: string;
+  /** The stack's SNS topic, when an email target is recorded: the function may publish there and nowhere else. */
+  topicArn?: string;
 }
 
 /** What the thumbnailer does and nothing more: read originals, write thumbnails and items, consume the queue, log. */
@@ -32,9 +36,12 @@ export function functionPolicy(arns: FunctionPolicyArns): PolicyDocument {
       {
         Sid: 'RecordMetadata',
         Effect: 'Allow',
+        // TransactWriteItems needs no action of its own: each of its writes is authorised as PutItem/UpdateItem.
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         Resource: arns.tableArn,
       },
+      // A finished batch's report reads the batch's entries from the time index.
+      { Sid: 'ReadBatchEntries', Effect: 'Allow', Action: 'dynamodb:Query', Resource: `${arns.tableArn}/index/${TIME_INDEX}` },
       {
         Sid: 'ConsumeQueue',
         Effect: 'Allow',
@@ -48,6 +55,7 @@ export function functionPolicy(arns: FunctionPolicyArns): PolicyDocument {
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         Resource: `${arns.logGroupArn}:log-stream:*`,
       },
+      ...(arns.topicArn ? [{ Sid: 'NotifyByEmail', Effect: 'Allow', Action: 'sns:Publish', Resource: arns.topicArn }] : []),
     ],
   };
 }

@@ -4,6 +4,7 @@ import { notificationModule } from './bucket-notification.js';
 import { mappingModule } from './event-source-mapping.js';
 import { functionModule } from './function.js';
 import { logGroupModule } from './log-group.js';
+import { notifyTopicModule } from './notify-topic.js';
 import { queueModule } from './queues.js';
 import type { ResourceModule } from './resource.js';
 import { roleModule } from './role.js';
@@ -26,5 +27,6 @@ export const RESOURCE_MODULES: ResourceModule[] = [
   notificationModule,
   functionModule,
   logGroupModule,
+  notifyTopicModule,
   roleModule,
 ];

@@ -177,9 +177,12 @@ export async function convergeRole(ctx: Context, spec: RoleSpec, store: StateSto
 }
 
 /** The inline policy for the stack's buckets as recorded (adopted ones included), table, queue and log group. */
-export function policyForStack(stack: OpenStack, buckets?: { originals: string; thumbnails: string }): PolicyDocument {
+/** `topicArn`: the stack's email topic; undefined: the recorded one; null: none (no email target). */
+export function policyForStack(stack: OpenStack, buckets?: { originals: string; thumbnails: string }, topicArn?: string | null): PolicyDocument {
   const { names, region, account, store } = stack;
+  const topic = topicArn === undefined ? store.get('notifyTopic')?.arn : topicArn ?? undefined;
   return functionPolicy({
+    ...(topic ? { topicArn: topic } : {}),
     originalsBucketArn: bucketArnOf(region, buckets?.originals ?? store.get('originalsBucket')?.id ?? names.originalsBucket),
     thumbnailsBucketArn: bucketArnOf(region, buckets?.thumbnails ?? store.get('thumbnailsBucket')?.id ?? names.thumbnailsBucket),
     tableArn: tableArnOf(region, account, names.table),

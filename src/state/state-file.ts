@@ -13,6 +13,7 @@ export const RESOURCE_KINDS = [
   'deadLetterQueue',
   'queue',
   'logGroup',
+  'notifyTopic',
   'function',
   'eventSourceMapping',
   'bucketNotification',

@@ -56,6 +56,13 @@ function givenChoices(command: Command, options: ProvisionFlags): Partial<StackC
   return given as Partial<StackConfig>;
 }
 
+/** `--notify none` (parsed to '') removes the recorded targets: a reset, not a value. */
+function notifyReset(given: Partial<StackConfig>, reset: StackConfigKey[]): { given: Partial<StackConfig>; reset: StackConfigKey[] } {
+  if (given.notify !== '') return { given, reset };
+  const { notify: _none, ...rest } = given;
+  return { given: rest, reset: [...reset, 'notify'] };
+}
+
 /**
  * A recorded choice's option. No commander default, so "not given" keeps the record; the value is
  * parsed by the option schema (config/option-schema.ts) before the action, whether from the flag,
@@ -84,6 +91,7 @@ export function registerProvision(program: Command, runtime: Runtime): void {
     .addOption(choice('--quality <n>', 'encoder quality 1-100 (default 80)', 'THUMBS_QUALITY'))
     .addOption(choice('--max-pixels <n>', 'largest accepted image in pixels, width x height (default 100,000,000)', 'THUMBS_MAX_PIXELS'))
     .addOption(choice('--max-bytes <n>', 'largest accepted original in bytes (default 52,428,800)', 'THUMBS_MAX_BYTES'))
+    .option('--notify <target>', 'announce each finished batch: https://… webhook (signed), email:<address> (via SNS), or none; repeat for several', (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     .option('--reset <choices>', `put recorded choices back to their default: a comma list of ${STACK_CONFIG_KEYS.join(', ')}, or all`, resetList)
     .option('--no-function', 'only the data side: buckets, table and queues (this run only, not recorded)')
     .addHelpText('after', `
@@ -108,16 +116,19 @@ Examples:
   thumbs provision --renditions jpeg:200,webp:800 --quality 70
   thumbs provision --reset memory,quality          back to 1024 MB and quality 80
   thumbs provision --trigger s3                    S3 notifies the queue; upload sends no messages
+  thumbs provision --notify https://example.com/hook --notify email:me@example.com
+                                                   tell a webhook and a mailbox when each batch is finished
+  thumbs provision --notify none                   stop notifying (\`thumbs notify --secret\` shows the webhook key)
   thumbs provision --role-arn arn:aws:iam::123456789012:role/LabRole
   thumbs provision --endpoint-url http://localhost:4566   on LocalStack`)
     .action(async (options: ProvisionFlags, command: Command) => {
-      const given = givenChoices(command, options);
+      const { given, reset } = notifyReset(givenChoices(command, options), options.reset ?? []);
       const result = await withContext(command, runtime, locked('provision', async (ctx) =>
         (await import('../../actions/provision-configured.js')).provisionConfigured(ctx, {
           dryRun: options.dryRun,
           function: options.function,
           given,
-          reset: options.reset ?? [],
+          reset,
         }),
       { skip: options.dryRun }));
       printResult(settingsOf(command, runtime).json, result, () => renderProvision(result));

@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BatchConfig } from './batch-config.js';
 import { completeIfFinished } from './batch-complete.js';
@@ -15,6 +16,8 @@ export interface BatchDeps {
   config: { table: string; thumbnailsBucket: string };
   batches?: BatchConfig;
   log?: Logger;
+  /** For email targets; default: a client from the environment (notify.ts). */
+  sns?: Pick<SNSClient, 'send'>;
 }
 
 const outcomeOf = (item: ImageItem): Outcome => ({

@@ -16,6 +16,7 @@ import { countFiles, walkFiles, walkFolder } from '../upload/walk-folder.js';
 import { boundHeapGrowthAfter, graceAfter, LONG_RUN } from '../upload/run-limits.js';
 import { DEFAULT_UPLOAD_CONCURRENCY, DEFAULT_WAIT_TIMEOUT_SECONDS } from '../config/defaults.js';
 import { count } from '../output/plural.js';
+import { sealBatch, startBatch, type BatchPlace } from '../batches/batch-record.js';
 
 export interface UploadOptions {
   /** Prepended to every key, e.g. "2024/"; default none. */
@@ -60,6 +61,8 @@ export interface UploadResult {
   /** Dry run only: what a real run would do with each image. */
   planned?: Array<{ path: string; key: string; action: 'upload' | 'message' | 'none' }>;
   wait?: WaitResult;
+  /** The batch this run's messages belong to (its run id): `thumbs batches <id>`. Absent without a queue or on a dry run. */
+  batch?: string;
 }
 
 /** After Ctrl-C the requests in flight get this long to finish and be journaled. */
@@ -126,6 +129,9 @@ export async function upload(ctx: Context, folder: string, options: UploadOption
   ]);
   const journal = queue ? await openJournal(ctx, targets, queue, dryRun) : undefined;
   const runId = randomUUID();
+  const place = batchPlaceOf(targets);
+  // Before the first message, so every count finds its batch.
+  if (place && queue && !dryRun) await startBatch(ctx, place, runId, 'upload');
   const grace = graceAfter(options.signal, options.graceMs ?? DEFAULT_GRACE_MS);
   const queueUrl = targets.queueUrl;
   const messages = queueUrl && journal && !dryRun
@@ -146,12 +152,15 @@ export async function upload(ctx: Context, folder: string, options: UploadOption
     grace.dispose();
     await journal?.close();
   }
+  // Every message this run had accepted, an interrupted run too: a re-run is a batch of its own.
+  if (place && messages) await sealBatch(ctx, place, runId, sending.sent);
   for (const note of sending.unrecorded) ctx.reporter.warn(`sent but not recorded in the upload journal: ${note}; a re-run may send them again`);
   tally.skipped.sort((a, b) => a.path.localeCompare(b.path));
   const interrupted = tally.pipeline.stopped || Boolean(options.signal?.aborted);
   // Nothing was uploaded or sent when no file is an image, so failing only now loses nothing.
   if (tally.images === 0 && !interrupted) throw noImages(folder, tally.skipped);
   const result = summarize(folder, targets, dryRun, tally, sending);
+  if (place && messages) result.batch = runId;
   if (interrupted) result.interrupted = true;
   else if (options.wait && !dryRun) result.wait = await waitFor(ctx, targets, tally.expected, options);
   result.seconds = (performance.now() - started) / 1000;
@@ -189,6 +198,11 @@ async function waitFor(ctx: Context, targets: UploadTargets, expected: Map<strin
     thumbnailsBucket: targets.thumbnailsBucket,
     signal: options.signal,
   });
+}
+
+/** Where the batch record goes; undefined when the stack records no table or thumbnails bucket. */
+function batchPlaceOf(targets: UploadTargets): BatchPlace | undefined {
+  return targets.table && targets.thumbnailsBucket ? { stack: targets.stack, table: targets.table, thumbnailsBucket: targets.thumbnailsBucket } : undefined;
 }
 
 /** The error to exit with once the result is shown: failed uploads first, then processing. */

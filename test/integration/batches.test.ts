@@ -8,7 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchKey } from '../../lambda/contract.js';
+import { batchKey, RUN_ATTRIBUTE } from '../../lambda/contract.js';
+import { loadConfig } from '../../lambda/config.js';
+import { createHandler } from '../../lambda/handler.js';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { sealBatch, startBatch } from '../../src/batches/batch-record.js';
 import { provisionConfigured } from '../../src/actions/provision-configured.js';
 import { upload } from '../../src/actions/upload.js';
 import { startDevWorkers, type DevWorkers } from '../../src/local/dev-workers.js';
@@ -104,5 +108,29 @@ describe('a batch from upload to webhook and email (embedded backend, thumbs dev
     const mail = await readFile(path.join(outbox, mails[0] ?? ''), 'utf8');
     expect(mail).toContain('To: <owner@example.com>');
     expect(mail).toContain('5 done, 2 failed');
+  });
+
+  it('the same message delivered three times, twice at once, counts once on the real table', async () => {
+    const ctx = await harness.contextFor({ stack: 'dup' });
+    await provisionConfigured(ctx);
+    const { store } = await openStack(ctx, { persist: false });
+    const place = { stack: 'dup', table: store.get('table')?.id ?? '', thumbnailsBucket: store.get('thumbnailsBucket')?.id ?? '' };
+    const originals = store.get('originalsBucket')?.id ?? '';
+    const body = await readFile(path.join(IMAGES, 'skimage_coins.png'));
+    const { ETag } = await ctx.clients.s3.send(new PutObjectCommand({ Bucket: originals, Key: 'coins.png', Body: body, ContentType: 'image/png' }));
+    await startBatch(ctx, place, 'dup-1', 'upload');
+    await sealBatch(ctx, place, 'dup-1', 2);
+    const handler = createHandler({ s3: ctx.clients.s3, ddb: ctx.clients.doc, config: loadConfig({ THUMBS_THUMBNAILS_BUCKET: place.thumbnailsBucket, THUMBS_TABLE: place.table }), log: () => {} });
+    const event = {
+      Records: [{
+        eventSource: 'aws:sqs', messageId: 'm1', attributes: { ApproximateReceiveCount: '1' }, messageAttributes: { [RUN_ATTRIBUTE]: { stringValue: 'dup-1' } },
+        body: JSON.stringify({ v: 1, bucket: originals, key: 'coins.png', etag: (ETag ?? '').replace(/"/g, ''), size: body.length, contentType: 'image/png' }),
+      }],
+    };
+    await Promise.all([handler(event), handler(event)]);
+    await handler(event);
+    const record = (await ctx.clients.doc.send(new GetCommand({ TableName: place.table, Key: { imageKey: batchKey('dup-1') }, ConsistentRead: true }))).Item;
+    expect(record).toMatchObject({ done: 1, failed: 0, finished: 1, expected: 2 });
+    expect(record?.completedAt).toBeUndefined();
   });
 });

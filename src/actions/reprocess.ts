@@ -1,7 +1,9 @@
 import type { Context } from '../context.js';
 import { ThumbsError } from '../errors.js';
 import type { ImageMessage } from '../../lambda/contract.js';
-import { MESSAGE_VERSION } from '../../lambda/contract.js';
+import { isReservedKey, MESSAGE_VERSION } from '../../lambda/contract.js';
+import { randomUUID } from 'node:crypto';
+import { sealBatch, startBatch } from '../batches/batch-record.js';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS } from '../config/defaults.js';
 import { currentRenderSettings, type CurrentSettings } from '../reprocess/current-settings.js';
 import { reconcile, type Reason } from '../reprocess/reconcile.js';
@@ -28,6 +30,8 @@ export interface ReprocessOptions {
 }
 
 export interface ReprocessResult {
+  /** The batch of this run's messages (`thumbs batches <id>`); absent on a dry run or when nothing was sent. */
+  batch?: string;
   stack: string;
   bucket: string;
   /** The folder listed (`photos` means `photos/`); empty for the whole bucket. */
@@ -59,12 +63,12 @@ function contentTypeOf(key: string): string {
 /** SendMessageBatch calls in flight at once. */
 const SEND_CONCURRENCY = 8;
 
-async function sendPage(ctx: Context, queueUrl: string, messages: ImageMessage[]): Promise<{ sent: number; failed: SendFailure[] }> {
+async function sendPage(ctx: Context, queueUrl: string, messages: ImageMessage[], runId: string): Promise<{ sent: number; failed: SendFailure[] }> {
   const limit = pLimit(SEND_CONCURRENCY);
   const batches = [];
   for (let start = 0; start < messages.length; start += BATCH_SIZE) {
     const batch = messages.slice(start, start + BATCH_SIZE);
-    batches.push(limit(() => sendBatch(ctx.clients.sqs, queueUrl, batch)));
+    batches.push(limit(() => sendBatch(ctx.clients.sqs, queueUrl, batch, { runId })));
   }
   const outcomes = await Promise.all(batches);
   return { sent: outcomes.reduce((sum, o) => sum + o.sent.length, 0), failed: outcomes.flatMap((o) => o.failed) };
@@ -92,10 +96,17 @@ export async function reprocess(ctx: Context, options: ReprocessOptions = {}): P
   let selected = 0;
 
   const prefix = normalizePrefix(options.prefix ?? '');
+  // One batch for the run, recorded before its first message (batch-record.ts).
+  const runId = randomUUID();
+  const thumbnailsBucket = stack.store.get('thumbnailsBucket')?.id;
+  const place = thumbnailsBucket && !dryRun ? { stack: stack.stack, table, thumbnailsBucket } : undefined;
+  if (place) await startBatch(ctx, place, runId, 'reprocess');
   const walk = reconcile(ctx, { bucket, table, prefix, settings });
   for await (const page of walk) {
     const messages: ImageMessage[] = [];
     for (const original of page) {
+      // The function ignores an object under a reserved key; announcing it would keep its batch open.
+      if (isReservedKey(original.key)) continue;
       counts[original.reason] += 1;
       if (!wanted.has(original.reason)) continue;
       selected += 1;
@@ -109,11 +120,13 @@ export async function reprocess(ctx: Context, options: ReprocessOptions = {}): P
       if (options.wait) expected.set(original.key, { etag: original.etag, ...(original.previous ? { previous: original.previous } : {}) });
     }
     // Each page is sent before the next is listed: memory holds one page, however large the bucket.
-    const outcome = await sendPage(ctx, queueUrl, messages);
+    const outcome = await sendPage(ctx, queueUrl, messages, runId);
     sending.sent += outcome.sent;
     sending.failed.push(...outcome.failed);
   }
+  const batch = place ? await sealBatch(ctx, place, runId, sending.sent) : undefined;
   const result: ReprocessResult = {
+    ...(batch ? { batch: runId } : {}),
     stack: stack.stack,
     bucket,
     prefix,

@@ -6,7 +6,7 @@ import { readByTime } from '../items/by-time.js';
 import { openStack } from '../state/open-stack.js';
 import { DEFAULT_SEGMENTS } from '../config/defaults.js';
 
-import { FEED_SHARDS, FEED_STATUSES, type ItemStatus, type StoredItem } from '../../lambda/contract.js';
+import { FEED_SHARDS, FEED_STATUSES, isReservedKey, type ItemStatus, type StoredItem } from '../../lambda/contract.js';
 
 export type { ItemStatus, StoredItem, StoredRendition } from '../../lambda/contract.js';
 
@@ -80,7 +80,8 @@ export async function* streamScan(
       inFlight.delete(segment);
       if (page.done) continue;
       request(segment);
-      for (const item of page.value.Items ?? []) yield item as StoredItem;
+      // Reserved items (batch records) share the table but are not images.
+      for (const item of page.value.Items ?? []) if (!isReservedKey(String(item.imageKey))) yield item as StoredItem;
     }
   } finally {
     // A consumer that stops early (--limit on the fallback path, an error) ends the segments' paginators.

@@ -1,4 +1,5 @@
 import { paginateScan } from '@aws-sdk/client-dynamodb';
+import { isReservedKey } from '../../lambda/contract.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { queueDepth } from '../queues/queue-depth.js';
 import type { Context } from '../context.js';
@@ -38,9 +39,11 @@ async function itemCounts(ctx: Context, table: string): Promise<{ done: number; 
   const description = await describeTable(ctx, table);
   if ((description?.TableSizeBytes ?? 0) > COUNT_SCAN_MAX_BYTES) return { done: description?.ItemCount ?? 0, failed: 0, itemsFrom: 'describe' };
   const counts = { done: 0, failed: 0, itemsFrom: 'scan' as const };
-  const pages = paginateScan({ client: ctx.clients.dynamodb }, { TableName: table, ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'status' } });
+  const pages = paginateScan({ client: ctx.clients.dynamodb }, { TableName: table, ProjectionExpression: 'imageKey, #s', ExpressionAttributeNames: { '#s': 'status' } });
   for await (const page of pages) {
     for (const item of page.Items ?? []) {
+      // A batch's entries carry a status too; only images count.
+      if (isReservedKey(item.imageKey?.S ?? '')) continue;
       if (item.status?.S === 'done') counts.done += 1;
       else if (item.status?.S === 'failed') counts.failed += 1;
     }

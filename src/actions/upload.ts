@@ -153,14 +153,14 @@ export async function upload(ctx: Context, folder: string, options: UploadOption
     await journal?.close();
   }
   // Every message this run had accepted, an interrupted run too: a re-run is a batch of its own.
-  if (place && messages) await sealBatch(ctx, place, runId, sending.sent);
+  const batch = place && messages ? await sealBatch(ctx, place, runId, sending.sent) : undefined;
   for (const note of sending.unrecorded) ctx.reporter.warn(`sent but not recorded in the upload journal: ${note}; a re-run may send them again`);
   tally.skipped.sort((a, b) => a.path.localeCompare(b.path));
   const interrupted = tally.pipeline.stopped || Boolean(options.signal?.aborted);
   // Nothing was uploaded or sent when no file is an image, so failing only now loses nothing.
   if (tally.images === 0 && !interrupted) throw noImages(folder, tally.skipped);
   const result = summarize(folder, targets, dryRun, tally, sending);
-  if (place && messages) result.batch = runId;
+  if (batch) result.batch = runId;
   if (interrupted) result.interrupted = true;
   else if (options.wait && !dryRun) result.wait = await waitFor(ctx, targets, tally.expected, options);
   result.seconds = (performance.now() - started) / 1000;

@@ -1,4 +1,4 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { loadBatchConfig } from '../../lambda/batch-config.js';
 import { completeIfFinished, isFinished } from '../../lambda/batch-complete.js';
 import { BATCHES_FEED, batchKey, type BatchRecord, type BatchSource } from '../../lambda/contract.js';
@@ -36,9 +36,15 @@ export async function startBatch(ctx: Context, place: BatchPlace, batch: string,
  * Records how many images the run announced. When the function has counted every one of them
  * already (fast processing, or a batch of images all done before), nothing would complete the
  * batch any more, so the seal completes it itself with the function's own code: the conditional
- * completedAt still lets exactly one completion through.
+ * completedAt still lets exactly one completion through. Returns undefined when nothing was
+ * announced: that batch is removed.
  */
-export async function sealBatch(ctx: Context, place: BatchPlace, batch: string, expected: number): Promise<BatchRecord> {
+export async function sealBatch(ctx: Context, place: BatchPlace, batch: string, expected: number): Promise<BatchRecord | undefined> {
+  // A run that announced nothing has nothing to report or tell: its record goes.
+  if (expected === 0) {
+    await ctx.clients.doc.send(new DeleteCommand({ TableName: place.table, Key: { imageKey: batchKey(batch) } }));
+    return undefined;
+  }
   const { Attributes } = await ctx.clients.doc.send(new UpdateCommand({
     TableName: place.table,
     Key: { imageKey: batchKey(batch) },

@@ -11,7 +11,7 @@ import type { Context } from '../context.js';
 import type { EnsureOptions, EnsureResult } from './resource.js';
 import { describeTable } from './table.js';
 import type { StateStore } from '../state/state-store.js';
-import { FEED_KEY, FEED_SORT_KEY, TIME_INDEX, feedAttributes, type StoredItem } from '../../lambda/contract.js';
+import { FEED_KEY, FEED_SORT_KEY, TIME_INDEX, feedAttributes, isReservedKey, type StoredItem } from '../../lambda/contract.js';
 
 /** What a table needs for the time index; CreateTable can take these as they are. */
 export const TIME_INDEX_ATTRIBUTES: AttributeDefinition[] = [
@@ -84,7 +84,8 @@ export async function backfillTimeIndex(ctx: Context, table: string, onProgress?
       ExpressionAttributeNames: { '#s': 'status' },
     });
     // One page's writes finish before the next page is read, so memory stays at one page per segment.
-    for await (const page of pages) await Promise.all((page.Items ?? []).map((item) => limit(() => update(item as StoredItem))));
+    const images = (items: Record<string, unknown>[]) => items.filter((item) => !isReservedKey(String(item.imageKey)));
+    for await (const page of pages) await Promise.all(images(page.Items ?? []).map((item) => limit(() => update(item as StoredItem))));
   };
   await Promise.all(Array.from({ length: BACKFILL_SEGMENTS }, (_, index) => segment(index)));
   return { written, skipped };

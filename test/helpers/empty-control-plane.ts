@@ -3,6 +3,7 @@ import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { GetBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, ListTagsForResourceCommand as SnsListTagsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { awsError } from './fake-aws.js';
 
@@ -15,6 +16,8 @@ export function mockEmptyControlPlane(s3 = mockClient(S3Client), keep: { logs?: 
   const iam = mockClient(IAMClient);
   const logs = keep.logs ? undefined : mockClient(CloudWatchLogsClient);
   const amplify = keep.amplify ? undefined : mockClient(AmplifyClient);
+  const sns = mockClient(SNSClient);
+  for (const read of [GetTopicAttributesCommand, SnsListTagsCommand, ListSubscriptionsByTopicCommand]) sns.on(read as never).rejects(awsError('NotFoundException', 404));
   lambda.on(GetFunctionCommand).rejects(awsError('ResourceNotFoundException', 404));
   lambda.on(ListEventSourceMappingsCommand).rejects(awsError('ResourceNotFoundException', 404));
   iam.on(GetRoleCommand).rejects(awsError('NoSuchEntity', 404));
@@ -22,5 +25,5 @@ export function mockEmptyControlPlane(s3 = mockClient(S3Client), keep: { logs?: 
   logs?.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
   amplify?.on(ListAppsCommand).resolves({ apps: [] });
   s3.on(GetBucketNotificationConfigurationCommand).resolves({});
-  return { lambda, iam, restore: () => [lambda, iam, ...(amplify ? [amplify] : []), ...(logs ? [logs] : [])].forEach((m) => m.restore()) };
+  return { lambda, iam, restore: () => [lambda, iam, sns, ...(amplify ? [amplify] : []), ...(logs ? [logs] : [])].forEach((m) => m.restore()) };
 }

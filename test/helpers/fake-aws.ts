@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, SetQueueAttributesCommand, SQSClient, TagQueueCommand } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { CreateTopicCommand, DeleteTopicCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, ListTagsForResourceCommand as SnsListTagsCommand, SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AwsCall } from '../../src/aws/call-log.js';
@@ -38,6 +39,8 @@ export class FakeAws {
   functions = new Map<string, { config: FunctionConfiguration; tags: Record<string, string> }>();
   mappings: EventSourceMappingConfiguration[] = [];
   logGroups = new Set<string>();
+  /** SNS topics by ARN: tags and email subscriptions (endpoint -> subscription ARN, PendingConfirmation until confirmed). */
+  topics = new Map<string, { tags: Array<{ Key: string; Value: string }>; subscriptions: Map<string, string> }>();
   denyCreateRole = false;
   /** How many CreateFunction calls fail with the IAM propagation error first. */
   propagationFailures = 0;
@@ -45,7 +48,7 @@ export class FakeAws {
   readonly mocks = {
     sts: mockClient(STSClient), s3: mockClient(S3Client), sqs: mockClient(SQSClient), dynamodb: mockClient(DynamoDBClient),
     iam: mockClient(IAMClient), lambda: mockClient(LambdaClient), logs: mockClient(CloudWatchLogsClient),
-    doc: mockClient(DynamoDBDocumentClient),
+    doc: mockClient(DynamoDBDocumentClient), sns: mockClient(SNSClient),
   };
   private readonly origin = performance.now();
 
@@ -86,6 +89,7 @@ export class FakeAws {
     this.installData();
     this.installIam();
     this.installLambda();
+    this.installSns();
     this.on('logs', CreateLogGroupCommand, (i) => {
       if (this.logGroups.has(i.logGroupName ?? '')) throw awsError('ResourceAlreadyExistsException', 400);
       this.logGroups.add(i.logGroupName ?? '');
@@ -214,6 +218,28 @@ export class FakeAws {
     this.on('iam', ListAttachedRolePoliciesCommand, () => ({ AttachedPolicies: [] }));
     this.on('iam', DeleteRolePolicyCommand, (i) => (this.role(i.RoleName).policies.delete(i.PolicyName ?? ''), {}));
     this.on('iam', DeleteRoleCommand, (i) => (this.role(i.RoleName), this.roles.delete(i.RoleName ?? ''), {}));
+  }
+
+  private topic(arn: string | undefined) {
+    const found = this.topics.get(arn ?? '');
+    if (!found) throw awsError('NotFoundException', 404, 'Topic does not exist');
+    return found;
+  }
+
+  private installSns(): void {
+    this.on('sns', CreateTopicCommand, (i) => {
+      const TopicArn = `arn:aws:sns:us-east-1:${ACCOUNT}:${i.Name}`;
+      if (!this.topics.has(TopicArn)) this.topics.set(TopicArn, { tags: (i.Tags ?? []) as never, subscriptions: new Map() });
+      return { TopicArn };
+    });
+    this.on('sns', GetTopicAttributesCommand, (i) => (this.topic(i.TopicArn), { Attributes: { TopicArn: i.TopicArn ?? '' } }));
+    this.on('sns', SnsListTagsCommand, (i) => ({ Tags: this.topic(i.ResourceArn).tags }));
+    this.on('sns', ListSubscriptionsByTopicCommand, (i) => ({
+      Subscriptions: [...this.topic(i.TopicArn).subscriptions].map(([Endpoint, SubscriptionArn]) => ({ Protocol: 'email', Endpoint, SubscriptionArn, TopicArn: i.TopicArn })),
+    }));
+    this.on('sns', SubscribeCommand, (i) => (this.topic(i.TopicArn).subscriptions.set(i.Endpoint ?? '', 'PendingConfirmation'), { SubscriptionArn: 'pending confirmation' }));
+    this.on('sns', UnsubscribeCommand, () => ({}));
+    this.on('sns', DeleteTopicCommand, (i) => (this.topics.delete(i.TopicArn ?? ''), {}));
   }
 
   private fn(name: string | undefined) {

@@ -41,7 +41,7 @@ describe('provision: the function side on AWS', () => {
       Timeout: 30,
       Architectures: ['x86_64'],
       Role: `arn:aws:iam::${ACCOUNT}:role/thumbs-default-fn`,
-      Environment: { Variables: { THUMBS_THUMBNAILS_BUCKET: `thumbs-default-thumbnails-${ACCOUNT}-us-east-1`, THUMBS_TABLE: 'thumbs-default-images', THUMBS_RENDITIONS: 'webp:128,webp:512,webp:1024', MALLOC_ARENA_MAX: '2' } },
+      Environment: { Variables: { THUMBS_THUMBNAILS_BUCKET: `thumbs-default-thumbnails-${ACCOUNT}-us-east-1`, THUMBS_TABLE: 'thumbs-default-images', THUMBS_RENDITIONS: 'webp:128,webp:512,webp:1024', THUMBS_STACK: 'default', THUMBS_MAX_RECEIVE_COUNT: '5', MALLOC_ARENA_MAX: '2' } },
       Tags: { 'thumbs:stack': 'default', 'thumbs:managed-by': 'thumbs' },
     });
     expect(fake.mocks.lambda).toHaveReceivedCommandWith(CreateEventSourceMappingCommand, {
@@ -53,6 +53,7 @@ describe('provision: the function side on AWS', () => {
       `arn:aws:s3:::thumbs-default-originals-${ACCOUNT}-us-east-1/*`,
       `arn:aws:s3:::thumbs-default-thumbnails-${ACCOUNT}-us-east-1/*`,
       `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/thumbs-default-images`,
+      `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/thumbs-default-images/index/byTime`,
       queueArn,
       `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/${fnName}`,
       `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/${fnName}:log-stream:*`,

@@ -71,7 +71,7 @@ export async function completeIfFinished(deps: BatchDeps, batch: string): Promis
  * The batch's entries from the time index, in key order. The index is eventually consistent, so
  * the last entries written may take a moment to appear: read again until every counted one has.
  */
-export async function readEntries(deps: Pick<BatchDeps, 'ddb' | 'config'>, batch: string, counted: number): Promise<BatchEntry[]> {
+export async function readEntries(deps: { ddb: BatchDeps['ddb']; config: { table: string } }, batch: string, counted: number): Promise<BatchEntry[]> {
   let entries: BatchEntry[] = [];
   for (let attempt = 0; attempt < 20; attempt += 1) {
     entries = [];

@@ -15,6 +15,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { sealBatch, startBatch } from '../../src/batches/batch-record.js';
 import { provisionConfigured } from '../../src/actions/provision-configured.js';
 import { upload } from '../../src/actions/upload.js';
+import { listBatches, showBatch } from '../../src/actions/batches.js';
 import { startDevWorkers, type DevWorkers } from '../../src/local/dev-workers.js';
 import { openStack, stateDirFor } from '../../src/state/open-stack.js';
 import { readState } from '../../src/state/state-file.js';
@@ -101,6 +102,14 @@ describe('a batch from upload to webhook and email (embedded backend, thumbs dev
     const record = (await ctx.clients.doc.send(new GetCommand({ TableName: store.get('table')?.id, Key: { imageKey: batchKey(result.batch ?? '') } }))).Item;
     expect(record).toMatchObject({ expected: 7, done: 5, failed: 2, finished: 7, notifications: { [`http://127.0.0.1:${new URL(hook.url).port}`]: 'ok', 'email:owner@example.com': 'ok' } });
     expect(record?.completedAt).toEqual(notice.completedAt);
+
+    const listed = await listBatches(ctx);
+    expect(listed.batches.map((b) => b.id)).toEqual([result.batch]);
+    expect(listed.batches[0]).toMatchObject({ source: 'upload', expected: 7, done: 5, failed: 2, deadLettered: 0, complete: true });
+    const shown = await showBatch(ctx, result.batch ?? '');
+    expect(shown.images).toHaveLength(7);
+    expect(shown.images.filter((i) => i.status === 'failed').map((i) => [i.key, Boolean(i.error)])).toEqual([['cut-1.jpg', true], ['cut-2.jpg', true]]);
+    expect(shown.report?.csv).toBe(`s3://${thumbnails}/reports/${result.batch}.csv`);
 
     const outbox = path.join(harness.stateDir, 'local', 'outbox');
     const mails = (await readdir(outbox)).filter((name) => name.endsWith('.eml'));

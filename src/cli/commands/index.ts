@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Runtime } from '../runtime.js';
+import { registerBatches } from './batches.js';
 import { registerDemo } from './demo.js';
 import { registerDeploy } from './deploy.js';
 import { registerDev } from './dev.js';
@@ -30,6 +31,7 @@ export function registerCommands(program: Command, runtime: Runtime): void {
   registerLogs(program, runtime);
   registerDlq(program, runtime);
   registerReprocess(program, runtime);
+  registerBatches(program, runtime);
   registerStacks(program, runtime);
   registerDoctor(program, runtime);
   registerGallery(program, runtime);

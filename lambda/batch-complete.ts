@@ -10,7 +10,7 @@ import { batchFeed, batchKey, FEED_KEY, TIME_INDEX, type BatchEntry, type BatchN
 export const reportKeys = (batch: string) => ({ csv: `reports/${batch}.csv`, json: `reports/${batch}.json` });
 
 /** The batch record, read consistently: a count just committed is always seen. */
-export async function readBatch(deps: Pick<BatchDeps, 'ddb' | 'config'>, batch: string): Promise<BatchRecord | undefined> {
+export async function readBatch(deps: { ddb: BatchDeps['ddb']; config: { table: string } }, batch: string): Promise<BatchRecord | undefined> {
   const { Item } = await deps.ddb.send(new GetCommand({ TableName: deps.config.table, Key: { imageKey: batchKey(batch) }, ConsistentRead: true }));
   return Item as BatchRecord | undefined;
 }

@@ -32,7 +32,8 @@ const recorded = async () => (await readState(path.join(harness.stateDir, 'local
 
 async function thumbnailKeys(bucket: string): Promise<string[]> {
   const { Contents = [] } = await ctx.clients.s3.send(new ListObjectsV2Command({ Bucket: bucket }));
-  return Contents.map((c) => c.Key ?? '').sort();
+  // Each upload's batch report (reports/<batch>.csv and .json) sits beside the thumbnails.
+  return Contents.map((c) => c.Key ?? '').filter((key) => !key.startsWith('reports/')).sort();
 }
 
 async function until(condition: () => Promise<boolean>, explain: () => Promise<unknown>, timeoutMs = 20_000) {

@@ -5,6 +5,7 @@ import { stringify } from 'csv-stringify/sync';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { BatchDeps } from './batch-hooks.js';
 import { notifyAll } from './notify.js';
+import { withConflictRetries } from './batch-count.js';
 import { batchFeed, batchKey, FEED_KEY, TIME_INDEX, type BatchEntry, type BatchNotice, type BatchRecord } from './contract.js';
 
 export const reportKeys = (batch: string) => ({ csv: `reports/${batch}.csv`, json: `reports/${batch}.json` });
@@ -32,13 +33,13 @@ export async function completeIfFinished(deps: BatchDeps, batch: string): Promis
   const report = await writeReport(deps, record, entries);
   const completedAt = new Date().toISOString();
   try {
-    await deps.ddb.send(new UpdateCommand({
+    await withConflictRetries(() => deps.ddb.send(new UpdateCommand({
       TableName: deps.config.table,
       Key: { imageKey: batchKey(batch) },
       UpdateExpression: 'SET completedAt = :at, report = :report',
       ConditionExpression: 'attribute_exists(imageKey) AND attribute_not_exists(completedAt)',
       ExpressionAttributeValues: { ':at': completedAt, ':report': report },
-    }));
+    })));
   } catch (err) {
     if (err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException') return false;
     throw err;

@@ -1,4 +1,5 @@
 import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { setTimeout as delay } from 'node:timers/promises';
 import { batchEntryKey, batchFeed, batchKey, feedAttributes, type BatchEntry, type BatchEntryStatus, type ImageItem } from './contract.js';
 import { itemCondition } from './store.js';
 
@@ -51,8 +52,7 @@ export async function countImage(
   const write = item
     ? [{ Put: { TableName: table, Item: { ...item.value, ...feedAttributes(item.value) }, ...(item.overwrite ? {} : itemCondition(item.value)) } }]
     : [];
-  try {
-    await ddb.send(new TransactWriteCommand({
+  const send = () => ddb.send(new TransactWriteCommand({
       TransactItems: [
         ...write,
         { Put: { TableName: table, Item: entryOf(batch, outcome), ConditionExpression: 'attribute_not_exists(imageKey)' } },
@@ -68,6 +68,8 @@ export async function countImage(
         },
       ],
     }));
+  try {
+    await withConflictRetries(send);
     return 'counted';
   } catch (err) {
     const reasons = cancellationCodes(err);
@@ -79,6 +81,29 @@ export async function countImage(
     if (reasons.includes('ConditionalCheckFailed')) return 'refused';
     // TransactionConflict and the like: another request touched these items at once; SQS retries.
     throw err;
+  }
+}
+
+const CONFLICT_RETRIES = 6;
+
+/**
+ * Every image of a batch updates the same batch record, so two transactions touching it at once
+ * are likely; DynamoDB cancels one with TransactionConflict and the SDK does not retry that. It is
+ * retried here with jittered backoff (about 1.3 s in all), rather than through SQS, which would wait
+ * out the visibility timeout and render the image again.
+ */
+export async function withConflictRetries(send: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await send();
+      return;
+    } catch (err) {
+      const reasons = cancellationCodes(err);
+      // A single-item write that meets a transaction in progress fails with TransactionConflictException.
+      const conflict = (err as Error).name === 'TransactionConflictException' || (reasons?.includes('TransactionConflict') && !reasons.includes('ConditionalCheckFailed'));
+      if (!conflict || attempt >= CONFLICT_RETRIES) throw err;
+      await delay(Math.random() * 20 * 2 ** attempt);
+    }
   }
 }
 

@@ -61,7 +61,11 @@ export async function countIfLastReceive(deps: BatchDeps, job: Job, reason: stri
   await countUnwritten(deps, job, { status: 'deadLettered', renditions: 0, bytes: job.size ?? 0, durationMs: ms, error: reason ?? 'failed on every receive' });
 }
 
+/**
+ * A refused count (a redelivery) checks completion too: when the delivery that counted the last
+ * image failed before completing the batch, its redelivery completes it.
+ */
 async function afterCount(deps: BatchDeps, batch: string, result: CountResult): Promise<void> {
-  if (result !== 'counted') return;
+  if (result === 'no-batch') return;
   await completeIfFinished(deps, batch);
 }

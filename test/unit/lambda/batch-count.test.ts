@@ -102,6 +102,13 @@ describe('batch counting in the function (mocked DynamoDB)', () => {
     expect(s3Mock.commandCalls(GetObjectCommand)).toHaveLength(0);
   });
 
+  it('a transaction cancelled by a conflict on the batch record is sent again at once, not left to SQS', async () => {
+    ddbMock.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'None', 'TransactionConflict')).resolves({});
+    expect(await handler()(event('a.jpg'))).toEqual({ batchItemFailures: [] });
+    expect(transactions()).toHaveLength(2);
+    expect(transactions()[1]).toEqual(transactions()[0]);
+  });
+
   it('a message failing on its last allowed receive is counted deadLettered and still fails', async () => {
     s3Mock.on(GetObjectCommand).rejects(Object.assign(new Error('slow down'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } }));
     ddbMock.on(TransactWriteCommand).resolves({});

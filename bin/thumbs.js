@@ -6,5 +6,5 @@ process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
-const { main } = await import('../dist/src/cli/main.js');
+const { main } = await import('../dist/cli/main.js');
 process.exitCode = await main(process.argv);

@@ -1,3 +1,4 @@
+import { isatty } from 'node:tty';
 import type { Command } from 'commander';
 import type { AwsTarget } from '../aws/target.js';
 import type { ConfigFile, GlobalFlags, Settings } from '../config/settings.js';
@@ -12,9 +13,11 @@ export interface Terminal {
   color: boolean;
 }
 
-export function detectTerminal(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = [], tty = Boolean(process.stderr.isTTY)): Terminal {
+export function detectTerminal(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = [], tty = isatty(2)): Terminal {
   return {
-    interactive: tty && !env.CI && Boolean(process.stdin.isTTY),
+    // isatty(0), not process.stdin.isTTY: the getter builds stdin's stream (and on a terminal
+    // loads readline), which `--help` and every non-interactive run would pay for nothing.
+    interactive: tty && !env.CI && isatty(0),
     color: wantsColor(env, argv, tty),
   };
 }
@@ -40,9 +43,11 @@ export function settingsOf(command: Command, runtime: Runtime): Settings {
   return resolveSettings(command.optsWithGlobals<GlobalFlags>(), process.env, runtime.config);
 }
 
-export function reporterFor(settings: Settings, terminal: Terminal): ConsoleReporter {
+export async function reporterFor(settings: Settings, terminal: Terminal): Promise<ConsoleReporter> {
+  const interactive = terminal.interactive && !settings.quiet;
+  const widgets = interactive ? await (await import('../output/terminal-widgets.js')).loadTerminalWidgets() : undefined;
   return new ConsoleReporter({
-    interactive: terminal.interactive && !settings.quiet,
+    ...(widgets ? { widgets } : {}),
     verbose: settings.verbose,
     quiet: settings.quiet,
     color: terminal.color,
@@ -71,7 +76,7 @@ export async function withContext<T>(
   const ctx = await createContext(
     settings,
     resolved,
-    reporterFor(settings, runtime.terminal),
+    await reporterFor(settings, runtime.terminal),
     createConfirm({ yes: settings.yes, interactive: runtime.terminal.interactive }),
   );
   try {

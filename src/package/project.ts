@@ -10,7 +10,7 @@ export const npmCpuOf = (arch: Architecture): 'x64' | 'arm64' => (arch === 'x86_
 
 /**
  * The checkout or installed package that holds `lambda/` and `package-lock.json`: the nearest folder
- * above this module with a package.json, whether it runs from src/ (tsx, vitest) or dist/src/.
+ * above this module with a package.json, whether it runs from src/ (tsx, vitest) or the bundle in dist/cli/.
  */
 export function projectRoot(from = path.dirname(fileURLToPath(import.meta.url))): string {
   for (let dir = from; ; dir = path.dirname(dir)) {

@@ -18,7 +18,7 @@ Example, in a second terminal:
   thumbs provision --local && thumbs upload images --local --wait && thumbs gallery --local`)
     .action(async (_options: object, command: Command) => {
       const settings = settingsOf(command, runtime);
-      const reporter = reporterFor(settings, runtime.terminal);
+      const reporter = await reporterFor(settings, runtime.terminal);
       // Checked before anything starts: a bad THUMBS_RENDITIONS must not crash the worker later.
       const workerEnv = functionSettings(process.env);
       const [{ startEmulators }, { claimLocalEndpoints, devAlreadyRunning, localFilePath, probeLocalEndpoints, releaseLocalEndpoints }, { startDevWorkers }, { createContext, embeddedTarget }] =

@@ -31,7 +31,7 @@ Examples:
     .action(async (options: { arch: Architecture; out: string }, command: Command) => {
       const settings = settingsOf(command, runtime);
       const { packageFunction } = await import('../../actions/package.js');
-      const result = await packageFunction({ reporter: reporterFor(settings, runtime.terminal) }, { arch: options.arch, outDir: options.out });
+      const result = await packageFunction({ reporter: await reporterFor(settings, runtime.terminal) }, { arch: options.arch, outDir: options.out });
       printResult(settings.json, result, () => renderPackage(result));
     });
 }

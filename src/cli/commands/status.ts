@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ResourceStatus, StatusResult } from '../../actions/status.js';
 import { OBJECT_COUNT_CAP } from '../../config/defaults.js';
+import { withThousands } from '../../output/plural.js';
 import { formatBytes, printResult, renderTable } from '../../output/print.js';
 import type { Runtime } from '../runtime.js';
 import { ThumbsError } from '../../errors.js';
@@ -50,7 +51,7 @@ export function registerStatus(program: Command, runtime: Runtime): void {
     .description('show the stack: each recorded resource, whether it exists and drifted, objects per bucket, queue depths, table items (exit 1 if unhealthy)')
     .option('--watch', 'redraw every 2 s: queue, dead-letter queue, items done and failed, rate, time left (one JSON line per tick with --json)')
     .addHelpText('after', `
-Object counts stop at ${OBJECT_COUNT_CAP.toLocaleString('en')} (shown with "+"). A small table is counted with a COUNT scan;
+Object counts stop at ${withThousands(OBJECT_COUNT_CAP)} (shown with "+"). A small table is counted with a COUNT scan;
 a large one shows DescribeTable's ItemCount, which AWS refreshes about every 6 hours.
 
 Each recorded resource is read again: whether it exists, whether thumbs created or adopted it,

@@ -1,0 +1,34 @@
+// Builds the CLI into dist/cli/: one entry file and the chunks its commands load on demand.
+// Node then resolves a handful of files at start-up instead of ~160 compiled modules, which is
+// most of what `thumbs --help` used to spend. Dependencies stay in node_modules (sharp loads a
+// native binary, dynalite and fauxqs read their own files), except the ones every start-up
+// loads: commander (CommonJS, whose loader and ESM interop cost more than its code) and
+// fastest-levenshtein.
+import { build } from 'esbuild';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const outdir = path.join(root, 'dist', 'cli');
+const BUNDLED = new Set(['commander', 'fastest-levenshtein']);
+const { dependencies } = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
+const external = Object.keys(dependencies).filter((name) => !BUNDLED.has(name));
+
+await rm(path.join(root, 'dist'), { recursive: true, force: true });
+await build({
+  entryPoints: { main: path.join(root, 'src', 'cli', 'main.ts') },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // A package's subpaths (csv-stringify/sync, @aws-sdk/...) stay external with it.
+  external: external.flatMap((name) => [name, `${name}/*`]),
+  // Bundled CommonJS (commander) calls require() for Node built-ins, which ESM output lacks.
+  banner: { js: "import{createRequire as __thumbsCreateRequire}from'node:module';const require=__thumbsCreateRequire(import.meta.url);" },
+  chunkNames: 'chunks/[name]-[hash]',
+  legalComments: 'none',
+  logLevel: 'warning',
+});

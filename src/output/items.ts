@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type * as CsvSync from 'csv-stringify/sync';
 import type { StoredItem, StoredRendition } from '../actions/scan-db.js';
 import { formatBytes, renderTable } from './print.js';
 
@@ -77,7 +78,7 @@ const csvRows = (items: StoredItem[]) =>
 // Required when CSV is written, not at the start-up of every command that can print items.
 const require = createRequire(import.meta.url);
 const toCsv = (rows: string[][]) =>
-  (require('csv-stringify/sync') as typeof import('csv-stringify/sync')).stringify(rows, { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
+  (require('csv-stringify/sync') as typeof CsvSync).stringify(rows, { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
 
 export function itemsToCsv(items: StoredItem[]): string {
   return toCsv([[...ITEM_CSV_COLUMNS], ...csvRows(items)]);

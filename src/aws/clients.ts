@@ -9,6 +9,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { MiddlewareStack, Provider } from '@smithy/types';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { CallLog } from './call-log.js';
+import { DirectPut, type SmallPut } from './direct-put.js';
 import { explainNotAws } from './not-aws.js';
 import { maxAttemptsProvider } from './retries.js';
 import { endpointOf, SDK_SERVICE_IDS, type AwsTarget, type ServiceName } from './target.js';
@@ -33,6 +34,8 @@ export interface Clients {
    * without adding a round trip before the first reads.
    */
   gateWrites(check: Promise<void>): void;
+  /** PutObject of a body held in memory, the upload's hot path (see direct-put.ts). */
+  putSmallObject(input: SmallPut, abortSignal?: AbortSignal): Promise<{ ETag?: string }>;
   destroy(): void;
 }
 
@@ -88,6 +91,7 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
   };
   const cache = new Map<string, { destroy(): void }>();
   let writeGate: Promise<void> = Promise.resolve();
+  let directPut: DirectPut | undefined;
   function lazy<T extends SdkClient>(name: string, build: () => T): T {
     let client = cache.get(name) as T | undefined;
     if (!client) {
@@ -143,6 +147,10 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
       // Held, not awaited here: a read-only command never asks, and must not crash on a rejection.
       check.catch(() => undefined);
       writeGate = check;
+    },
+    putSmallObject(input, abortSignal) {
+      directPut ??= new DirectPut(clients.s3, requestHandler, options.callLog, () => writeGate);
+      return directPut.put(input, abortSignal);
     },
     build(name, make) {
       return lazy(name, () => make({ ...common, ...endpointFor(name) }));

@@ -1,7 +1,5 @@
 import { createReadStream, readFile as readFileCallback } from 'node:fs';
 import { promisify } from 'node:util';
-import zlib from 'node:zlib';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Context } from '../context.js';
 import { bareEtag, PART_SIZE } from './local-etag.js';
 
@@ -18,26 +16,10 @@ export interface PutSpec {
   content?: Buffer;
 }
 
-/** zlib.crc32 is native from Node 20.15; older 20.x leave the checksum to the SDK. */
-const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
-
-/**
- * The CRC32 the SDK would add to every PutObject (its default flexible checksum), computed
- * natively: the SDK's JavaScript CRC32 cost about 6% of the CPU of an upload of small files
- * (profiled), and it skips its own when the checksum is given.
- */
-function crc32Of(body: Buffer): { ChecksumCRC32?: string } {
-  if (!nativeCrc32) return {};
-  const value = Buffer.alloc(4);
-  value.writeUInt32BE(nativeCrc32(body) >>> 0);
-  return { ChecksumCRC32: value.toString('base64') };
-}
-
 /**
  * One file to S3. Up to PART_SIZE: one PutObject with the file read into a buffer, which is
- * what lib-storage's Upload does too below its part size, minus its per-object overhead (it
- * resolves the endpoint a second time to build a Location we do not use; measured at about a
- * fifth of the CPU per small file). Above PART_SIZE: Upload streams the file in parts of exactly
+ * what lib-storage's Upload does too below its part size, through the clients' direct put
+ * (direct-put.ts), which skips the SDK's per-request pipeline for all but a bucket's first object. Above PART_SIZE: Upload streams the file in parts of exactly
  * PART_SIZE (local-etag.ts relies on that), at most 2 parts in flight per file, and aborts the
  * multipart upload if a part fails, so no invisible parts are left to pay for.
  */
@@ -45,7 +27,7 @@ export async function putObject(ctx: Context, spec: PutSpec, abortSignal?: Abort
   const params = { Bucket: spec.bucket, Key: spec.key, ContentType: spec.contentType };
   if (spec.size <= PART_SIZE) {
     const body = spec.content ?? (await readFile(spec.file));
-    const result = await ctx.clients.s3.send(new PutObjectCommand({ ...params, Body: body, ...crc32Of(body) }), { abortSignal });
+    const result = await ctx.clients.putSmallObject({ ...params, Body: body }, abortSignal);
     return bareEtag(result.ETag);
   }
   // Loaded only when needed: every thumbs command imports this module, and lib-storage costs start-up time.

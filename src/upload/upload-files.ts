@@ -76,7 +76,7 @@ async function unchangedEtag(file: FoundFile, remote: RemoteObject | undefined, 
 async function uploadOne(ctx: Context, run: UploadRun, file: FoundFile): Promise<FileRecord> {
   const key = objectKey(file.relative, run.prefix);
   const base = { path: file.path, key, size: file.size };
-  const content = file.size > 0 && file.size <= PART_SIZE ? await readFile(file.path) : undefined;
+  const content = file.size > 0 && file.size <= PART_SIZE ? await readFile(file.path, file.size) : undefined;
   const found = await detectImage(file.path, file.size, content);
   if (!found.image) return { ...base, action: 'skip', status: 'skipped', error: found.reason };
   const message = (etag: string): ImageMessage => ({ v: MESSAGE_VERSION, bucket: run.bucket, key, etag, size: file.size, contentType: found.contentType });

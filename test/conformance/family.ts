@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { photoPath } from '../helpers/photos.js';
 import { startBackend, type Backend } from './backend.js';
 import { conformanceSteps } from './steps.js';
 import { describeTarget, type Target } from './target.js';
-import { stackNamesOf, type StackNamesOf } from './verify.js';
+import { itemsIn, keysOfMessages, messagesIn, stackNamesOf, waitFor, type StackNamesOf } from './verify.js';
 
 /** One id per run of a module, so stacks of runs against one account never meet. */
 const RUN = randomBytes(3).toString('hex');
@@ -23,6 +23,11 @@ export interface Family {
   names(stack: string): StackNamesOf;
   /** A folder of PHOTO_KEYS and a text file, in the working folder. */
   photos(): Promise<string>;
+  /**
+   * Checks that the data-only stack's queue received exactly one message for each key, and returns
+   * how: counted in the queue, or (embedded: `thumbs dev`'s worker serves every stack) as one item per key.
+   */
+  expectAnnounced(stack: string, keys: string[]): Promise<string>;
 }
 
 /**
@@ -65,6 +70,21 @@ export async function conformanceFamily(family: string): Promise<Family> {
       await copyFile(photoPath('skimage_camera.png'), path.join(folder, 'sub dir', 'café+night.png'));
       await writeFile(path.join(folder, 'notes.txt'), 'not an image\n');
       return folder;
+    },
+    async expectAnnounced(stack, keys) {
+      const names = stackNamesOf(stack, started().account, target.region);
+      const want = [...keys].sort();
+      if (target.kind !== 'embedded') {
+        expect(keysOfMessages(await messagesIn(started().clients, names.queue))).toEqual(want);
+        return `${want.length} messages counted in the queue`;
+      }
+      const done = await waitFor(
+        `items for ${want.join(', ')}`,
+        () => itemsIn(started().clients, names.table),
+        (items) => want.every((key) => items.some((i) => i.imageKey === key && i.status === 'done')),
+      );
+      expect(keysOfMessages(await messagesIn(started().clients, names.queue))).toEqual([]);
+      return `${done.filter((i) => want.includes(String(i.imageKey))).length} items processed by the thumbs dev worker`;
     },
   };
 }

@@ -32,7 +32,7 @@ async function unlessMissing<T>(read: () => Promise<T>): Promise<T | undefined> 
     return await read();
   } catch (error) {
     const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-    if (e.$metadata?.httpStatusCode === 404 || /NotFound|NoSuch|NonExistent/.test(e.name ?? '')) return undefined;
+    if (e.$metadata?.httpStatusCode === 404 || /NotFound|NoSuch|NonExistent|DoesNotExist/.test(e.name ?? '')) return undefined;
     throw error;
   }
 }

@@ -15,7 +15,7 @@ export const REGION_VARIABLE = 'THUMBS_CONFORMANCE_REGION';
 export const FUNCTION_RUNS_VARIABLE = 'THUMBS_CONFORMANCE_FUNCTION_RUNS';
 
 /** What a step may need beyond S3, SQS and DynamoDB, named as the output names it. */
-export type Capability = 'IAM' | 'Lambda' | 'CloudWatch Logs' | 'tagging API' | 'resource tags' | 'bucket configuration' | 'Amplify' | 'function runs';
+export type Capability = 'IAM' | 'Lambda' | 'CloudWatch Logs' | 'tagging API' | 'resource tags' | 'bucket configuration' | 'Amplify' | 'running functions';
 
 export interface Target {
   kind: 'embedded' | 'endpoint' | 'aws';
@@ -93,13 +93,13 @@ export async function describeTarget(): Promise<Target> {
   if (!endpoint && !profile) {
     // `thumbs dev`: S3, SQS and DynamoDB emulators; its worker plays Lambda. fauxqs keeps no bucket tags,
     // Block Public Access or encryption settings.
-    return { kind: 'embedded', label: 'embedded', region: 'us-east-1', has: new Set<Capability>(['function runs']) };
+    return { kind: 'embedded', label: 'embedded', region: 'us-east-1', has: new Set<Capability>(['running functions']) };
   }
   const base = { kind: endpoint ? ('endpoint' as const) : ('aws' as const), region, endpoint, profile };
   const has = await probe(base);
   const moto = endpoint ? await isMoto(endpoint) : false;
   // moto records functions but never runs them; AWS runs them; another endpoint says so through the variable.
-  if (functionRuns(!moto) && has.has('Lambda')) has.add('function runs');
+  if (functionRuns(!moto) && has.has('Lambda')) has.add('running functions');
   const label = moto ? 'moto' : endpoint ? endpoint : `aws${profile ? ` profile ${profile}` : ''}`;
   return { ...base, label, has };
 }

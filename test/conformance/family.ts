@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { photoPath } from '../helpers/photos.js';
 import { startBackend, type Backend } from './backend.js';
 import { conformanceSteps } from './steps.js';
-import { describeTarget, type Target } from './target.js';
+import { ALL_CAPABILITIES, describeTarget, lacks, type Target } from './target.js';
 import { itemsIn, keysOfMessages, messagesIn, stackNamesOf, waitFor, type StackNamesOf } from './verify.js';
 
 /** One id per run of a module, so stacks of runs against one account never meet. */
@@ -40,6 +40,8 @@ export async function conformanceFamily(family: string): Promise<Family> {
   const stacks = new Set<string>();
   beforeAll(async () => {
     backend = await startBackend(target);
+    const missing = lacks(target, ALL_CAPABILITIES);
+    process.stderr.write(`conformance | ${target.label} | ${family} | backend | ${missing.length > 0 ? `lacks ${missing.join(', ')}` : 'lacks nothing the suite checks'}\n`);
   }, 120_000);
   afterAll(async () => {
     if (!backend) return;

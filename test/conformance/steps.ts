@@ -41,6 +41,6 @@ export function conformanceSteps(target: Target, family: string) {
         print(name, pending ? `fails, as expected until ${pending}: ${firstLine(error)}` : `FAILED: ${firstLine(error)}`);
         throw error;
       }
-    }, options.timeoutMs ?? 120_000);
+    }, options.timeoutMs ?? 240_000);
   };
 }

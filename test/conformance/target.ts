@@ -27,6 +27,8 @@ export interface Target {
   has: ReadonlySet<Capability>;
 }
 
+export const ALL_CAPABILITIES: readonly Capability[] = ['IAM', 'Lambda', 'running functions', 'CloudWatch Logs', 'tagging API', 'resource tags', 'bucket configuration', 'Amplify'];
+
 export const lacks = (target: Target, needs: readonly Capability[]): Capability[] => needs.filter((need) => !target.has.has(need));
 
 /** Client options for every SDK client the suite builds itself (never thumbs' own factory). */

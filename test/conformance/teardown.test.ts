@@ -30,7 +30,10 @@ async function provisionKilledBeforeFunction(backend: Backend, stack: string): P
   await new Promise<void>((resolve, reject) => {
     const look = (chunk: Buffer) => {
       output += chunk.toString();
-      if (/start function/.test(output)) reject(new Error(`provision reached the function before it could be stopped:\n${output}`));
+      if (/start function/.test(output)) {
+        child.kill('SIGKILL');
+        reject(new Error(`provision reached the function before it could be stopped:\n${output}`));
+      }
       else if (dataSideDone()) {
         child.kill('SIGKILL');
         resolve();
@@ -88,11 +91,14 @@ describe(`teardown (${target.label})`, () => {
     }
   }, { needs: ['Lambda'], pending: untilStatusFromAws });
 
-  step('status on a provision killed before its function is unhealthy (exit 1)', async () => {
+  step('a provision killed before its function leaves the data side and no function', async () => {
     await provisionKilledBeforeFunction(family.backend, killed);
     const names = family.names(killed);
     expect(await tableOf(family.backend.clients, names.table)).toBeDefined();
     expect(await functionOf(family.backend.clients, names.function)).toBeUndefined();
+  }, { needs: ['Lambda'] });
+
+  step('status on a provision killed before its function is unhealthy (exit 1)', async () => {
     const status = await family.backend.cli(['status', '--stack', killed]);
     expect(status.code, status.stdout).toBe(1);
     expect(status.stdout).toMatch(/function/);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { photoPath } from '../helpers/photos.js';
 import { startBackend, type Backend } from './backend.js';
+import { remainsOf } from './leftovers.js';
 import { conformanceSteps } from './steps.js';
 import { ALL_CAPABILITIES, describeTarget, lacks, type Target } from './target.js';
 import { itemsIn, keysOfMessages, messagesIn, stackNamesOf, waitFor, type StackNamesOf } from './verify.js';
@@ -45,7 +46,8 @@ export async function conformanceFamily(family: string): Promise<Family> {
   }, 120_000);
   afterAll(async () => {
     if (!backend) return;
-    for (const stack of stacks) await backend.cli(['teardown', '--stack', stack]);
+    // Only what a step left behind (a failed step, or a kind teardown does not yet remove) costs a teardown here.
+    for (const stack of stacks) if ((await remainsOf(backend, stack)).length > 0) await backend.cli(['teardown', '--stack', stack]);
     await backend.stop();
   }, 300_000);
   const started = () => {

@@ -56,7 +56,7 @@ export const STACK_CHOICES: ChoiceTable = {
   },
   arch: {
     flag: '--arch <arch>', default: DEFAULT_ARCH, provisionTime: false,
-    help: `function architecture, ${ARCHITECTURES.join(' or ')} (sharp's Linux binaries are packaged to match)`,
+    help: `function architecture, ${ARCHITECTURES.join(' or ')}; sharp's Linux binaries are packaged to match`,
     schema: (p) => p.oneOf(ARCHITECTURES),
   },
   memory: {
@@ -91,7 +91,7 @@ export const STACK_CHOICES: ChoiceTable = {
   },
   maxPixels: {
     flag: '--max-pixels <n>', env: 'THUMBS_MAX_PIXELS', default: FUNCTION_DEFAULTS.maxPixels, provisionTime: true,
-    help: 'larger images (width x height) fail permanently (sharp limitInputPixels)',
+    help: 'larger images, width x height, fail permanently (sharp limitInputPixels)',
     schema: (p) => p.functionSetting('THUMBS_MAX_PIXELS'),
   },
   maxBytes: {

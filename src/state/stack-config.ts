@@ -68,6 +68,15 @@ export function recordedConfig(state: Pick<StackState, 'resources' | 'config'> |
   return state.config ? { ...defaultStackConfig(), ...state.config } : impliedConfig(state);
 }
 
+/**
+ * The settings every command reads: the stack's recorded choices (undefined record: not
+ * provisioned here, so the defaults).
+ */
+export function stackSettings(stack: { hadState: boolean; store: { current: Pick<StackState, 'resources' | 'config'> } }): { config: StackConfig; recorded: boolean } {
+  const recorded = stack.hadState ? recordedConfig(stack.store.current) : undefined;
+  return { config: recorded ?? defaultStackConfig(), recorded: recorded !== undefined };
+}
+
 export interface MergedConfig {
   config: StackConfig;
   /** Empty for a new stack: nothing was recorded to change. */

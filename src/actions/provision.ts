@@ -3,7 +3,7 @@ import { convergeBucket } from '../resources/bucket.js';
 import { convergeQueues } from '../resources/queues.js';
 import type { EnsureResult } from '../resources/resource.js';
 import { convergeTable } from '../resources/table.js';
-import { ensureTimeIndex } from '../resources/table-index.js';
+import { ensureTimeIndex, readTimeIndex } from '../resources/table-index.js';
 import { assertBucketName } from '../resources/names.js';
 import { provisionFunction, type FunctionPhaseOptions } from './provision-function.js';
 import { openStack, type OpenStack } from '../state/open-stack.js';
@@ -55,11 +55,14 @@ export async function provisionData(ctx: Context, stack: OpenStack, config: Stac
       convergeBucket(ctx, { kind, name, stack: stack.stack, cors: true, adopt: adopted !== undefined }, store, { dryRun }),
     );
   };
+  // Items outside the time index are counted while the table is checked, not after.
+  const timeIndex = readTimeIndex(ctx, names.table);
+  timeIndex.catch(() => undefined);
   const results = await Promise.all([
     bucket('originalsBucket', config.originalsBucket),
     bucket('thumbnailsBucket', config.thumbnailsBucket),
     ctx.reporter.step(`table ${names.table}`, () => convergeTable(ctx, { name: names.table, stack: stack.stack }, store, { dryRun }))
-      .then(async (table) => [table, ...(await ensureTimeIndex(ctx, { name: names.table, created: table.status === 'created' }, store, { dryRun }))]),
+      .then(async (table) => [table, ...(await ensureTimeIndex(ctx, { name: names.table, created: table.status === 'created', current: timeIndex }, { dryRun }))]),
     ctx.reporter.step(`queues ${names.queue}, ${names.deadLetterQueue}`, () =>
       convergeQueues(
         ctx,

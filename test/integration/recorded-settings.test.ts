@@ -1,8 +1,11 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startGallery, type StartedGallery } from '../../src/actions/gallery.js';
+import { upload } from '../../src/actions/upload.js';
 import { main } from '../../src/cli/main.js';
 import { readState } from '../../src/state/state-file.js';
 import { startEmbedded, type EmbeddedHarness } from '../helpers/embedded.js';
@@ -67,6 +70,23 @@ describe('every command reads the stack choices from its record', () => {
     const run = await cli(['dev'], { THUMBS_QUALITY: '50' });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('THUMBS_QUALITY=50: quality is a provision-time choice');
+  });
+
+  it("upload leaves out an original larger than the recorded max-bytes, which the function would only fail", async () => {
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'thumbs-rec-'));
+    try {
+      const small = await sharp({ create: { width: 8, height: 8, channels: 3, background: 'red' } }).png().toBuffer();
+      const large = await sharp({ create: { width: 64, height: 64, channels: 3, background: 'blue' } }).png({ compressionLevel: 0 }).toBuffer();
+      expect(small.length).toBeLessThanOrEqual(MAX_BYTES);
+      expect(large.length).toBeGreaterThan(MAX_BYTES);
+      await writeFile(path.join(folder, 'small.png'), small);
+      await writeFile(path.join(folder, 'large.png'), large);
+      const result = await upload(await harness.contextFor({ stack: 'rec' }), folder, { dryRun: true });
+      expect(result.planned?.map((p) => p.path)).toEqual([path.join(folder, 'small.png')]);
+      expect(result.skipped).toEqual([{ path: path.join(folder, 'large.png'), reason: expect.stringContaining(`larger than the stack's max-bytes 2,000`) }]);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   describe('the gallery', () => {

@@ -7,6 +7,7 @@ import { queueNameOf, queueUrl } from '../resources/queues.js';
 import { RESOURCE_MODULES } from '../resources/registry.js';
 import type { Difference, Ownership, ResourceModule } from '../resources/resource.js';
 import { describeTable } from '../resources/table.js';
+import { COUNT_SCAN_MAX_BYTES, indexCoverage } from '../resources/index-coverage.js';
 import { openStack, stateDirFor, type OpenStack } from '../state/open-stack.js';
 import { readState, RESOURCE_KINDS, type ResourceKind, type ResourceRecord } from '../state/state-file.js';
 import { OBJECT_COUNT_CAP } from '../config/defaults.js';
@@ -29,6 +30,9 @@ export interface TableStats {
   /** scan: counted now with a COUNT scan; describe: DescribeTable's ItemCount, which AWS refreshes about every 6 hours. */
   source: 'scan' | 'describe';
   bytes?: number;
+  /** Items in the time index, and those outside it (shown nowhere by the gallery or scan-db --limit; provision backfills them). Absent: no index yet. */
+  indexed?: number;
+  missingFromIndex?: number;
 }
 
 export interface ResourceStatus extends ResourceRecord {
@@ -57,8 +61,7 @@ export interface StatusResult {
   resources: ResourceStatus[];
 }
 
-/** Up to this size a COUNT scan is cheap (about 1,300 read units at most) and exact. */
-export const COUNT_SCAN_MAX_BYTES = 10 * 1024 * 1024;
+export { COUNT_SCAN_MAX_BYTES } from '../resources/index-coverage.js';
 
 const BUCKET_KINDS: readonly ResourceKind[] = ['originalsBucket', 'thumbnailsBucket', 'siteBucket'];
 const QUEUE_KINDS: readonly ResourceKind[] = ['queue', 'deadLetterQueue'];
@@ -108,6 +111,9 @@ export async function tableStats(ctx: Context, table: string): Promise<TableStat
   const description = await describeTable(ctx, table);
   if (!description) return undefined;
   const bytes = description.TableSizeBytes ?? 0;
+  // With the time index: the table's and the index's counts, in the same one scan (or DescribeTable) as before.
+  const coverage = await indexCoverage(ctx, description);
+  if (coverage) return { items: coverage.items, source: coverage.source, bytes, indexed: coverage.indexed, missingFromIndex: coverage.missing };
   if (bytes > COUNT_SCAN_MAX_BYTES) return { items: description.ItemCount ?? 0, source: 'describe', bytes };
   let items = 0;
   for await (const page of paginateScan({ client: ctx.clients.dynamodb }, { TableName: table, Select: 'COUNT' })) {

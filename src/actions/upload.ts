@@ -134,6 +134,7 @@ export async function upload(ctx: Context, folder: string, options: UploadOption
   const run: UploadRun = {
     bucket: targets.bucket, prefix, concurrency: options.concurrency ?? DEFAULT_UPLOAD_CONCURRENCY, dryRun, existing, journal,
     sendsMessages: queueUrl !== undefined, messages, keepExpected: Boolean(options.wait) && !dryRun, stop: options.signal, abandon: grace.abandon,
+    maxBytes: targets.maxBytes,
   };
   const progress = ctx.reporter.progress(dryRun ? 'checking' : 'uploading', total);
   let tally: UploadTally;

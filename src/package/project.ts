@@ -6,6 +6,8 @@ import { ThumbsError } from '../errors.js';
 /** Lambda architectures and the npm `--cpu` value of each. */
 export const ARCHITECTURES = ['x86_64', 'arm64'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
+/** What provision, deploy and package build for unless told otherwise (also Lambda's own default). */
+export const DEFAULT_ARCH: Architecture = 'x86_64';
 export const npmCpuOf = (arch: Architecture): 'x64' | 'arm64' => (arch === 'x86_64' ? 'x64' : 'arm64');
 
 /**

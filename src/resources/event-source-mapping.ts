@@ -27,8 +27,8 @@ export interface MappingSpec {
   stack: string;
   functionName: string;
   queueArn: string;
-  /** Default 1 s: a few messages are gathered without delaying a lone upload. */
-  batchWindowSeconds: number;
+  /** Seconds (the stack's batchWindow choice): a few messages are gathered without delaying a lone upload. */
+  batchWindow: number;
   /** Default 5; lab accounts cap account concurrency near 10. */
   maxConcurrency: number;
   sleep?: Sleep;
@@ -55,10 +55,10 @@ export const ownsMapping = (mapping: EventSourceMappingConfiguration | undefined
 
 const isOff = (state: string | undefined) => state === 'Disabled' || state === 'Disabling';
 
-export function diffMapping(spec: Pick<MappingSpec, 'batchWindowSeconds' | 'maxConcurrency'>, actual: EventSourceMappingConfiguration): Difference[] {
+export function diffMapping(spec: Pick<MappingSpec, 'batchWindow' | 'maxConcurrency'>, actual: EventSourceMappingConfiguration): Difference[] {
   return [
     ...differs('batchSize', actual.BatchSize, MAPPING_BATCH_SIZE),
-    ...differs('batchWindow', actual.MaximumBatchingWindowInSeconds ?? 0, spec.batchWindowSeconds),
+    ...differs('batchWindow', actual.MaximumBatchingWindowInSeconds ?? 0, spec.batchWindow),
     ...differs('maxConcurrency', actual.ScalingConfig?.MaximumConcurrency, spec.maxConcurrency),
     ...differs('enabled', isOff(actual.State) ? 'no' : 'yes', 'yes'),
     // Without it one failed record returns the whole batch to the queue (Lambda SQS error handling docs).
@@ -72,7 +72,7 @@ function repairRequest(spec: MappingSpec, uuid: string, changes: Difference[]): 
   return {
     UUID: uuid,
     ...(changed.has('batchSize') ? { BatchSize: MAPPING_BATCH_SIZE } : {}),
-    ...(changed.has('batchWindow') ? { MaximumBatchingWindowInSeconds: spec.batchWindowSeconds } : {}),
+    ...(changed.has('batchWindow') ? { MaximumBatchingWindowInSeconds: spec.batchWindow } : {}),
     ...(changed.has('maxConcurrency') ? { ScalingConfig: { MaximumConcurrency: spec.maxConcurrency } } : {}),
     ...(changed.has('enabled') ? { Enabled: true } : {}),
     ...(changed.has('reportBatchItemFailures') ? { FunctionResponseTypes: ['ReportBatchItemFailures' as const] } : {}),
@@ -83,7 +83,7 @@ const recordOf = (spec: MappingSpec, uuid: string, arn?: string): ResourceRecord
   id: uuid,
   ...(arn ? { arn } : {}),
   origin: 'created',
-  extra: { queueArn: spec.queueArn, functionName: spec.functionName, batchWindow: String(spec.batchWindowSeconds), maxConcurrency: String(spec.maxConcurrency) },
+  extra: { queueArn: spec.queueArn, functionName: spec.functionName, batchWindow: String(spec.batchWindow), maxConcurrency: String(spec.maxConcurrency) },
 });
 
 /**
@@ -110,7 +110,7 @@ export async function convergeEventSourceMapping(
             FunctionName: spec.functionName,
             EventSourceArn: spec.queueArn,
             BatchSize: MAPPING_BATCH_SIZE,
-            MaximumBatchingWindowInSeconds: spec.batchWindowSeconds,
+            MaximumBatchingWindowInSeconds: spec.batchWindow,
             FunctionResponseTypes: ['ReportBatchItemFailures'],
             ScalingConfig: { MaximumConcurrency: spec.maxConcurrency },
             Enabled: true,
@@ -121,7 +121,7 @@ export async function convergeEventSourceMapping(
     );
     const id = created.UUID ?? '';
     await store.record('eventSourceMapping', recordOf(spec, id, created.EventSourceMappingArn));
-    return { ...base, id, arn: created.EventSourceMappingArn, status: 'created', note: `batch ${MAPPING_BATCH_SIZE}, window ${spec.batchWindowSeconds}s, max ${spec.maxConcurrency} concurrent` };
+    return { ...base, id, arn: created.EventSourceMappingArn, status: 'created', note: `batch ${MAPPING_BATCH_SIZE}, window ${spec.batchWindow}s, max ${spec.maxConcurrency} concurrent` };
   }
   const id = mapping.UUID;
   const changes = diffMapping(spec, mapping);
@@ -154,7 +154,7 @@ export const mappingModule: ResourceModule = {
   async inspect(ctx, record, stack) {
     const found = await mappingOf(ctx, record, stack);
     if (!found?.UUID) return { exists: false, ownership: 'absent', drift: [] };
-    const spec = { batchWindowSeconds: Number(record.extra?.batchWindow ?? found.MaximumBatchingWindowInSeconds ?? 0), maxConcurrency: Number(record.extra?.maxConcurrency ?? found.ScalingConfig?.MaximumConcurrency) };
+    const spec = { batchWindow: Number(record.extra?.batchWindow ?? found.MaximumBatchingWindowInSeconds ?? 0), maxConcurrency: Number(record.extra?.maxConcurrency ?? found.ScalingConfig?.MaximumConcurrency) };
     return { exists: true, ownership: 'owned', drift: diffMapping(spec, found) };
   },
   async remove(ctx, record, stack) {

@@ -14,8 +14,9 @@ import { readFile } from 'node:fs/promises';
 import { ignoreNotFound, unlessNotFound } from '../aws/aws-errors.js';
 import { controlPlane } from '../aws/control-plane.js';
 import type { Context } from '../context.js';
-import type { Architecture } from '../package/project.js';
+import { DEFAULT_ARCH, type Architecture } from '../package/project.js';
 import type { ResourceRecord } from '../state/state-file.js';
+import type { StackConfig } from '../state/stack-config.js';
 import type { StateStore } from '../state/state-store.js';
 import { functionArnOf } from './arns.js';
 import { isRoleNotAssumable, retryPropagation, type Sleep } from './iam-propagation.js';
@@ -26,15 +27,11 @@ export const FUNCTION_RUNTIME = 'nodejs22.x';
 /** Structured logs: `thumbs logs` reads them as JSON. */
 export const FUNCTION_LOG_FORMAT = 'JSON';
 
-export interface FunctionSpec {
+/** memory (MB), timeout (seconds) and arch are the stack's choices (StackConfig), by the same names. */
+export interface FunctionSpec extends Pick<StackConfig, 'memory' | 'timeout' | 'arch'> {
   stack: string;
   name: string;
   roleArn: string;
-  /** Default 1024 MB. */
-  memoryMb: number;
-  /** Default 30 s. */
-  timeoutSeconds: number;
-  arch: Architecture;
   handler: string;
   environment: Record<string, string>;
   /** The built zip and its base64 SHA-256 (Lambda's CodeSha256). */
@@ -65,8 +62,8 @@ function desiredConfiguration(spec: FunctionSpec) {
     Role: spec.roleArn,
     Runtime: FUNCTION_RUNTIME,
     Handler: spec.handler,
-    MemorySize: spec.memoryMb,
-    Timeout: spec.timeoutSeconds,
+    MemorySize: spec.memory,
+    Timeout: spec.timeout,
     Environment: { Variables: spec.environment },
     LoggingConfig: { LogFormat: FUNCTION_LOG_FORMAT },
   } as const;
@@ -91,11 +88,11 @@ export function diffFunction(spec: Partial<FunctionSpec> & Pick<FunctionSpec, 's
     ...when(spec.roleArn, (w) => differs('role', config.Role, w)),
     ...differs('runtime', config.Runtime, FUNCTION_RUNTIME),
     ...when(spec.handler, (w) => differs('handler', config.Handler, w)),
-    ...when(spec.memoryMb, (w) => differs('memory', config.MemorySize, w)),
-    ...when(spec.timeoutSeconds, (w) => differs('timeout', config.Timeout, w)),
+    ...when(spec.memory, (w) => differs('memory', config.MemorySize, w)),
+    ...when(spec.timeout, (w) => differs('timeout', config.Timeout, w)),
     ...differs('logFormat', config.LoggingConfig?.LogFormat ?? 'Text', FUNCTION_LOG_FORMAT),
     ...when(spec.environment, (w) => environmentDrift(config.Environment?.Variables, w)),
-    ...when(spec.arch, (w) => differs('architecture', config.Architectures?.[0] ?? 'x86_64', w)),
+    ...when(spec.arch, (w) => differs('architecture', config.Architectures?.[0] ?? DEFAULT_ARCH, w)),
     ...when(spec.sha256, (w) => differs('code', config.CodeSha256, w)),
     ...tagDrift(current.Tags, stackTagMap(spec.stack)),
   ];
@@ -103,7 +100,7 @@ export function diffFunction(spec: Partial<FunctionSpec> & Pick<FunctionSpec, 's
 
 /** What `status` compares a function with later: the settings this provision applied. */
 function applied(spec: FunctionSpec): Record<string, string> {
-  return { arch: spec.arch, memory: String(spec.memoryMb), timeout: String(spec.timeoutSeconds), handler: spec.handler, codeSha256: spec.sha256, environment: JSON.stringify(spec.environment) };
+  return { arch: spec.arch, memory: String(spec.memory), timeout: String(spec.timeout), handler: spec.handler, codeSha256: spec.sha256, environment: JSON.stringify(spec.environment) };
 }
 
 const recordOf = (ctx: Context, spec: FunctionSpec, account: string, arn?: string): ResourceRecord => ({
@@ -130,7 +127,7 @@ async function createFunction(ctx: Context, spec: FunctionSpec, store: StateStor
   );
   const arn = created.FunctionArn ?? '';
   await waitUntilFunctionActiveV2(waiter(ctx), { FunctionName: spec.name });
-  return { kind: 'function', id: spec.name, arn, status: 'created', note: `${spec.arch}, ${spec.memoryMb} MB, ${spec.timeoutSeconds}s` };
+  return { kind: 'function', id: spec.name, arn, status: 'created', note: `${spec.arch}, ${spec.memory} MB, ${spec.timeout}s` };
 }
 
 /** Updates code only (the `deploy` fast path): one UpdateFunctionCode, then wait until it is live. */
@@ -182,8 +179,8 @@ function recordedSpec(record: ResourceRecord, stack: { stack: string; store: Sta
   return {
     stack: stack.stack,
     roleArn: stack.store.get('role')?.arn,
-    ...(extra.memory ? { memoryMb: Number(extra.memory) } : {}),
-    ...(extra.timeout ? { timeoutSeconds: Number(extra.timeout) } : {}),
+    ...(extra.memory ? { memory: Number(extra.memory) } : {}),
+    ...(extra.timeout ? { timeout: Number(extra.timeout) } : {}),
     ...(extra.arch ? { arch: extra.arch as Architecture } : {}),
     ...(extra.handler ? { handler: extra.handler } : {}),
     ...(extra.codeSha256 ? { sha256: extra.codeSha256 } : {}),

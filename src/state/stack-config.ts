@@ -1,11 +1,14 @@
-import { defaultFunctionSettings, functionEnvironment, type FunctionSettingValues } from '../config/function-settings.js';
+import { functionEnvironment, type FunctionSettingValues } from '../config/function-settings.js';
+import { choiceDefaults, STACK_CONFIG_KEYS } from '../config/stack-choices.js';
 import type { Architecture } from '../package/project.js';
 import type { StackState } from './state-file.js';
 
 /**
  * A stack's desired configuration: every choice made by flag, environment or thumbs.config.json,
- * recorded in the state file so that a later command without the flag keeps it. Keys are the
- * flags' camelCase names (`--max-concurrency` is maxConcurrency), as in thumbs.config.json.
+ * recorded with the stack so that a later command without the flag keeps it. Keys are the
+ * flags' camelCase names (`--max-concurrency` is maxConcurrency), as in thumbs.config.json; each
+ * one's flag, variable, schema, default and help are in the table of choices (config/stack-choices.ts).
+ * It travels unrenamed from the command line to the resource modules.
  */
 export interface StackConfig extends FunctionSettingValues {
   /** Adopted buckets and role; absent: thumbs creates and owns its own. */
@@ -26,13 +29,10 @@ export interface StackConfig extends FunctionSettingValues {
 export type StackConfigKey = keyof StackConfig;
 
 /** Every key, in the order changes are shown. */
-export const STACK_CONFIG_KEYS: readonly StackConfigKey[] = [
-  'originalsBucket', 'thumbnailsBucket', 'roleArn', 'trigger', 'arch', 'memory', 'timeout', 'maxConcurrency', 'batchWindow',
-  'renditions', 'quality', 'maxPixels', 'maxBytes', 'recordConcurrency',
-];
+export { STACK_CONFIG_KEYS };
 
 export function defaultStackConfig(): StackConfig {
-  return { trigger: 'sqs', arch: 'x86_64', memory: 1024, timeout: 30, maxConcurrency: 5, batchWindow: 1, ...defaultFunctionSettings() };
+  return choiceDefaults();
 }
 
 /** One recorded choice changed by this command. */
@@ -66,6 +66,15 @@ export function recordedConfig(state: Pick<StackState, 'resources' | 'config'> |
   if (!state) return undefined;
   // Keys added in a later release take their default.
   return state.config ? { ...defaultStackConfig(), ...state.config } : impliedConfig(state);
+}
+
+/**
+ * The settings every command reads: the stack's recorded choices (undefined record: not
+ * provisioned here, so the defaults).
+ */
+export function stackSettings(stack: { hadState: boolean; store: { current: Pick<StackState, 'resources' | 'config'> } }): { config: StackConfig; recorded: boolean } {
+  const recorded = stack.hadState ? recordedConfig(stack.store.current) : undefined;
+  return { config: recorded ?? defaultStackConfig(), recorded: recorded !== undefined };
 }
 
 export interface MergedConfig {

@@ -3,6 +3,7 @@ import { isNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
 import { ThumbsError } from '../errors.js';
 import { openStack, stateDirFor } from '../state/open-stack.js';
+import { stackSettings } from '../state/stack-config.js';
 import type { QueueIdentity } from './sent-journal.js';
 
 /** Where an upload goes, read from the stack's state (names are never guessed). */
@@ -15,6 +16,8 @@ export interface UploadTargets {
   deadLetterUrl: string | undefined;
   thumbnailsBucket: string | undefined;
   stateDir: string;
+  /** The stack's recorded max-bytes (its function fails larger originals). */
+  maxBytes: number;
 }
 
 export function notProvisioned(ctx: Context, what: string): ThumbsError {
@@ -26,7 +29,8 @@ export function notProvisioned(ctx: Context, what: string): ThumbsError {
 }
 
 export async function resolveTargets(ctx: Context): Promise<UploadTargets> {
-  const { stack, store } = await openStack(ctx, { persist: false });
+  const opened = await openStack(ctx, { persist: false });
+  const { stack, store } = opened;
   const bucket = store.get('originalsBucket')?.id;
   const triggered = store.get('bucketNotification') !== undefined;
   const queueUrl = triggered ? undefined : store.get('queue')?.id;
@@ -40,6 +44,7 @@ export async function resolveTargets(ctx: Context): Promise<UploadTargets> {
     deadLetterUrl: store.get('deadLetterQueue')?.id,
     thumbnailsBucket: store.get('thumbnailsBucket')?.id,
     stateDir: stateDirFor(ctx),
+    maxBytes: stackSettings(opened).config.maxBytes,
   };
 }
 

@@ -2,7 +2,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import { UpdateEventSourceMappingCommand as UpdateEsm } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { provision, type ProvisionAllOptions } from '../../src/actions/provision.js';
+import { provision, type ProvisionOptions } from '../../src/actions/provision.js';
 import { status } from '../../src/actions/status.js';
 import { teardown } from '../../src/actions/teardown.js';
 import { renderProvision } from '../../src/cli/commands/provision.js';
@@ -28,7 +28,7 @@ afterEach(() => fake?.reset());
 async function setup() {
   fake = new FakeAws();
   const { ctx, reporter } = await mockAwsContext();
-  const options: ProvisionAllOptions = { buildPackage: await fakePackage('sha-v1'), sleep: async () => undefined };
+  const options: ProvisionOptions = { buildPackage: await fakePackage('sha-v1'), sleep: async () => undefined };
   return { ctx, reporter, options };
 }
 
@@ -39,7 +39,7 @@ const writesSince = (from: number) => fake.calls.slice(from).filter((c) => c.ok 
 async function provisioned() {
   const env = await setup();
   await provision(env.ctx, env.options);
-  const rerun = async (extra: Partial<ProvisionAllOptions> = {}) => {
+  const rerun = async (extra: Partial<ProvisionOptions> = {}) => {
     const from = fake.calls.length;
     const result = await provision(env.ctx, { ...env.options, ...extra });
     return { result, writes: writesSince(from) };

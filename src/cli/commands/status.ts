@@ -19,8 +19,10 @@ function describe(resource: ResourceStatus): string {
     return `${visible} waiting, ${inFlight} in flight${delayed ? `, ${delayed} delayed` : ''}`;
   }
   if (resource.table) {
-    const how = resource.table.source === 'scan' ? 'counted' : 'DescribeTable, refreshed every ~6h';
-    return `${resource.table.items} items (${how})`;
+    const { items, source, missingFromIndex } = resource.table;
+    const how = source === 'scan' ? 'counted' : 'DescribeTable, refreshed every ~6h';
+    const outside = missingFromIndex ? `; ${missingFromIndex} not in the time index: \`thumbs provision\` backfills them` : '';
+    return `${items} items (${how})${outside}`;
   }
   return '';
 }
@@ -52,7 +54,9 @@ export function registerStatus(program: Command, runtime: Runtime): void {
     .option('--watch', 'redraw every 2 s: queue, dead-letter queue, items done and failed, rate, time left (one JSON line per tick with --json)')
     .addHelpText('after', `
 Object counts stop at ${withThousands(OBJECT_COUNT_CAP)} (shown with "+"). A small table is counted with a COUNT scan;
-a large one shows DescribeTable's ItemCount, which AWS refreshes about every 6 hours.
+a large one shows DescribeTable's ItemCount, which AWS refreshes about every 6 hours. Items outside
+the time index (never shown by the gallery or scan-db --limit/--status) are reported: the table's
+count against the index's; \`thumbs provision\` backfills them.
 
 Each recorded resource is read again: whether it exists, whether thumbs created or adopted it,
 and every attribute thumbs sets that differs from what it set (drift).

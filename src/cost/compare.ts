@@ -13,13 +13,17 @@ export interface MemoryOption {
   fastest: boolean;
 }
 
-/** Each size's time and cost per image; the cheapest (the smaller size on a tie) and the fastest (the cheaper on a tie) marked. */
+/** Costs this close count as equal: below 1,769 MB time and memory trade one for one, and only the per-batch rounding tells them apart. */
+const SAME_COST = 1e-3;
+
+/** Each size's time and cost per image; the cheapest (the faster on a tie) and the fastest (the cheaper on a tie) marked. */
 export function compareMemory(profile: ImageProfile, parallelFraction: number, prices: Prices, sizes: readonly number[]): MemoryOption[] {
   const options = [...new Set(sizes)].sort((a, b) => a - b).map((memoryMb) => {
     const cost = costPerImage(profile, memoryMb, parallelFraction, prices);
     return { memoryMb, msPerImage: cost.msPerImage, perImage: cost.parts.total, cheapest: false, fastest: false };
   });
-  const cheapest = options.reduce((best, option) => (option.perImage < best.perImage ? option : best), options[0]!);
+  const lowest = Math.min(...options.map((option) => option.perImage));
+  const cheapest = options.filter((option) => option.perImage <= lowest * (1 + SAME_COST)).reduce((best, option) => (option.msPerImage < best.msPerImage ? option : best));
   const fastest = options.reduce((best, option) => (option.msPerImage < best.msPerImage || (option.msPerImage === best.msPerImage && option.perImage < best.perImage) ? option : best), options[0]!);
   cheapest.cheapest = true;
   fastest.fastest = true;

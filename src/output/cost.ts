@@ -1,4 +1,5 @@
 import type { EstimateResult } from '../actions/estimate.js';
+import type { ProvisionCost } from '../actions/provision-cost.js';
 import type { MemoryOption } from '../cost/compare.js';
 import type { CostParts } from '../cost/per-image.js';
 import { renderTable } from './print.js';
@@ -51,5 +52,20 @@ export function renderEstimate(result: EstimateResult): string {
     'assumptions:',
     ...result.assumptions.map((a) => `  - ${a}`),
   ];
+  return lines.join('\n');
+}
+
+export function renderProvisionCost(cost: ProvisionCost): string {
+  const lines: string[] = [];
+  if (cost.memoryNote) lines.push(`note: ${cost.memoryNote}`);
+  if (cost.warning) lines.push(`note: ${cost.warning}`);
+  const m = cost.monthly;
+  if (m) {
+    lines.push(
+      `${m.images.toLocaleString('en-US')} photos a month at ${m.memoryMb} MB ${m.arch} in ${m.region}: ${money(m.perMonth)} a month to process ` +
+        `(Lambda ${money(m.perImage.lambda * m.images)}, S3 ${money(m.perImage.s3 * m.images)}, SQS ${money(m.perImage.sqs * m.images)}, DynamoDB ${money(m.perImage.dynamodb * m.images)}, logs ${money(m.perImage.logs * m.images)}), ` +
+        `and each month's photos add ${m.storageGbAddedPerMonth.toFixed(1)} GB, ${money(m.storageCostAddedPerMonth)} a month while kept; measured on ${m.basis}`,
+    );
+  }
   return lines.join('\n');
 }

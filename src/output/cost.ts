@@ -1,3 +1,4 @@
+import type { CostResult } from '../actions/cost.js';
 import type { EstimateResult } from '../actions/estimate.js';
 import type { ProvisionCost } from '../actions/provision-cost.js';
 import type { MemoryOption } from '../cost/compare.js';
@@ -68,4 +69,19 @@ export function renderProvisionCost(cost: ProvisionCost): string {
     );
   }
   return lines.join('\n');
+}
+
+export function renderCost(result: CostResult): string {
+  const what = `${count(result.images)} photo${result.images === 1 ? '' : 's'}${result.since ? ` processed since ${result.since}` : ''} in stack ${result.stack} (${result.region}, ${result.memoryMb} MB ${result.arch})`;
+  if (result.images === 0) return `no ${what.replace(/^0 photos /, 'photos ')}\nhint: process some with \`thumbs upload <folder> --wait\``;
+  const e = result.estimate;
+  return [
+    `${what}${result.failed > 0 ? `, ${count(result.failed)} failed` : ''}`,
+    `function time: ${result.msPerImage.toFixed(1)} ms per photo, from ${result.timeNote}`,
+    renderParts(result.perImage, result.images),
+    `stored: ${result.storageGb.toFixed(3)} GB, ${money(result.storagePerMonth)} a month while kept`,
+    e
+      ? `the estimate (${e.folder}, ${e.at.slice(0, 10)}) said ${e.msPerImage.toFixed(1)} ms and ${money(e.perImage * 1000)} per 1,000 photos: ${money(e.total)} for these, against ${money(result.total.total)} measured`
+      : 'no estimate to compare with: `thumbs estimate <folder>` makes one',
+  ].join('\n');
 }

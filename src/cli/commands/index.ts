@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Runtime } from '../runtime.js';
+import { registerCost } from './cost.js';
 import { registerDemo } from './demo.js';
 import { registerDeploy } from './deploy.js';
 import { registerDev } from './dev.js';
@@ -36,4 +37,5 @@ export function registerCommands(program: Command, runtime: Runtime): void {
   registerGallery(program, runtime);
   registerPublish(program, runtime);
   registerEstimate(program, runtime);
+  registerCost(program, runtime);
 }

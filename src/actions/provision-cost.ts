@@ -43,16 +43,16 @@ export interface ProvisionCost {
 /** The cost lines provision adds to its plan: the memory advice, and with --expect the monthly cost. */
 export async function provisionCost(stateDir: string, stack: string, config: StackConfig, region: string, expect: number | undefined, reporter: Reporter): Promise<ProvisionCost> {
   const last = await readLastEstimate(stateDir, stack);
+  const cost: ProvisionCost = {};
   try {
-    return {
-      ...(last ? { memoryNote: memoryNote(last, config) } : {}),
-      ...(expect === undefined ? {} : { monthly: await monthlyCost(last, config, region, expect, reporter) }),
-    };
+    if (last) cost.memoryNote = memoryNote(last, config);
+    if (expect !== undefined) cost.monthly = await monthlyCost(last, config, region, expect, reporter);
   } catch (error) {
     // Advice only: a region the price table lacks must not fail a provision.
-    if (isThumbsError(error) && error.code === 'unknown-price-region') return { warning: `no cost figures: ${error.message}` };
-    throw error;
+    if (!isThumbsError(error) || error.code !== 'unknown-price-region') throw error;
+    cost.warning = `no cost figures: ${error.message}`;
   }
+  return cost;
 }
 
 function memoryNote(last: LastEstimate, config: StackConfig): string | undefined {

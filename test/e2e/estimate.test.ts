@@ -1,8 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isolatedEnv, runCli } from '../helpers/cli.js';
+import { BIN, isolatedEnv, runCli } from '../helpers/cli.js';
 import { PHOTOS_DIR } from '../helpers/photos.js';
 
 const PARTS = ['lambda', 's3', 'sqs', 'dynamodb', 'logs'] as const;
@@ -57,6 +58,17 @@ describe('thumbs estimate', () => {
     expect(run.stderr).toMatch(/--region ap-south-1: .*no prices for this region; it knows .*us-east-1/);
     expect(run.stderr).toMatch(/^hint: /m);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('loads no AWS SDK module: nothing is deployed or called', async () => {
+    // A resolve hook that names every module of the SDK the process loads.
+    const hook = path.join(dir, 'sdk-hook.mjs');
+    const resolver = "export async function resolve(s, c, n) { const r = await n(s, c); if (/@aws-sdk|@smithy/.test(r.url)) process.stderr.write('SDK ' + r.url + '\\n'); return r; }";
+    await writeFile(hook, `import { register } from 'node:module';\nregister('data:text/javascript,' + encodeURIComponent(${JSON.stringify(resolver)}));\n`);
+    const run = spawnSync(process.execPath, ['--import', hook, BIN, 'estimate', PHOTOS_DIR, '--sample', '1', '--json'], { env, cwd: dir, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout).sample).toBe(1);
+    expect(run.stderr).not.toMatch(/^SDK /m);
   });
 
   it('a folder without images is a usage error naming it', async () => {

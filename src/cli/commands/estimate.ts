@@ -57,7 +57,10 @@ Examples:
       const settings = settingsOf(command, runtime);
       const [{ estimate }, { estimateChoices }] = await Promise.all([import('../../actions/estimate.js'), import('../../cost/stack-choices.js')]);
       const stateDir = settings.local ? path.join(settings.stateDir, 'local') : settings.stateDir;
-      const choices = await estimateChoices(stateDir, settings, { ...options, regionFlag: command.optsWithGlobals<{ region?: string }>().region });
+      // thumbs.config.json's "memory" is provision's one size; it is a given choice here too, as there.
+      const fileMemory = Number(runtime.config.memory);
+      const memorySizes = options.memorySizes ?? (Number.isInteger(fileMemory) && fileMemory > 0 ? [fileMemory] : undefined);
+      const choices = await estimateChoices(stateDir, settings, { ...options, memorySizes, regionFlag: command.optsWithGlobals<{ region?: string }>().region });
       const input: EstimateOptions = { folder, images: options.images, sampleBound: options.sample, record: { stateDir, stack: settings.stack }, ...choices };
       const result = await estimate(input, reporterFor(settings, runtime.terminal));
       const { renderEstimate } = await import('../../output/cost.js');

@@ -77,7 +77,7 @@ async function tally(items: AsyncIterable<StoredItem>, since: string | undefined
 async function reports(ctx: Context, logGroup: string, since: number): Promise<BilledReports | undefined> {
   if (ctx.target.backend !== 'aws') return undefined;
   try {
-    const found = await billedReports(controlPlane(ctx).logs, logGroup, since);
+    const found = await ctx.reporter.step(`read the function's REPORT lines in ${logGroup}`, () => billedReports(controlPlane(ctx).logs, logGroup, since));
     return found.invocations > 0 ? found : undefined;
   } catch (error) {
     ctx.reporter.warn(`could not read the function's REPORT lines (${errorName(error) ?? (error as Error).message}); using the items' recorded times`);

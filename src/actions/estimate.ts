@@ -124,7 +124,7 @@ export async function estimate(options: EstimateOptions, reporter: Reporter): Pr
   };
   result.assumptions = describeAssumptions(result, profile, prices);
   if (options.record) {
-    await writeLastEstimate(options.record.stateDir, options.record.stack, {
+    const kept = {
       at: new Date().toISOString(),
       folder: options.folder,
       sample: measured.length,
@@ -135,7 +135,10 @@ export async function estimate(options: EstimateOptions, reporter: Reporter): Pr
       profile,
       parallelFraction,
       byMemory: compareMemory(profile, parallelFraction, prices, [...COMPARED_MEMORY_MB, ...options.memoryMb]),
-    });
+    };
+    // Kept for provision's advice only: a state folder that cannot be written must not lose the estimate.
+    await writeLastEstimate(options.record.stateDir, options.record.stack, kept).catch((error: NodeJS.ErrnoException) =>
+      reporter.warn(`the estimate is not kept for \`thumbs provision\` (${error.code ?? error.message} writing in ${options.record!.stateDir})`));
   }
   return result;
 }

@@ -30,3 +30,14 @@ export function sinceTime(option: string) {
     return time;
   };
 }
+
+/** `1024` or `512,1024,1769`: memory sizes Lambda accepts, in MB. */
+export function memoryList(option: string) {
+  return (value: string): number[] => {
+    const sizes = value.split(',').map((part) => part.trim()).filter((part) => part !== '').map(Number);
+    if (sizes.length === 0 || sizes.some((mb) => !Number.isInteger(mb) || mb < 128 || mb > 10_240)) {
+      throw new InvalidArgumentError(`${option} takes memory sizes in MB from 128 to 10240, one or a comma list such as 512,1024,1769, not "${value}".`);
+    }
+    return sizes;
+  };
+}

@@ -8,6 +8,7 @@ import { renderDifference } from '../../resources/resource.js';
 import type { Runtime } from '../runtime.js';
 import { locked } from '../locked.js';
 import { settingsOf, withContext } from '../runtime.js';
+import { positiveInt } from './parse.js';
 
 /** Every difference, one a line: `thumbnailsBucket.publicAccessBlock: off -> on`. */
 export function renderChanges(result: Pick<ProvisionResult, 'resources'>): string {
@@ -24,7 +25,7 @@ export function renderProvision(result: ProvisionResult): string {
   return `${renderTable(['status', 'resource', 'id', 'note'], rows)}\n${changes ? `${changes}\n` : ''}${summary}`;
 }
 
-type ProvisionFlags = Partial<StackConfig> & { dryRun?: boolean; function: boolean; reset?: StackConfigKey[] };
+type ProvisionFlags = Partial<StackConfig> & { dryRun?: boolean; function: boolean; reset?: StackConfigKey[]; expect?: number };
 
 /** `--reset memory,quality` or `--reset all`: names checked now, with the closest one for a typo. */
 function resetList(value: string): StackConfigKey[] {
@@ -74,6 +75,7 @@ export function registerProvision(program: Command, runtime: Runtime): void {
   provisionCommand
     .option('--reset <choices>', `put recorded choices back to their default: a comma list of ${STACK_CONFIG_KEYS.join(', ')}, or all`, resetList)
     .option('--no-function', 'only the data side: buckets, table and queues (this run only, not recorded)')
+    .option('--expect <n>', 'add what n photos a month would cost (measured by the last `thumbs estimate`, else on thumbs\' sample photos)', positiveInt('--expect'))
     .addHelpText('after', `
 Every choice above (by flag, its environment variable, or thumbs.config.json by its camelCase
 name) is recorded with the stack ("config"); a later provision without the flag keeps it, and
@@ -93,6 +95,7 @@ When CreateRole is denied (AWS Academy lab accounts) and a role named LabRole ex
 Examples:
   thumbs provision --local                         on the embedded backend (start \`thumbs dev\` first)
   thumbs provision --dry-run                       show the plan against your AWS account
+  thumbs provision --dry-run --expect 100000       the plan, and what 100,000 photos a month cost
   thumbs provision --arch arm64 --memory 2048      Graviton function with more CPU (kept by later runs)
   thumbs provision --renditions jpeg:200,webp:800 --quality 70
   thumbs provision --reset memory,quality          back to 1024 MB and quality 80
@@ -101,14 +104,19 @@ Examples:
   thumbs provision --endpoint-url http://localhost:4566   on LocalStack`)
     .action(async (options: ProvisionFlags, command: Command) => {
       const given = givenChoices(command, options);
-      const result = await withContext(command, runtime, locked('provision', async (ctx) =>
-        (await import('../../actions/provision.js')).provision(ctx, {
+      const result = await withContext(command, runtime, locked('provision', async (ctx) => {
+        const provisioned = await (await import('../../actions/provision.js')).provision(ctx, {
           ...given,
           dryRun: options.dryRun,
           function: options.function,
           reset: options.reset ?? [],
-        }),
+        });
+        const [{ provisionCost }, { stateDirFor }] = await Promise.all([import('../../actions/provision-cost.js'), import('../../state/open-stack.js')]);
+        const cost = await provisionCost(stateDirFor(ctx), ctx.settings.stack, provisioned.config, ctx.clients.region, options.expect, ctx.reporter);
+        return { ...provisioned, cost };
+      },
       { skip: options.dryRun }));
-      printResult(settingsOf(command, runtime).json, result, () => renderProvision(result));
+      const { renderProvisionCost } = await import('../../output/cost.js');
+      printResult(settingsOf(command, runtime).json, result, () => [renderProvision(result), renderProvisionCost(result.cost)].filter(Boolean).join('\n'));
     });
 }

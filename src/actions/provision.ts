@@ -1,3 +1,4 @@
+import { assertSpeaksAws } from '../aws/speaks-aws.js';
 import type { Context } from '../context.js';
 import { convergeBucket } from '../resources/bucket.js';
 import { convergeQueues } from '../resources/queues.js';
@@ -88,7 +89,7 @@ export async function provisionData(ctx: Context, stack: OpenStack, options: Pro
 export async function provision(ctx: Context, options: ProvisionAllOptions = {}): Promise<ProvisionResult> {
   const started = performance.now();
   const dryRun = options.dryRun ?? false;
-  const stack = await openStack(ctx, { persist: !dryRun });
+  const [stack] = await Promise.all([openStack(ctx, { persist: !dryRun }), assertSpeaksAws(ctx)]);
   // Queued ahead of every resource record; awaited at the end, so a failed write is not unhandled meanwhile.
   const configRecorded = options.config ? stack.store.recordConfig(options.config) : Promise.resolve();
   configRecorded.catch(() => undefined);

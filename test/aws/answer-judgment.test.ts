@@ -90,7 +90,7 @@ describe('provision judges every endpoint before its first write', () => {
 
   it('an S3 endpoint that is a web server stops provision before a table or queue is made elsewhere', async () => {
     // STS answers like AWS (so the account is known); S3 is a plain web server; SQS and DynamoDB are the embedded ones.
-    const web = await serve((request, body) => body.includes('Action=GetCallerIdentity')
+    const web = await serve((request, body): ReturnType<Answer> => body.includes('Action=GetCallerIdentity')
       ? { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': 'r3' }, body: '<GetCallerIdentityResponse><GetCallerIdentityResult><Account>123456789012</Account><Arn>arn:aws:iam::123456789012:user/t</Arn><UserId>t</UserId></GetCallerIdentityResult></GetCallerIdentityResponse>' }
       : { status: request.method === 'GET' || request.method === 'HEAD' ? 404 : 501, headers: { 'content-type': 'text/html' }, body: HTML });
     servers.push(web);

@@ -61,6 +61,8 @@ interface ClientOptions {
   callLog?: CallLog;
   /** Default: THUMBS_CONNECT_TIMEOUT_MS / THUMBS_IDLE_TIMEOUT_MS, else DEFAULT_TIMEOUTS. */
   timeouts?: Timeouts;
+  /** Told when an attempt got no answer and the SDK will try again, so a long wait is never silent. */
+  onSilence?: (message: string) => void;
 }
 
 /**
@@ -130,6 +132,20 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
           return result;
         },
         { step: 'deserialize', name: 'thumbsNotAwsAnswer', override: true },
+      );
+      // In the deserialize step, so once per attempt: the retries of a silent endpoint are shown as they happen.
+      (client.middlewareStack as MiddlewareStack<object, object>).add(
+        (next, context) => async (args) => {
+          try {
+            return await next(args);
+          } catch (error) {
+            const what = silence(error, timeouts);
+            const command = String((context as { commandName?: string }).commandName ?? '').replace(/Command$/, '');
+            if (what) options.onSilence?.(`no answer from ${SDK_SERVICE_IDS[service] ?? name} at ${endpointOf(target, service) ?? 'AWS'} to ${command} (${what})`);
+            throw error;
+          }
+        },
+        { step: 'deserialize', priority: 'high', name: 'thumbsSilence', override: true },
       );
       options.callLog?.attach(name, client.middlewareStack as never);
       cache.set(name, client);

@@ -41,6 +41,8 @@ describe('an endpoint that accepts connections and never answers', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`at ${endpoint} did not answer`);
     expect(run.stderr).toContain('connected, then no answer for 0.3 s (2 attempts)');
+    // Each attempt that went unanswered was shown as it happened, before the final error.
+    expect(run.stderr).toMatch(new RegExp(`no answer from \\w+ at ${endpoint.replace(/[.:/]/g, '\\$&')} to \\w+ \\(connected, then no answer for 0.3 s\\)`));
     expect(run.stderr).not.toMatch(/bug in thumbs|\n\s+at /);
   }, 60_000);
 

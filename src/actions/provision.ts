@@ -1,3 +1,4 @@
+import { assertSpeaksAws } from '../aws/speaks-aws.js';
 import type { Context } from '../context.js';
 import { convergeBucket } from '../resources/bucket.js';
 import { convergeQueues } from '../resources/queues.js';
@@ -97,7 +98,7 @@ function givenChoices(options: ProvisionOptions): Partial<StackConfig> {
 export async function provision(ctx: Context, options: ProvisionOptions = {}): Promise<ProvisionResult> {
   const started = performance.now();
   const dryRun = options.dryRun ?? false;
-  const stack = await openStack(ctx, { persist: !dryRun });
+  const [stack] = await Promise.all([openStack(ctx, { persist: !dryRun }), assertSpeaksAws(ctx)]);
   const recorded = stack.hadState ? recordedConfig(stack.store.current) : undefined;
   const { config, changes } = mergeConfig(recorded, givenChoices(options), options.reset ?? []);
   for (const change of changes) ctx.reporter.info(describeChange(change));

@@ -67,10 +67,11 @@ export async function withContext<T>(
 ): Promise<T> {
   const settings = { ...settingsOf(command, runtime), ...overrides };
   // Loaded on demand: the SDK clients cost more to load than everything else, and --help needs none.
-  const [{ createContext, resolveTarget }, { explainAwsError }, { explainStaleLocal }] = await Promise.all([
+  const [{ createContext, resolveTarget }, { explainAwsError }, { explainStaleLocal }, { explainStateDirError, stateDirSource }] = await Promise.all([
     import('../context.js'),
     import('../aws/aws-errors.js'),
     import('../local/stale-endpoints.js'),
+    import('../state/state-dir.js'),
   ]);
   const resolved = target ?? (await resolveTarget(settings));
   const ctx = await createContext(
@@ -82,7 +83,8 @@ export async function withContext<T>(
   try {
     return await action(ctx);
   } catch (error) {
-    throw await explainStaleLocal(explainAwsError(error, ctx.target), ctx.target, settings.stateDir);
+    const stateDirError = explainStateDirError(error, settings.stateDir, stateDirSource(process.env, runtime.config));
+    throw await explainStaleLocal(explainAwsError(stateDirError, ctx.target), ctx.target, settings.stateDir);
   } finally {
     if (settings.verbose) {
       for (const call of ctx.callLog.calls) {

@@ -20,13 +20,13 @@ export const functionRoleCheck: Check = {
     const missing = await credentialsMissing(d);
     if (missing) return missing;
     try {
-      const { Role } = await controlPlane(d.ctx).iam.send(new GetRoleCommand({ RoleName: LAB_ROLE }));
+      const { Role } = await controlPlane(d.ctx).iam.send(new GetRoleCommand({ RoleName: LAB_ROLE }), { abortSignal: d.signal });
       return { status: 'pass', detail: `${LAB_ROLE} exists (${Role?.Arn ?? LAB_ROLE}): provision uses it when CreateRole is denied, and never changes it` };
     } catch (error) {
       if (!isNotFound(error) && !isAccessDenied(error)) return failureOf(error, d);
     }
     try {
-      await controlPlane(d.ctx).iam.send(new ListRolesCommand({ MaxItems: 1 }));
+      await controlPlane(d.ctx).iam.send(new ListRolesCommand({ MaxItems: 1 }), { abortSignal: d.signal });
       return { status: 'pass', detail: `no ${LAB_ROLE}; IAM is readable, so provision will create thumbs-${d.ctx.settings.stack}-fn (needs iam:CreateRole and iam:PutRolePolicy)` };
     } catch (error) {
       if (!isAccessDenied(error)) return failureOf(error, d);

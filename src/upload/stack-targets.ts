@@ -1,4 +1,5 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { describeTable } from '../resources/table.js';
 import { isNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
 import { ThumbsError } from '../errors.js';
@@ -46,6 +47,19 @@ export async function resolveTargets(ctx: Context): Promise<UploadTargets> {
     stateDir: stateDirFor(ctx),
     maxBytes: stackSettings(opened).config.maxBytes,
   };
+}
+
+/**
+ * The table every item is written to (by the function) and read from (--wait, the journal's
+ * uncertain entries): checked before the first upload, so a deleted table is named at once
+ * instead of failing every message, or `--wait`, after all was uploaded and sent.
+ */
+export async function assertTable(ctx: Context, table: string | undefined, needed: boolean): Promise<void> {
+  if (!table) {
+    if (needed) throw notProvisioned(ctx, 'no metadata table recorded');
+    return;
+  }
+  if (!(await describeTable(ctx, table))) throw notProvisioned(ctx, `table ${table} does not exist`);
 }
 
 /**

@@ -6,7 +6,7 @@ import { forEachBounded, type BoundedStats } from './bounded.js';
 import { detectImage } from './detect-image.js';
 import { localEtag, PART_SIZE } from './local-etag.js';
 import type { RemoteIndex, RemoteObject } from './list-existing.js';
-import { objectKey } from './object-key.js';
+import { keyTooLong, objectKey } from './object-key.js';
 import { putObject, readFile } from './put-objects.js';
 import type { MessagePipeline } from './send-messages.js';
 import type { SentJournal } from './sent-journal.js';
@@ -82,6 +82,8 @@ async function uploadOne(ctx: Context, run: UploadRun, file: FoundFile): Promise
   const key = objectKey(file.relative, run.prefix);
   const base = { path: file.path, key, size: file.size };
   if (file.size > run.maxBytes) return { ...base, action: 'skip', status: 'skipped', error: tooLarge(run.maxBytes) };
+  const unusableKey = keyTooLong(key);
+  if (unusableKey) return { ...base, action: 'skip', status: 'skipped', error: unusableKey };
   const content = file.size > 0 && file.size <= PART_SIZE ? await readFile(file.path, file.size) : undefined;
   const found = await detectImage(file.path, file.size, content);
   if (!found.image) return { ...base, action: 'skip', status: 'skipped', error: found.reason };

@@ -36,7 +36,7 @@ describe('thumbs CLI', () => {
   it('an invalid stack name is refused before any call (exit 2), naming it', async () => {
     const run = await runCli(['provision', '--stack', 'My_Photos', '--region', 'us-east-1']);
     expect(run.code).toBe(2);
-    expectCleanError(run, /stack name "My_Photos" is not allowed/);
+    expectCleanError(run, /stack name "My_Photos" \(from --stack\) is not allowed/);
   });
 
   it('no credentials gives one clear message (exit 1)', async () => {

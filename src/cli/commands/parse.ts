@@ -21,6 +21,22 @@ export function oneOf<T extends string>(option: string, values: readonly T[]) {
   };
 }
 
+/**
+ * A key prefix names a folder of the bucket: no `..` segment (S3 keeps it literally, so the
+ * "folder" would be one named `..`) and no leading `/` (every key would start with an empty folder name).
+ */
+export function keyPrefix(option: string) {
+  return (value: string): string => {
+    if (value.startsWith('/')) {
+      throw new InvalidArgumentError(`${option} ${value} starts with "/": S3 keys are relative to the bucket. Give it without the leading slash, e.g. ${option} ${value.replace(/^\/+/, '') || 'photos/'}.`);
+    }
+    if (value.split(/[/\\]/).includes('..')) {
+      throw new InvalidArgumentError(`${option} ${value} has a ".." segment, which S3 would keep as a folder named "..". Name the folder itself, e.g. ${option} photos/2024/.`);
+    }
+    return value;
+  };
+}
+
 /** `10m`, `2h`, `1d` or an ISO date, as epoch ms. */
 export function sinceTime(option: string) {
   return (value: string): number => {

@@ -7,7 +7,7 @@ import type { Runtime } from '../runtime.js';
 import { locked } from '../locked.js';
 import { settingsOf, withContext } from '../runtime.js';
 import { acceptRecordedChoices, checkedAgainstRecord } from '../recorded-choices.js';
-import { positiveInt } from './parse.js';
+import { keyPrefix, positiveInt } from './parse.js';
 
 interface ReprocessFlags {
   failed?: boolean;
@@ -52,7 +52,7 @@ export function registerReprocess(program: Command, runtime: Runtime): void {
     .option('--stale', "originals rendered with other renditions or quality than the function's current settings")
     .option('--missing', 'originals with no item for their current version (uploaded by another tool, or a lost message)')
     .option('--all', 'every original, rendered again even when current')
-    .option('--prefix <folder>', 'only keys in this folder and below, e.g. 2024/ (2024 means the same)')
+    .option('--prefix <folder>', 'only keys in this folder and below, e.g. 2024/ (2024 means the same)', keyPrefix('--prefix'))
     .option('--dry-run', 'count and list examples, send nothing')
     .option('--wait', 'then wait until every announced image has a new outcome, and report failures')
     .option('--wait-timeout <seconds>', 'how long --wait waits', positiveInt('--wait-timeout'), DEFAULT_WAIT_TIMEOUT_SECONDS)

@@ -6,7 +6,7 @@ import type { Runtime } from '../runtime.js';
 import { locked } from '../locked.js';
 import { settingsOf, withContext } from '../runtime.js';
 import { acceptRecordedChoices, checkedAgainstRecord } from '../recorded-choices.js';
-import { positiveInt } from './parse.js';
+import { keyPrefix, positiveInt } from './parse.js';
 import { ExitCode } from '../../errors.js';
 import { claimInterrupt } from '../interrupt.js';
 import { count } from '../../output/plural.js';
@@ -49,7 +49,7 @@ export function registerUpload(program: Command, runtime: Runtime): void {
   acceptRecordedChoices(program.command('upload'))
     .argument('<folder>', 'folder of images; subfolders become key prefixes')
     .description('upload a folder of images to the originals bucket and queue one message per image (resumable: a re-run sends only what is missing)')
-    .option('--prefix <prefix>', 'put every key under this prefix, e.g. 2024/')
+    .option('--prefix <prefix>', 'put every key under this prefix, e.g. 2024/', keyPrefix('--prefix'))
     .option('--concurrency <n>', `files uploaded at once (1-${MAX_UPLOAD_CONCURRENCY})`, positiveInt('--concurrency', MAX_UPLOAD_CONCURRENCY), DEFAULT_UPLOAD_CONCURRENCY)
     .option('--dry-run', 'list what would be uploaded and skipped, write nothing')
     .option('--wait', 'then wait until every image is done, failed or dead-lettered, reporting each failure as it arrives')

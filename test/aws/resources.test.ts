@@ -19,7 +19,7 @@ const QUEUE = 'thumbs-default-jobs';
 const FUNCTION = 'thumbs-default-thumbnailer';
 const ROLE = 'thumbs-default-fn';
 const LOG_GROUP = `/aws/lambda/${FUNCTION}`;
-const READ = /^(Get|List|Describe|Head)/;
+const READ = /^(Get|List|Describe|Head|Scan|Query)/;
 
 let fake: FakeAws;
 afterEach(() => fake?.reset());
@@ -32,7 +32,7 @@ async function setup() {
   return { ctx, reporter, options };
 }
 
-/** The write calls sent since `from` (every call that is not a Get, List, Describe or Head). */
+/** The write calls sent since `from` (every call that is not a Get, List, Describe, Head, Scan or Query). */
 const writesSince = (from: number) => fake.calls.slice(from).filter((c) => c.ok && !READ.test(c.command)).map((c) => c.command).sort();
 
 /** Provisions once, then returns a re-run helper that reports the writes it sent. */

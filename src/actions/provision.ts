@@ -90,7 +90,9 @@ export async function provision(ctx: Context, options: ProvisionAllOptions = {})
   const dryRun = options.dryRun ?? false;
   const stack = await openStack(ctx, { persist: !dryRun });
   // Queued ahead of every resource record; awaited at the end, so a failed write is not unhandled meanwhile.
-  const configRecorded = options.config ? stack.store.recordConfig(options.config) : Promise.resolve();
+  // With what this run makes, so that `status` knows a function is missing when a run stops before it.
+  const made = { function: options.function !== false && ctx.capabilities.hasControlPlane };
+  const configRecorded = options.config ? stack.store.recordConfig({ ...options.config, ...made }) : Promise.resolve();
   configRecorded.catch(() => undefined);
   const data = provisionData(ctx, stack, options);
   let resources: EnsureResult[];

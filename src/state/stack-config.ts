@@ -21,6 +21,8 @@ export interface StackConfig extends FunctionSettingValues {
   maxConcurrency: number;
   /** Seconds */
   batchWindow: number;
+  /** What the last provision made: false with --no-function (data side only). Not a choice kept for the next run. */
+  function?: boolean;
 }
 
 export type StackConfigKey = keyof StackConfig;
@@ -39,8 +41,8 @@ export function defaultStackConfig(): StackConfig {
 export interface ConfigChange {
   attribute: StackConfigKey;
   /** undefined: not set (an adopted resource's key: thumbs' own is used). */
-  from: string | number | undefined;
-  to: string | number | undefined;
+  from: string | number | boolean | undefined;
+  to: string | number | boolean | undefined;
 }
 
 /**
@@ -93,7 +95,7 @@ export function mergeConfig(recorded: StackConfig | undefined, given: Partial<St
 }
 
 export function describeChange(change: ConfigChange): string {
-  const show = (value: string | number | undefined) => (value === undefined ? '(thumbs\' own)' : String(value));
+  const show = (value: string | number | boolean | undefined) => (value === undefined ? '(thumbs\' own)' : String(value));
   return `${change.attribute}: ${show(change.from)} -> ${show(change.to)}`;
 }
 

@@ -169,6 +169,8 @@ async function statusOf(ctx: Context, module: ResourceModule, record: ResourceRe
 /** An expected resource the state file lacks: looked for by its name; found, it is checked like a recorded one. */
 async function unrecordedStatus(ctx: Context, module: ResourceModule, stack: OpenStack): Promise<ResourceStatus> {
   const found = await probe(() => module.discover(ctx, stack));
+  // Found by name without the stack's tag: not the stack's, and provision refuses to take it over.
+  if (found.value?.origin === 'adopted') return { kind: module.kind, recorded: false, ...found.value, exists: true, ownership: 'foreign' };
   if (found.value) return statusOf(ctx, module, found.value, stack, false);
   const missing: ResourceStatus = { kind: module.kind, recorded: false, id: expectedId(module.kind, stack.names), origin: 'created' };
   return found.error ? { ...missing, error: found.error } : { ...missing, exists: false };
@@ -190,7 +192,7 @@ async function foundByName(ctx: Context, stack: OpenStack, kinds: readonly Resou
 async function extraOf(ctx: Context, stack: OpenStack, known: Known[], byName: Array<{ kind: ResourceKind; record: ResourceRecord }>) {
   const search = await searchBeyond(ctx, stack, [...known, ...byName]);
   const extra: ExtraResource[] = [
-    ...byName.map(({ kind, record }) => ({ kind, id: record.id, ...(record.arn ? { arn: record.arn } : {}), foundBy: 'name' as const, origin: record.origin })),
+    ...byName.map(({ kind, record }) => ({ kind, id: record.id, ...(record.arn ? { arn: record.arn } : {}), foundBy: kind === 'eventSourceMapping' ? ('trigger' as const) : ('name' as const), origin: record.origin })),
     ...search.found,
   ];
   return { extra, notes: search.notes };

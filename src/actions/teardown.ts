@@ -31,6 +31,8 @@ export interface TeardownResult {
 interface Target {
   module: ResourceModule;
   record: ResourceRecord;
+  /** Why it is a target although not recorded nor named like the stack's (found by tag or as a further trigger). */
+  why?: string;
   /** Why an adopted target is kept, when not simply adopted. */
   keptBecause?: string;
 }
@@ -42,7 +44,7 @@ function extraTarget(found: FoundResource, stack: string): Target | RemoveResult
   if (!module) return { kind: 'unknown', id: found.arn ?? found.id, status: 'kept', reason: `carries ${STACK_TAG}=${stack}, but thumbs makes no such resource` };
   const record: ResourceRecord = found.kind === 'queue' || found.kind === 'deadLetterQueue' ? { ...base, extra: { name: found.id } } : base;
   const why = found.foundBy === 'trigger' ? "a further trigger of the stack's queue and function" : `not recorded; carries ${STACK_TAG}=${stack}`;
-  return { module, record, keptBecause: `${why}, but not ${MANAGED_BY_TAG}=thumbs: thumbs did not create it` };
+  return { module, record, why, keptBecause: `${why}, but not ${MANAGED_BY_TAG}=thumbs: thumbs did not create it` };
 }
 
 /**
@@ -98,10 +100,11 @@ async function removeOne(ctx: Context, stack: OpenStack, target: Target, dryRun:
       return { ...base, status: 'absent' };
     }
     if (ownership === 'foreign') return { ...base, status: 'kept', reason: `no longer tagged ${STACK_TAG}=${stack.stack}` };
-    if (dryRun) return { ...base, status: 'deleted', reason: 'would delete (dry run)' };
+    if (dryRun) return { ...base, status: 'deleted', reason: ['would delete (dry run)', target.why].filter(Boolean).join(': ') };
     const note = await ctx.reporter.step(`delete ${module.kind} ${record.id}`, () => module.remove(ctx, record, stack));
     await forget();
-    return { ...base, status: 'deleted', ...(note ? { reason: note } : {}) };
+    const reason = [target.why, note].filter(Boolean).join('; ');
+    return { ...base, status: 'deleted', ...(reason ? { reason } : {}) };
   } catch (error) {
     if (isThumbsError(error) && error.exitCode !== ExitCode.failure) throw error;
     // One failure must not stop the rest: the others go, and the command names what remains.

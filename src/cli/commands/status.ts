@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ResourceStatus, StatusResult } from '../../actions/status.js';
 import { OBJECT_COUNT_CAP } from '../../config/defaults.js';
+import { count } from '../../output/plural.js';
 import { formatBytes, printResult, renderTable } from '../../output/print.js';
 import type { Runtime } from '../runtime.js';
 import { ThumbsError } from '../../errors.js';
@@ -37,8 +38,8 @@ const originText = (r: ResourceStatus) => (r.recorded ? r.origin : 'NOT RECORDED
 const FOUND_BY = { name: "the stack's name", tag: 'tag thumbs:stack', trigger: "trigger of the stack's queue and function" } as const;
 
 function renderExtra(result: StatusResult): string {
-  const rows = result.extra.map((e) => [e.kind ?? '?', e.id, FOUND_BY[e.foundBy], e.origin === 'created' ? 'thumbs' : 'not thumbs']);
-  return renderTable(['resource', 'id', 'found by', 'made by'], rows);
+  const rows = result.extra.map((e) => [e.kind ?? '?', e.id, FOUND_BY[e.foundBy], e.origin === 'created' ? 'deletes it' : 'keeps it (not made by thumbs)']);
+  return renderTable(['resource', 'id', 'found by', 'teardown'], rows);
 }
 
 const notesOf = (result: StatusResult) => result.notes.map((n) => `\nnote: ${n}`).join('');
@@ -50,7 +51,7 @@ export function renderStatus(result: StatusResult, local: boolean): string {
       return `stack ${result.stack}: nothing provisioned (${result.backend}, ${result.region})${notesOf(result)}\nhint: \`thumbs provision${flag}\` creates it`;
     }
     return [
-      `stack ${result.stack}: no state file here, but ${result.extra.length} of its resources exist (${result.backend}, ${result.region}, account ${result.account ?? '?'})`,
+      `stack ${result.stack}: no state file here, but ${count(result.extra.length, 'resource')} of it found (${result.backend}, ${result.region}, account ${result.account ?? '?'})`,
       renderExtra(result) + notesOf(result),
       `hint: \`thumbs provision${flag}\` records and completes the stack (it takes over only what carries the tag thumbs:stack=${result.stack}); \`thumbs teardown${flag}\` deletes what thumbs made`,
     ].join('\n');
@@ -58,12 +59,14 @@ export function renderStatus(result: StatusResult, local: boolean): string {
   const rows = result.resources.map((r) => [r.kind, r.id, originText(r), existsText(r.exists), driftText(r), describe(r)]);
   const header = `stack ${result.stack} (${result.backend}, ${result.region}, account ${result.account ?? '?'})`;
   const missing = result.resources.filter((r) => r.exists === false).length;
-  const drifted = result.resources.filter((r) => r.exists && ((r.drift ?? []).length > 0 || r.ownership === 'foreign')).length;
-  const unrecorded = result.resources.filter((r) => r.exists && !r.recorded).length;
+  const drifted = result.resources.filter((r) => r.exists && (r.drift ?? []).length > 0 && r.ownership !== 'foreign').length;
+  const unrecorded = result.resources.filter((r) => r.exists && !r.recorded && r.ownership !== 'foreign').length;
   const problems = [missing ? `${missing} missing` : '', drifted ? `${drifted} drifted` : '', unrecorded ? `${unrecorded} not recorded` : ''].filter(Boolean).join(', ');
-  const footer = problems ? `\n${problems}: \`thumbs provision${flag}\` creates, records and repairs what thumbs creates (adopted resources are only reported)` : '';
+  const foreign = result.resources.filter((r) => r.ownership === 'foreign').length;
+  const footer = (problems ? `\n${problems}: \`thumbs provision${flag}\` creates, records and repairs what thumbs creates (adopted resources are only reported)` : '') +
+    (foreign ? `\n${foreign} not tagged thumbs:stack=${result.stack}: thumbs never takes them over; remove them, adopt them by flag, or choose another --stack` : '');
   const extra = result.extra.length
-    ? `\n${result.extra.length} extra, not recorded by this stack (a second trigger processes every image twice):\n${renderExtra(result)}\n` +
+    ? `\n${count(result.extra.length, 'extra resource')}, not recorded by this stack${result.extra.some((e) => e.foundBy === 'trigger') ? ' (a second trigger processes every image twice)' : ''}:\n${renderExtra(result)}\n` +
       `\`thumbs teardown${flag}\` deletes them with the stack; to keep the stack, delete them yourself`
     : '';
   const ok = problems || extra ? '' : '\nall resources exist and match';
@@ -73,12 +76,12 @@ export function renderStatus(result: StatusResult, local: boolean): string {
 function unhealthy(result: StatusResult): ThumbsError {
   const fail = (what: string, hint: string) => new ThumbsError('stack-unhealthy', `stack ${result.stack}: ${what}`, { hint, resultPrinted: true });
   if (!result.provisioned && result.extra.length > 0) {
-    return fail(`not recorded here, but ${result.extra.length} of its resources exist`, '`thumbs provision` records and completes it, or `thumbs teardown` deletes what thumbs made.');
+    return fail(`no state file here, but ${count(result.extra.length, 'resource')} of it found`, '`thumbs provision` records and completes it, or `thumbs teardown` deletes what thumbs made.');
   }
   if (!result.provisioned) return fail('nothing is provisioned', '`thumbs provision` creates it.');
   const broken = result.resources.some((r) => !r.recorded || r.exists !== true || r.ownership === 'foreign' || (r.drift ?? []).length > 0);
   if (!broken && !result.resources.some((r) => r.error)) {
-    return fail(`${result.extra.length} resources exist beyond what the stack records`, '`thumbs teardown` deletes them with the stack; to keep the stack, delete them yourself.');
+    return fail(`${count(result.extra.length, 'resource')} beyond what the stack records`, '`thumbs teardown` deletes them with the stack; to keep the stack, delete them yourself.');
   }
   return fail('something is missing, unrecorded or drifted', '`thumbs provision` creates, records and repairs it.');
 }

@@ -73,7 +73,8 @@ export function renderStatus(result: StatusResult, local: boolean): string {
   return `${header}\n${renderTable(['resource', 'id', 'origin', 'exists', 'drift', 'contents'], rows)}${footer}${extra}${ok}${notesOf(result)}`;
 }
 
-function unhealthy(result: StatusResult): ThumbsError {
+/** The one line `thumbs status` ends with when the stack is not healthy (exit 1), with what to run next. */
+export function unhealthyError(result: StatusResult): ThumbsError {
   const fail = (what: string, hint: string) => new ThumbsError('stack-unhealthy', `stack ${result.stack}: ${what}`, { hint, resultPrinted: true });
   if (!result.provisioned && result.extra.length > 0) {
     return fail(`no state file here, but ${count(result.extra.length, 'resource')} of it found`, '`thumbs provision` records and completes it, or `thumbs teardown` deletes what thumbs made.');
@@ -109,6 +110,6 @@ Examples:
       if (options.watch) return (await import('./status-watch.js')).runWatch(command, runtime, settings);
       const result = await withContext(command, runtime, async (ctx) => (await import('../../actions/status.js')).status(ctx));
       printResult(settings.json, result, () => renderStatus(result, settings.local));
-      if (!result.healthy) throw unhealthy(result);
+      if (!result.healthy) throw unhealthyError(result);
     });
 }

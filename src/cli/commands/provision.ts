@@ -85,7 +85,7 @@ export function registerProvision(program: Command, runtime: Runtime): void {
     .addOption(choice('--max-pixels <n>', 'largest accepted image in pixels, width x height (default 100,000,000)', 'THUMBS_MAX_PIXELS'))
     .addOption(choice('--max-bytes <n>', 'largest accepted original in bytes (default 52,428,800)', 'THUMBS_MAX_BYTES'))
     .option('--reset <choices>', `put recorded choices back to their default: a comma list of ${STACK_CONFIG_KEYS.join(', ')}, or all`, resetList)
-    .option('--no-function', 'only the data side: buckets, table and queues (this run only, not recorded)')
+    .option('--no-function', 'only the data side: buckets, table and queues (this run only; status then expects no function)')
     .addHelpText('after', `
 Every choice above (by flag, its environment variable, or thumbs.config.json) is recorded in the
 stack's state (.thumbs/<stack>.json, "config"); a later provision without the flag keeps it, and

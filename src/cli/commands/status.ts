@@ -96,10 +96,13 @@ export function registerStatus(program: Command, runtime: Runtime): void {
 Object counts stop at ${OBJECT_COUNT_CAP.toLocaleString('en')} (shown with "+"). A small table is counted with a COUNT scan;
 a large one shows DescribeTable's ItemCount, which AWS refreshes about every 6 hours.
 
-Each recorded resource is read again: whether it exists, whether thumbs created or adopted it,
-and every attribute thumbs sets that differs from what it set (drift).
-Exit codes: 0 when everything exists and matches; 1 when something is missing or drifted, or
-nothing is provisioned (so \`thumbs status\` serves as a health check in scripts).
+Every resource the stack should have by its recorded choices (the function and its trigger unless
+provisioned with --no-function) is read again: whether it exists, whether it is recorded, whether
+thumbs created or adopted it, and every attribute thumbs sets that differs from what it set (drift).
+It also looks by the stack's names, its tag and its triggers: what exists beyond the record is "extra".
+An attribute this endpoint does not return is "not reported by this endpoint", not drift.
+Exit codes: 0 when everything exists, is recorded and matches, and nothing is extra; 1 otherwise, or
+when nothing is provisioned (so \`thumbs status\` serves as a health check in scripts).
 
 Examples:
   thumbs status --local

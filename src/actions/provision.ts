@@ -103,7 +103,9 @@ export async function provision(ctx: Context, options: ProvisionOptions = {}): P
   const { config, changes } = mergeConfig(recorded, givenChoices(options), options.reset ?? []);
   for (const change of changes) ctx.reporter.info(describeChange(change));
   // Queued ahead of every resource record; awaited at the end, so a failed write is not unhandled meanwhile.
-  const configRecorded = stack.store.recordConfig(config);
+  // With what this run makes, so that `status` knows a function is missing when a run stops before it.
+  const made = { function: options.function !== false && ctx.capabilities.hasControlPlane };
+  const configRecorded = stack.store.recordConfig({ ...config, ...made });
   configRecorded.catch(() => undefined);
   const data = provisionData(ctx, stack, config, dryRun);
   let resources: EnsureResult[];

@@ -2,7 +2,7 @@ import {
   CreateEventSourceMappingCommand,
   DeleteEventSourceMappingCommand,
   GetEventSourceMappingCommand,
-  ListEventSourceMappingsCommand,
+  paginateListEventSourceMappings,
   UpdateEventSourceMappingCommand,
   type EventSourceMappingConfiguration,
   type UpdateEventSourceMappingRequest,
@@ -34,17 +34,29 @@ export interface MappingSpec {
   sleep?: Sleep;
 }
 
-/** The mapping between this function and this queue, if any; a missing function means none. */
-export async function findMapping(ctx: Context, functionName: string, queueArn: string): Promise<EventSourceMappingConfiguration | undefined> {
+/** A deleted mapping stays listed as Deleting for a while: it is going, and cannot be updated. */
+const isGoing = (mapping: EventSourceMappingConfiguration) => mapping.State === 'Deleting';
+
+/**
+ * Every mapping between this function and this queue: more than one happens when another tool or a
+ * second provision made one; a missing function means none.
+ */
+export async function findMappings(ctx: Context, functionName: string, queueArn: string): Promise<EventSourceMappingConfiguration[]> {
   try {
-    const { EventSourceMappings = [] } = await controlPlane(ctx).lambda.send(
-      new ListEventSourceMappingsCommand({ FunctionName: functionName, EventSourceArn: queueArn }),
-    );
-    return EventSourceMappings.find((mapping) => mapping.EventSourceArn === queueArn);
+    const found: EventSourceMappingConfiguration[] = [];
+    for await (const page of paginateListEventSourceMappings({ client: controlPlane(ctx).lambda }, { FunctionName: functionName, EventSourceArn: queueArn })) {
+      found.push(...(page.EventSourceMappings ?? []).filter((mapping) => mapping.EventSourceArn === queueArn && !isGoing(mapping)));
+    }
+    return found;
   } catch (error) {
-    if (isNotFound(error)) return undefined;
+    if (isNotFound(error)) return [];
     throw error;
   }
+}
+
+/** The mapping provision keeps and repairs: the first between this function and this queue. */
+export async function findMapping(ctx: Context, functionName: string, queueArn: string): Promise<EventSourceMappingConfiguration | undefined> {
+  return (await findMappings(ctx, functionName, queueArn))[0];
 }
 
 /**
@@ -134,13 +146,25 @@ export async function convergeEventSourceMapping(
   return { ...result, status: 'updated', changes };
 }
 
-/** Always by function and queue: a pending record has no UUID yet, and a stale UUID names nothing. */
+/** The stack's functionName and queue ARN, as recorded or by the stack's names. */
+export const mappingEnds = (record: ResourceRecord | undefined, stack: OpenStack) => ({
+  functionName: record?.extra?.functionName ?? stack.names.function,
+  queueArn: record?.extra?.queueArn ?? queueArnOf(stack.region, stack.account, stack.names.queue),
+});
+
+/**
+ * A recorded mapping by its UUID (a mapping outlives its function, and then only the UUID finds it);
+ * a pending record, which has no UUID yet, or none, by function and queue. A stale UUID names
+ * nothing: any other mapping of function and queue is then an extra one, which provision adopts.
+ */
 async function mappingOf(ctx: Context, record: ResourceRecord | undefined, stack: OpenStack): Promise<EventSourceMappingConfiguration | undefined> {
   if (!ctx.capabilities.hasControlPlane) return undefined;
-  const found = await findMapping(ctx, record?.extra?.functionName ?? stack.names.function, record?.extra?.queueArn ?? queueArnOf(stack.region, stack.account, stack.names.queue));
-  if (found || !record || record.extra?.pending) return found;
-  // A mapping outlives its function: then only the recorded UUID still finds it.
-  return unlessNotFound(controlPlane(ctx).lambda.send(new GetEventSourceMappingCommand({ UUID: record.id })));
+  if (record && !record.extra?.pending) {
+    const byId = await unlessNotFound(controlPlane(ctx).lambda.send(new GetEventSourceMappingCommand({ UUID: record.id })));
+    return byId?.UUID && !isGoing(byId) ? byId : undefined;
+  }
+  const { functionName, queueArn } = mappingEnds(record, stack);
+  return findMapping(ctx, functionName, queueArn);
 }
 
 export const mappingModule: ResourceModule = {

@@ -24,9 +24,12 @@ export interface StackConfig extends FunctionSettingValues {
   maxConcurrency: number;
   /** Seconds */
   batchWindow: number;
+  /** What the last provision made: false with --no-function (data side only). Not a choice kept for the next run. */
+  function?: boolean;
 }
 
-export type StackConfigKey = keyof StackConfig;
+/** The choices a user makes (the table in config/stack-choices.ts); `function` is a fact of the last run, not one. */
+export type StackConfigKey = Exclude<keyof StackConfig, 'function'>;
 
 /** Every key, in the order changes are shown. */
 export { STACK_CONFIG_KEYS };
@@ -39,8 +42,8 @@ export function defaultStackConfig(): StackConfig {
 export interface ConfigChange {
   attribute: StackConfigKey;
   /** undefined: not set (an adopted resource's key: thumbs' own is used). */
-  from: string | number | undefined;
-  to: string | number | undefined;
+  from: string | number | boolean | undefined;
+  to: string | number | boolean | undefined;
 }
 
 /**
@@ -102,7 +105,7 @@ export function mergeConfig(recorded: StackConfig | undefined, given: Partial<St
 }
 
 export function describeChange(change: ConfigChange): string {
-  const show = (value: string | number | undefined) => (value === undefined ? '(thumbs\' own)' : String(value));
+  const show = (value: string | number | boolean | undefined) => (value === undefined ? '(thumbs\' own)' : String(value));
   return `${change.attribute}: ${show(change.from)} -> ${show(change.to)}`;
 }
 

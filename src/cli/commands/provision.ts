@@ -74,7 +74,7 @@ export function registerProvision(program: Command, runtime: Runtime): void {
   for (const key of STACK_CONFIG_KEYS) provisionCommand.addOption(choiceOption(key));
   provisionCommand
     .option('--reset <choices>', `put recorded choices back to their default: a comma list of ${STACK_CONFIG_KEYS.join(', ')}, or all`, resetList)
-    .option('--no-function', 'only the data side: buckets, table and queues (this run only, not recorded)')
+    .option('--no-function', 'only the data side: buckets, table and queues (this run only; status then expects no function)')
     .option('--expect <n>', 'add what n photos a month would cost (measured by the last `thumbs estimate`, else on thumbs\' sample photos)', positiveInt('--expect'))
     .addHelpText('after', `
 Every choice above (by flag, its environment variable, or thumbs.config.json by its camelCase

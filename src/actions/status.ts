@@ -1,4 +1,5 @@
 import { paginateScan } from '@aws-sdk/client-dynamodb';
+import { NOT_RESERVED, RESERVED_KEY_PREFIX } from '../../lambda/contract.js';
 import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { errorName, isAccessDenied, isNotFound } from '../aws/aws-errors.js';
@@ -110,7 +111,9 @@ export async function tableStats(ctx: Context, table: string): Promise<TableStat
   const bytes = description.TableSizeBytes ?? 0;
   if (bytes > COUNT_SCAN_MAX_BYTES) return { items: description.ItemCount ?? 0, source: 'describe', bytes };
   let items = 0;
-  for await (const page of paginateScan({ client: ctx.clients.dynamodb }, { TableName: table, Select: 'COUNT' })) {
+  // The stack's reserved items (its record, its lease) are not images.
+  const notReserved = { FilterExpression: NOT_RESERVED.expression, ExpressionAttributeNames: { ...NOT_RESERVED.names }, ExpressionAttributeValues: { ':reservedPrefix': { S: RESERVED_KEY_PREFIX } } };
+  for await (const page of paginateScan({ client: ctx.clients.dynamodb }, { TableName: table, Select: 'COUNT', ...notReserved })) {
     items += page.Count ?? 0;
   }
   return { items, source: 'scan', bytes };

@@ -1,7 +1,6 @@
 import type { Context } from '../context.js';
-import { stateDirFor } from '../state/open-stack.js';
+import { readStackState } from '../state/open-stack.js';
 import { describeChange, mergeConfig, recordedConfig, functionEnvironmentOf, type ConfigChange, type StackConfig, type StackConfigKey } from '../state/stack-config.js';
-import { readState } from '../state/state-file.js';
 import { provision, type ProvisionAllOptions, type ProvisionResult } from './provision.js';
 
 export interface ConfiguredProvisionOptions {
@@ -45,7 +44,7 @@ export function provisionOptionsOf(config: StackConfig): ProvisionAllOptions {
  * reported before anything is made, then provision converges the stack to it and records it.
  */
 export async function provisionConfigured(ctx: Context, options: ConfiguredProvisionOptions = {}): Promise<ConfiguredProvisionResult> {
-  const recorded = recordedConfig(await readState(stateDirFor(ctx), ctx.settings.stack));
+  const recorded = recordedConfig(await readStackState(ctx));
   const { config, changes } = mergeConfig(recorded, options.given ?? {}, options.reset ?? []);
   for (const change of changes) ctx.reporter.info(describeChange(change));
   const result = await provision(ctx, {

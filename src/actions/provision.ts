@@ -88,7 +88,7 @@ export async function provisionData(ctx: Context, stack: OpenStack, options: Pro
 export async function provision(ctx: Context, options: ProvisionAllOptions = {}): Promise<ProvisionResult> {
   const started = performance.now();
   const dryRun = options.dryRun ?? false;
-  const stack = await openStack(ctx, { persist: !dryRun });
+  const stack = await openStack(ctx, { persist: !dryRun, migrate: !dryRun });
   // Queued ahead of every resource record; awaited at the end, so a failed write is not unhandled meanwhile.
   const configRecorded = options.config ? stack.store.recordConfig(options.config) : Promise.resolve();
   configRecorded.catch(() => undefined);
@@ -110,6 +110,8 @@ export async function provision(ctx: Context, options: ProvisionAllOptions = {})
     resources = (await Promise.all([data, fn])).flat();
   }
   await configRecorded;
+  // Records made before the table existed reach the stack's record now.
+  await stack.store.sync();
   return {
     stack: stack.stack,
     account: stack.account,

@@ -8,8 +8,8 @@ import { queueNameOf, queueUrl } from '../resources/queues.js';
 import { RESOURCE_MODULES } from '../resources/registry.js';
 import type { Difference, Ownership, ResourceModule } from '../resources/resource.js';
 import { describeTable } from '../resources/table.js';
-import { openStack, stateDirFor, type OpenStack } from '../state/open-stack.js';
-import { readState, RESOURCE_KINDS, type ResourceKind, type ResourceRecord } from '../state/state-file.js';
+import { openStack, type OpenStack } from '../state/open-stack.js';
+import { RESOURCE_KINDS, type ResourceKind, type ResourceRecord } from '../state/state-file.js';
 import { OBJECT_COUNT_CAP } from '../config/defaults.js';
 
 export interface BucketStats {
@@ -148,10 +148,9 @@ export const isHealthy = (r: ResourceStatus) => r.exists === true && r.ownership
 /** Every recorded resource, checked concurrently; without a state file, "nothing provisioned" (and no AWS call). */
 export async function status(ctx: Context): Promise<StatusResult> {
   const base = { stack: ctx.settings.stack, backend: ctx.target.backend, region: ctx.clients.region };
-  const state = await readState(stateDirFor(ctx), ctx.settings.stack);
-  if (!state || Object.keys(state.resources).length === 0) return { ...base, provisioned: false, healthy: false, resources: [] };
   // openStack checks that the recorded stack lives on this backend and region.
   const stack = await openStack(ctx, { persist: false });
+  if (Object.keys(stack.store.current.resources).length === 0) return { ...base, provisioned: false, healthy: false, resources: [] };
   const recorded = RESOURCE_KINDS.flatMap((kind) => {
     const record = stack.store.get(kind);
     const module = RESOURCE_MODULES.find((m) => m.kind === kind);

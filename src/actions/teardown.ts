@@ -97,7 +97,7 @@ async function removeOne(ctx: Context, stack: OpenStack, { module, record }: Tar
  */
 export async function teardown(ctx: Context, options: TeardownOptions = {}): Promise<TeardownResult> {
   const dryRun = options.dryRun ?? false;
-  const stack = await openStack(ctx, { persist: !dryRun });
+  const stack = await openStack(ctx, { persist: !dryRun, migrate: !dryRun });
   const foundBy = stack.hadState ? 'state' : 'discovery';
   const { targets, unsearched } = await targetsOf(ctx, stack, dryRun);
   const deletable = targets.filter((t) => t.record.origin === 'created');

@@ -34,13 +34,14 @@ export function lockFilePath(stateDir: string, stack: string): string {
   return path.join(stateDir, `${stack}.lock`);
 }
 
-function waitFromEnv(): number {
+/** How long a second command waits for a holder (the file lock's and the lease's alike). */
+export function lockWaitMs(): number {
   const seconds = Number(process.env.THUMBS_LOCK_WAIT_SECONDS);
   return (Number.isFinite(seconds) && seconds >= 0 && process.env.THUMBS_LOCK_WAIT_SECONDS !== '' ? seconds : DEFAULT_LOCK_WAIT_SECONDS) * 1000;
 }
 
 /** Alive, or not ours to judge: signal 0 tests without signalling; EPERM means it exists under another user. */
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -115,7 +116,7 @@ export async function lockStack(stateDir: string, stack: string, options: LockOp
   const file = lockFilePath(stateDir, stack);
   await mkdir(stateDir, { recursive: true });
   const holder: LockHolder = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), command: options.command };
-  const deadline = Date.now() + (options.waitMs ?? waitFromEnv());
+  const deadline = Date.now() + (options.waitMs ?? lockWaitMs());
   for (;;) {
     if (await tryCreate(file, holder)) break;
     const current = await readHolder(file);

@@ -78,7 +78,7 @@ export function describeLeaseHolder(holder: LockHolder): string {
   return `thumbs ${holder.command} (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt})`;
 }
 
-function lockedError(stack: string, holder: LeaseHolder): ThumbsError {
+function lockedError(stack: string, holder: LeaseHolder, local: boolean): ThumbsError {
   return new ThumbsError('stack-locked', `stack "${stack}" is in use by ${describeLeaseHolder(holder)}`, {
     hint: `Wait for it to finish and run this again. If that command is gone, its lease runs out at ${holder.expiresAt}; \`thumbs unlock --stack ${stack}\` breaks it now.`,
     exitCode: 2,
@@ -111,7 +111,7 @@ export async function acquireLease(ctx: Context, table: string, stack: string, o
       if (await tryTake(ctx, table, holder, seconds, current)) break;
       continue;
     }
-    if (Date.now() >= deadline) throw lockedError(stack, current);
+    if (Date.now() >= deadline) throw lockedError(stack, current, ctx.target.backend === 'embedded');
     await delay(options.pollMs ?? 250);
   }
   return heldLease(ctx, table, holder, seconds);

@@ -50,7 +50,8 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-async function readHolder(file: string): Promise<LockHolder | undefined> {
+/** Who holds a lock file; undefined when there is none. */
+export async function readLockHolder(file: string): Promise<LockHolder | undefined> {
   try {
     return JSON.parse(await readFile(file, 'utf8')) as LockHolder;
   } catch (error) {
@@ -80,7 +81,7 @@ async function takeOver(file: string, stale: LockHolder): Promise<void> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
   }
-  if (!sameHolder(await readHolder(aside), stale)) await link(aside, file).catch(() => undefined);
+  if (!sameHolder(await readLockHolder(aside), stale)) await link(aside, file).catch(() => undefined);
   await rm(aside, { force: true });
 }
 
@@ -119,7 +120,7 @@ export async function lockStack(stateDir: string, stack: string, options: LockOp
   const deadline = Date.now() + (options.waitMs ?? lockWaitMs());
   for (;;) {
     if (await tryCreate(file, holder)) break;
-    const current = await readHolder(file);
+    const current = await readLockHolder(file);
     if (!current) continue;
     if (isStale(current)) {
       await takeOver(file, current);
@@ -150,7 +151,7 @@ export async function lockStack(stateDir: string, stack: string, options: LockOp
       released = true;
       process.removeListener('exit', onExit);
       // Only our own lock: a takeover by someone else (after we were thought dead) is theirs.
-      if (sameHolder(await readHolder(file), holder)) await rm(file, { force: true });
+      if (sameHolder(await readLockHolder(file), holder)) await rm(file, { force: true });
     },
   };
 }

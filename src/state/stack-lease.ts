@@ -80,7 +80,7 @@ export function describeLeaseHolder(holder: LockHolder): string {
 
 function lockedError(stack: string, holder: LeaseHolder, local: boolean): ThumbsError {
   return new ThumbsError('stack-locked', `stack "${stack}" is in use by ${describeLeaseHolder(holder)}`, {
-    hint: `Wait for it to finish and run this again. If that command is gone, its lease runs out at ${holder.expiresAt}; \`thumbs unlock --stack ${stack}\` breaks it now.`,
+    hint: `Wait for it to finish and run this again. If that command is gone, its lease runs out at ${holder.expiresAt}; \`thumbs unlock --stack ${stack}${local ? ' --local' : ''}\` breaks it now.`,
     exitCode: 2,
   });
 }

@@ -1,4 +1,4 @@
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -69,7 +69,7 @@ describe('thumbs CLI: one stack from two folders', () => {
     expect(after.state.config).toEqual(before.state.config);
     expect(Object.keys(after.state.resources).sort()).toEqual(Object.keys(before.state.resources).sort());
     expect(await reserved('#thumbs/lease')).toBeUndefined();
-  });
+  }, 180_000);
 
   it('a deleted .thumbs/ loses nothing: status still sees the stack, a plain provision keeps memory 2048', async () => {
     await rm(path.join(folder('b'), '.thumbs', 'local'), { recursive: true, force: true });
@@ -80,16 +80,27 @@ describe('thumbs CLI: one stack from two folders', () => {
     expect(JSON.parse(plain.stdout)).toMatchObject({ changes: [], config: { memory: 2048 } });
   });
 
-  it('thumbs unlock without a terminal and without --yes refuses (exit 2) and breaks nothing', async () => {
-    const holder = spawn(process.execPath, [BIN, 'upload', IMAGES, '--local', '--stack', 'shared', '--wait'], { env: env('a'), stdio: 'ignore' });
+  it('thumbs unlock without a terminal and without --yes refuses (exit 2) and breaks nothing; with --yes it breaks the lease', async () => {
+    // A live holder on this host, as a command of another folder would leave it.
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
     try {
-      for (let i = 0; i < 200 && !(await reserved('#thumbs/lease')); i += 1) await new Promise((r) => setTimeout(r, 25));
+      await dynamodb.send(new PutItemCommand({
+        TableName: 'thumbs-shared-images',
+        Item: {
+          imageKey: { S: '#thumbs/lease' }, leaseId: { S: 'held' }, command: { S: 'deploy' }, host: { S: os.hostname() }, pid: { N: String(holder.pid) },
+          startedAt: { S: new Date().toISOString() }, expiresAtMs: { N: String(Date.now() + 60_000) },
+        },
+      }));
       const refused = await runCli(['unlock', '--local', '--stack', 'shared'], { env: env('b') });
       expect(refused.code).toBe(2);
-      expect(refused.stderr).toContain(`thumbs upload (pid ${holder.pid} on ${os.hostname()}`);
-      expect(await reserved('#thumbs/lease')).toMatchObject({ pid: holder.pid });
+      expect(refused.stderr).toContain(`thumbs deploy (pid ${holder.pid} on ${os.hostname()}`);
+      expect(await reserved('#thumbs/lease')).toMatchObject({ leaseId: 'held' });
+      const broken = await runCli(['unlock', '--local', '--stack', 'shared', '--yes', '--json'], { env: env('b') });
+      expect(broken.code, broken.stderr).toBe(0);
+      expect(JSON.parse(broken.stdout)).toMatchObject({ broken: true, lease: { pid: holder.pid } });
+      expect(await reserved('#thumbs/lease')).toBeUndefined();
     } finally {
-      await new Promise((resolve) => holder.once('close', resolve));
+      holder.kill();
     }
   });
 });

@@ -39,7 +39,7 @@ const leaseKey = { imageKey: LEASE_KEY };
 /** The lease as it is now; undefined when none is held, 'no-table' before the table exists. */
 export async function readLease(ctx: Context, table: string): Promise<LeaseHolder | undefined | 'no-table'> {
   try {
-    const { Item } = await ctx.clients.doc.send(new GetCommand({ TableName: table, Key: leaseKey, ConsistentRead: true }));
+    const Item = (await ctx.clients.doc.send(new GetCommand({ TableName: table, Key: leaseKey, ConsistentRead: true })))?.Item;
     if (!Item) return undefined;
     const { leaseId, command, host, pid, startedAt, expiresAtMs } = Item as Record<string, unknown>;
     return { leaseId: String(leaseId), command: String(command), host: String(host), pid: Number(pid), startedAt: String(startedAt), expiresAt: new Date(Number(expiresAtMs)).toISOString() };

@@ -33,7 +33,8 @@ const isConflict = (error: unknown) => errorName(error) === 'ConditionalCheckFai
 /** The record, or undefined when the table has none; 'no-table' when the table does not exist. */
 export async function readRecord(ctx: Context, table: string): Promise<RecordSnapshot | undefined | 'no-table'> {
   try {
-    const { Item } = await ctx.clients.doc.send(new GetCommand({ TableName: table, Key: { imageKey: RECORD_KEY }, ConsistentRead: true }));
+    const answer = await ctx.clients.doc.send(new GetCommand({ TableName: table, Key: { imageKey: RECORD_KEY }, ConsistentRead: true }));
+    const Item = answer?.Item;
     if (!Item?.state) return undefined;
     return { state: { ...(Item.state as StackState), version: STATE_VERSION }, version: Number(Item.recordVersion ?? 0) };
   } catch (error) {

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -34,15 +34,16 @@ export interface LeaseOptions {
 }
 
 const isConflict = (error: unknown) => errorName(error) === 'ConditionalCheckFailedException';
-const leaseKey = { imageKey: LEASE_KEY };
+const leaseKey = { imageKey: { S: LEASE_KEY } };
 
 /** The lease as it is now; undefined when none is held, 'no-table' before the table exists. */
 export async function readLease(ctx: Context, table: string): Promise<LeaseHolder | undefined | 'no-table'> {
   try {
-    const Item = (await ctx.clients.doc.send(new GetCommand({ TableName: table, Key: leaseKey, ConsistentRead: true })))?.Item;
-    if (!Item) return undefined;
-    const { leaseId, command, host, pid, startedAt, expiresAtMs } = Item as Record<string, unknown>;
-    return { leaseId: String(leaseId), command: String(command), host: String(host), pid: Number(pid), startedAt: String(startedAt), expiresAt: new Date(Number(expiresAtMs)).toISOString() };
+    const item = (await ctx.clients.dynamodb.send(new GetItemCommand({ TableName: table, Key: leaseKey, ConsistentRead: true })))?.Item;
+    if (!item) return undefined;
+    const text = (name: string) => item[name]?.S ?? '';
+    const expiresAt = new Date(Number(item.expiresAtMs?.N ?? 0)).toISOString();
+    return { leaseId: text('leaseId'), command: text('command'), host: text('host'), pid: Number(item.pid?.N ?? -1), startedAt: text('startedAt'), expiresAt };
   } catch (error) {
     if (isNoTable(error)) return 'no-table';
     throw error;
@@ -61,11 +62,14 @@ function isStale(holder: LeaseHolder, now: number): boolean {
 async function tryTake(ctx: Context, table: string, holder: LeaseHolder, seconds: number, stale?: LeaseHolder): Promise<boolean> {
   const now = Date.now();
   try {
-    await ctx.clients.doc.send(new PutCommand({
+    await ctx.clients.dynamodb.send(new PutItemCommand({
       TableName: table,
-      Item: { ...leaseKey, leaseId: holder.leaseId, command: holder.command, host: holder.host, pid: holder.pid, startedAt: holder.startedAt, expiresAtMs: now + seconds * 1000 },
+      Item: {
+        ...leaseKey, leaseId: { S: holder.leaseId }, command: { S: holder.command }, host: { S: holder.host }, pid: { N: String(holder.pid) },
+        startedAt: { S: holder.startedAt }, expiresAtMs: { N: String(now + seconds * 1000) },
+      },
       ConditionExpression: stale ? 'leaseId = :stale' : 'attribute_not_exists(imageKey) OR expiresAtMs < :now',
-      ExpressionAttributeValues: stale ? { ':stale': stale.leaseId } : { ':now': now },
+      ExpressionAttributeValues: stale ? { ':stale': { S: stale.leaseId } } : { ':now': { N: String(now) } },
     }));
     return true;
   } catch (error) {
@@ -118,13 +122,13 @@ export async function acquireLease(ctx: Context, table: string, stack: string, o
 }
 
 function heldLease(ctx: Context, table: string, holder: LeaseHolder, seconds: number): Lease {
-  const mine = { ConditionExpression: 'leaseId = :mine', ExpressionAttributeValues: { ':mine': holder.leaseId } };
+  const mine = { ConditionExpression: 'leaseId = :mine', ExpressionAttributeValues: { ':mine': { S: holder.leaseId } } };
   let lost = false;
   const renew = async () => {
     try {
-      await ctx.clients.doc.send(new UpdateCommand({
+      await ctx.clients.dynamodb.send(new UpdateItemCommand({
         TableName: table, Key: leaseKey, UpdateExpression: 'SET expiresAtMs = :until', ...mine,
-        ExpressionAttributeValues: { ...mine.ExpressionAttributeValues, ':until': Date.now() + seconds * 1000 },
+        ExpressionAttributeValues: { ...mine.ExpressionAttributeValues, ':until': { N: String(Date.now() + seconds * 1000) } },
       }));
     } catch (error) {
       // Gone with the table (teardown) is the end of the lease, not a problem.
@@ -141,7 +145,7 @@ function heldLease(ctx: Context, table: string, holder: LeaseHolder, seconds: nu
     async release() {
       clearInterval(timer);
       try {
-        await ctx.clients.doc.send(new DeleteCommand({ TableName: table, Key: leaseKey, ...mine }));
+        await ctx.clients.dynamodb.send(new DeleteItemCommand({ TableName: table, Key: leaseKey, ...mine }));
       } catch (error) {
         // Not ours any more (broken and retaken), or gone with the table: nothing to release.
         if (!isConflict(error) && !isNoTable(error)) throw error;
@@ -153,8 +157,8 @@ function heldLease(ctx: Context, table: string, holder: LeaseHolder, seconds: nu
 /** `thumbs unlock`: deletes the lease read a moment ago, and only that one (not a lease taken since). */
 export async function breakLease(ctx: Context, table: string, holder: LeaseHolder): Promise<boolean> {
   try {
-    await ctx.clients.doc.send(new DeleteCommand({
-      TableName: table, Key: leaseKey, ConditionExpression: 'leaseId = :seen', ExpressionAttributeValues: { ':seen': holder.leaseId },
+    await ctx.clients.dynamodb.send(new DeleteItemCommand({
+      TableName: table, Key: leaseKey, ConditionExpression: 'leaseId = :seen', ExpressionAttributeValues: { ':seen': { S: holder.leaseId } },
     }));
     return true;
   } catch (error) {

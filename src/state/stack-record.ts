@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { RESERVED_KEY_PREFIX } from '../../lambda/contract.js';
 import { errorName } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
@@ -8,11 +8,12 @@ import { STATE_VERSION, type StackState } from './state-file.js';
 /**
  * The stack's record: one reserved item of the stack's own table (the one resource thumbs always
  * creates; buckets and role may be adopted). Attributes: `state` (choices, resource records,
- * upgrade progress), `recordVersion` (bumped by every write, the condition of the next one), and,
+ * upgrade progress, as JSON: the shape of the cache file, readable by any release), `recordVersion` (bumped by every write, the condition of the next one), and,
  * beside them, `secret_<name>` attributes that the record's writes never touch and the local cache
  * never holds.
  */
 export const RECORD_KEY = `${RESERVED_KEY_PREFIX}record`;
+const RECORD_ITEM = { imageKey: { S: RECORD_KEY } };
 const SECRET_PREFIX = 'secret_';
 /** Writes that lost to another writer are re-read and re-applied this many times before giving up. */
 const MAX_ATTEMPTS = 5;
@@ -33,10 +34,10 @@ const isConflict = (error: unknown) => errorName(error) === 'ConditionalCheckFai
 /** The record, or undefined when the table has none; 'no-table' when the table does not exist. */
 export async function readRecord(ctx: Context, table: string): Promise<RecordSnapshot | undefined | 'no-table'> {
   try {
-    const answer = await ctx.clients.doc.send(new GetCommand({ TableName: table, Key: { imageKey: RECORD_KEY }, ConsistentRead: true }));
-    const Item = answer?.Item;
-    if (!Item?.state) return undefined;
-    return { state: { ...(Item.state as StackState), version: STATE_VERSION }, version: Number(Item.recordVersion ?? 0) };
+    const answer = await ctx.clients.dynamodb.send(new GetItemCommand({ TableName: table, Key: RECORD_ITEM, ConsistentRead: true }));
+    const text = answer?.Item?.state?.S;
+    if (!text) return undefined;
+    return { state: { ...(JSON.parse(text) as StackState), version: STATE_VERSION }, version: Number(answer.Item?.recordVersion?.N ?? 0) };
   } catch (error) {
     if (isNoTable(error)) return 'no-table';
     throw error;
@@ -45,14 +46,18 @@ export async function readRecord(ctx: Context, table: string): Promise<RecordSna
 
 /** One conditional write: the record is replaced only if it is still at `expected` (0: absent). */
 async function putRecord(ctx: Context, table: string, state: StackState, expected: number): Promise<void> {
-  await ctx.clients.doc.send(new UpdateCommand({
+  await ctx.clients.dynamodb.send(new UpdateItemCommand({
     TableName: table,
-    Key: { imageKey: RECORD_KEY },
+    Key: RECORD_ITEM,
     UpdateExpression: 'SET #state = :state, recordVersion = :next',
     // recordVersion, not the item: a secret may have been stored before the first record.
     ConditionExpression: expected === 0 ? 'attribute_not_exists(recordVersion)' : 'recordVersion = :expected',
     ExpressionAttributeNames: { '#state': 'state' },
-    ExpressionAttributeValues: { ':state': { ...state, version: STATE_VERSION }, ':next': expected + 1, ...(expected === 0 ? {} : { ':expected': expected }) },
+    ExpressionAttributeValues: {
+      ':state': { S: JSON.stringify({ ...state, version: STATE_VERSION }) },
+      ':next': { N: String(expected + 1) },
+      ...(expected === 0 ? {} : { ':expected': { N: String(expected) } }),
+    },
   }));
 }
 
@@ -97,15 +102,15 @@ export async function updateRecord(
 export async function ensureSecret(ctx: Context, table: string, name: string, generate: () => string): Promise<string | undefined> {
   const attribute = `${SECRET_PREFIX}${name}`;
   try {
-    const { Attributes } = await ctx.clients.doc.send(new UpdateCommand({
+    const answer = await ctx.clients.dynamodb.send(new UpdateItemCommand({
       TableName: table,
-      Key: { imageKey: RECORD_KEY },
+      Key: RECORD_ITEM,
       UpdateExpression: 'SET #secret = if_not_exists(#secret, :value)',
       ExpressionAttributeNames: { '#secret': attribute },
-      ExpressionAttributeValues: { ':value': generate() },
+      ExpressionAttributeValues: { ':value': { S: generate() } },
       ReturnValues: 'UPDATED_NEW',
     }));
-    return String(Attributes?.[attribute]);
+    return answer?.Attributes?.[attribute]?.S;
   } catch (error) {
     if (isNoTable(error)) return undefined;
     throw error;
@@ -116,10 +121,10 @@ export async function ensureSecret(ctx: Context, table: string, name: string, ge
 export async function readSecret(ctx: Context, table: string, name: string): Promise<string | undefined> {
   const attribute = `${SECRET_PREFIX}${name}`;
   try {
-    const { Item } = await ctx.clients.doc.send(new GetCommand({
-      TableName: table, Key: { imageKey: RECORD_KEY }, ProjectionExpression: '#secret', ExpressionAttributeNames: { '#secret': attribute }, ConsistentRead: true,
+    const answer = await ctx.clients.dynamodb.send(new GetItemCommand({
+      TableName: table, Key: RECORD_ITEM, ProjectionExpression: '#secret', ExpressionAttributeNames: { '#secret': attribute }, ConsistentRead: true,
     }));
-    return Item?.[attribute] === undefined ? undefined : String(Item[attribute]);
+    return answer?.Item?.[attribute]?.S;
   } catch (error) {
     if (isNoTable(error)) return undefined;
     throw error;

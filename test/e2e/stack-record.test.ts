@@ -34,9 +34,11 @@ describe('thumbs CLI: one stack from two folders', () => {
     await rm(root, { recursive: true, force: true });
   });
 
+  /** A reserved item as DynamoDB holds it; the record's state (kept as JSON) parsed. */
   const reserved = async (key: string) => {
     const { Item } = await dynamodb.send(new GetItemCommand({ TableName: 'thumbs-shared-images', Key: { imageKey: { S: key } }, ConsistentRead: true }));
-    return Item ? unmarshall(Item) : undefined;
+    const found = Item ? unmarshall(Item) : undefined;
+    return found && typeof found.state === 'string' ? { ...found, state: JSON.parse(found.state) as unknown } : found;
   };
 
   it('a command from the second folder waits for the first, or is refused (exit 2) naming its pid and host; the record stays whole', async () => {

@@ -35,7 +35,12 @@ async function item(stack: string, key: string): Promise<Record<string, unknown>
   return Item ? unmarshall(Item) : undefined;
 }
 
-const recorded = async (stack: string) => (await item(stack, RECORD_KEY)) as { recordVersion: number; state: { config?: Record<string, unknown>; resources: Record<string, unknown> } } | undefined;
+interface Recorded { recordVersion: number; state: { config?: Record<string, unknown>; resources: Record<string, unknown> } }
+/** The record item, its state (kept as JSON) parsed. */
+async function recorded(stack: string): Promise<Recorded | undefined> {
+  const found = await item(stack, RECORD_KEY);
+  return found ? { ...found, recordVersion: Number(found.recordVersion), state: JSON.parse(String(found.state)) as Recorded['state'] } : undefined;
+}
 
 describe('the stack\'s record, kept in its table (embedded backend)', () => {
   it('lives in the table: another folder, or a deleted .thumbs/, reads the same choices and a plain provision keeps them', async () => {
@@ -104,7 +109,7 @@ describe('the stack\'s record, kept in its table (embedded backend)', () => {
     expect(await item('reserved', LEASE_KEY)).toBeDefined();
     expect((await scanItems(ctx.clients.doc, 'thumbs-reserved-images')).items).toEqual([]);
     expect(await backfillTimeIndex(ctx, 'thumbs-reserved-images')).toEqual({ written: 0, skipped: 0 });
-    expect((await recorded('reserved')) as Record<string, unknown>).not.toHaveProperty('feedAt');
+    expect(await item('reserved', RECORD_KEY)).not.toHaveProperty('feedAt');
     const table = (await status(ctx)).resources.find((r) => r.kind === 'table') as { table?: { items: number } };
     expect(table.table?.items).toBe(0);
   });

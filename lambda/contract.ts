@@ -118,3 +118,20 @@ export function feedAttributes(item: { imageKey: string; status?: string; proces
     feedAt: feedSortValue(item.processedAt ?? '', item.imageKey),
   };
 }
+
+/**
+ * Keys of the table's reserved items: the stack's record, its lease, and whatever else thumbs keeps
+ * with the stack (batches). They are not images: every reader of items skips them (isReservedKey or
+ * NOT_RESERVED in a Scan's FilterExpression), they never get index attributes, and the function
+ * refuses an object whose key starts with this prefix, so an upload can never overwrite them.
+ */
+export const RESERVED_KEY_PREFIX = '#thumbs/';
+
+export const isReservedKey = (key: string): boolean => key.startsWith(RESERVED_KEY_PREFIX);
+
+/** A FilterExpression clause (with its names and values) that leaves the reserved items out of a Scan. */
+export const NOT_RESERVED = {
+  expression: 'NOT begins_with(#reservedKey, :reservedPrefix)',
+  names: { '#reservedKey': ITEM_KEY },
+  values: { ':reservedPrefix': RESERVED_KEY_PREFIX },
+} as const;

@@ -98,7 +98,7 @@ function givenChoices(options: ProvisionOptions): Partial<StackConfig> {
 export async function provision(ctx: Context, options: ProvisionOptions = {}): Promise<ProvisionResult> {
   const started = performance.now();
   const dryRun = options.dryRun ?? false;
-  const [stack] = await Promise.all([openStack(ctx, { persist: !dryRun }), assertSpeaksAws(ctx)]);
+  const [stack] = await Promise.all([openStack(ctx, { persist: !dryRun, migrate: !dryRun }), assertSpeaksAws(ctx)]);
   const recorded = stack.hadState ? recordedConfig(stack.store.current) : undefined;
   const { config, changes } = mergeConfig(recorded, givenChoices(options), options.reset ?? []);
   for (const change of changes) ctx.reporter.info(describeChange(change));
@@ -119,6 +119,8 @@ export async function provision(ctx: Context, options: ProvisionOptions = {}): P
     resources = (await Promise.all([data, fn])).flat();
   }
   await configRecorded;
+  // Records made before the table existed reach the stack's record now.
+  await stack.store.sync();
   return {
     stack: stack.stack,
     account: stack.account,

@@ -6,7 +6,7 @@ import { readByTime } from '../items/by-time.js';
 import { openStack } from '../state/open-stack.js';
 import { DEFAULT_SEGMENTS } from '../config/defaults.js';
 
-import { FEED_SHARDS, FEED_STATUSES, type ItemStatus, type StoredItem } from '../../lambda/contract.js';
+import { FEED_SHARDS, FEED_STATUSES, NOT_RESERVED, type ItemStatus, type StoredItem } from '../../lambda/contract.js';
 
 export type { ItemStatus, StoredItem, StoredRendition } from '../../lambda/contract.js';
 
@@ -64,9 +64,14 @@ export async function* streamScan(
   options: { segments?: number; status?: ItemStatus } = {},
 ): AsyncGenerator<StoredItem> {
   const segments = options.segments ?? DEFAULT_SEGMENTS;
+  // The stack's reserved items (its record, its lease) are not images.
   const filter: Partial<ScanCommandInput> = options.status
-    ? { FilterExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': options.status } }
-    : {};
+    ? {
+        FilterExpression: `#s = :s AND ${NOT_RESERVED.expression}`,
+        ExpressionAttributeNames: { '#s': 'status', ...NOT_RESERVED.names },
+        ExpressionAttributeValues: { ':s': options.status, ...NOT_RESERVED.values },
+      }
+    : { FilterExpression: NOT_RESERVED.expression, ExpressionAttributeNames: { ...NOT_RESERVED.names }, ExpressionAttributeValues: { ...NOT_RESERVED.values } };
   const cursors = Array.from({ length: segments }, (_, segment) =>
     paginateScan({ client: doc, pageSize: SCAN_PAGE_ITEMS }, { TableName: table, Segment: segment, TotalSegments: segments, ...filter })[Symbol.asyncIterator](),
   );

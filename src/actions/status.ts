@@ -1,4 +1,5 @@
 import { paginateScan } from '@aws-sdk/client-dynamodb';
+import { NOT_RESERVED, RESERVED_KEY_PREFIX } from '../../lambda/contract.js';
 import { paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { errorName, isAccessDenied, isNotFound } from '../aws/aws-errors.js';
@@ -10,8 +11,8 @@ import { judged, type Difference, type Ownership, type ResourceModule } from '..
 import { searchBeyond, type Known } from '../resources/stack-search.js';
 import { describeTable } from '../resources/table.js';
 import { COUNT_SCAN_MAX_BYTES, indexCoverage } from '../resources/index-coverage.js';
-import { openStack, stateDirFor, type OpenStack } from '../state/open-stack.js';
-import { readState, RESOURCE_KINDS, type ResourceKind, type ResourceRecord } from '../state/state-file.js';
+import { openStack, type OpenStack } from '../state/open-stack.js';
+import { RESOURCE_KINDS, type ResourceKind, type ResourceRecord } from '../state/state-file.js';
 import { OBJECT_COUNT_CAP } from '../config/defaults.js';
 
 export interface BucketStats {
@@ -138,7 +139,9 @@ export async function tableStats(ctx: Context, table: string): Promise<TableStat
   if (coverage) return { items: coverage.items, source: coverage.source, bytes, indexed: coverage.indexed, missingFromIndex: coverage.missing };
   if (bytes > COUNT_SCAN_MAX_BYTES) return { items: description.ItemCount ?? 0, source: 'describe', bytes };
   let items = 0;
-  for await (const page of paginateScan({ client: ctx.clients.dynamodb }, { TableName: table, Select: 'COUNT' })) {
+  // The stack's reserved items (its record, its lease) are not images.
+  const notReserved = { FilterExpression: NOT_RESERVED.expression, ExpressionAttributeNames: { ...NOT_RESERVED.names }, ExpressionAttributeValues: { ':reservedPrefix': { S: RESERVED_KEY_PREFIX } } };
+  for await (const page of paginateScan({ client: ctx.clients.dynamodb }, { TableName: table, Select: 'COUNT', ...notReserved })) {
     items += page.Count ?? 0;
   }
   return { items, source: 'scan', bytes };
@@ -211,10 +214,10 @@ async function extraOf(ctx: Context, stack: OpenStack, known: Known[], byName: A
  */
 export async function status(ctx: Context): Promise<StatusResult> {
   const base = { stack: ctx.settings.stack, backend: ctx.target.backend, region: ctx.clients.region };
-  const state = await readState(stateDirFor(ctx), ctx.settings.stack);
-  // openStack checks that a recorded stack lives on this backend and region.
+  // openStack checks that a recorded stack lives on this backend and region, and reads its record.
   const stack = await openStack(ctx, { persist: false });
-  if (!state || Object.keys(state.resources).length === 0) {
+  const state = stack.store.current;
+  if (Object.keys(state.resources).length === 0) {
     const byName = await ctx.reporter.step('look for the stack by name and tag', () => foundByName(ctx, stack, [], false));
     const { extra, notes } = await extraOf(ctx, stack, [], byName);
     return { ...base, account: stack.account, provisioned: false, healthy: false, resources: [], extra, notes };

@@ -143,7 +143,7 @@ async function leftovers(ctx: Context, stack: OpenStack, done: RemoveResult[]): 
  */
 export async function teardown(ctx: Context, options: TeardownOptions = {}): Promise<TeardownResult> {
   const dryRun = options.dryRun ?? false;
-  const stack = await openStack(ctx, { persist: !dryRun });
+  const stack = await openStack(ctx, { persist: !dryRun, migrate: !dryRun });
   const foundBy = stack.hadState ? 'state' : 'discovery';
   const { targets, unsearched, notes } = await targetsOf(ctx, stack, !dryRun);
   for (const note of notes) ctx.reporter.warn(note);

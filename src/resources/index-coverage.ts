@@ -1,5 +1,5 @@
 import { paginateScan, type TableDescription } from '@aws-sdk/client-dynamodb';
-import { FEED_SORT_KEY, TIME_INDEX } from '../../lambda/contract.js';
+import { FEED_SORT_KEY, NOT_RESERVED, TIME_INDEX } from '../../lambda/contract.js';
 import type { Context } from '../context.js';
 
 /** Up to this size a COUNT scan is cheap (about 1,300 read units at most) and exact. */
@@ -38,8 +38,10 @@ export async function indexCoverage(ctx: Context, table: TableDescription, exact
   const pages = paginateScan({ client: ctx.clients.dynamodb }, {
     TableName: table.TableName,
     Select: 'COUNT',
-    FilterExpression: 'attribute_not_exists(#feedAt)',
-    ExpressionAttributeNames: { '#feedAt': FEED_SORT_KEY },
+    // The stack's reserved items (its record, its lease) are never indexed, and are not images.
+    FilterExpression: `attribute_not_exists(#feedAt) AND ${NOT_RESERVED.expression}`,
+    ExpressionAttributeNames: { '#feedAt': FEED_SORT_KEY, ...NOT_RESERVED.names },
+    ExpressionAttributeValues: { ':reservedPrefix': { S: NOT_RESERVED.values[':reservedPrefix'] } },
   });
   for await (const page of pages) {
     items += page.ScannedCount ?? 0;

@@ -11,7 +11,7 @@ import type { Context } from '../context.js';
 import type { EnsureOptions, EnsureResult } from './resource.js';
 import { describeTable } from './table.js';
 import { indexCoverage, type IndexCoverage } from './index-coverage.js';
-import { FEED_KEY, FEED_SORT_KEY, TIME_INDEX, feedAttributes, type StoredItem } from '../../lambda/contract.js';
+import { FEED_KEY, FEED_SORT_KEY, NOT_RESERVED, TIME_INDEX, feedAttributes, type StoredItem } from '../../lambda/contract.js';
 
 /** What a table needs for the time index; CreateTable can take these as they are. */
 export const TIME_INDEX_ATTRIBUTES: AttributeDefinition[] = [
@@ -79,9 +79,11 @@ export async function backfillTimeIndex(ctx: Context, table: string, onProgress?
       TableName: table,
       Segment: index,
       TotalSegments: BACKFILL_SEGMENTS,
-      FilterExpression: `attribute_not_exists(${FEED_SORT_KEY})`,
+      // The stack's reserved items (its record, its lease) are not images and never enter the index.
+      FilterExpression: `attribute_not_exists(${FEED_SORT_KEY}) AND ${NOT_RESERVED.expression}`,
       ProjectionExpression: 'imageKey, processedAt, #s',
-      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeNames: { '#s': 'status', ...NOT_RESERVED.names },
+      ExpressionAttributeValues: { ...NOT_RESERVED.values },
     });
     // One page's writes finish before the next page is read, so memory stays at one page per segment.
     for await (const page of pages) await Promise.all((page.Items ?? []).map((item) => limit(() => update(item as StoredItem))));

@@ -17,6 +17,7 @@ import { registerScanDb } from './scan-db.js';
 import { registerStacks } from './stacks.js';
 import { registerStatus } from './status.js';
 import { registerTeardown } from './teardown.js';
+import { registerUnlock } from './unlock.js';
 import { registerUpload } from './upload.js';
 
 export function registerCommands(program: Command, runtime: Runtime): void {
@@ -33,6 +34,7 @@ export function registerCommands(program: Command, runtime: Runtime): void {
   registerDlq(program, runtime);
   registerReprocess(program, runtime);
   registerStacks(program, runtime);
+  registerUnlock(program, runtime);
   registerDoctor(program, runtime);
   registerGallery(program, runtime);
   registerPublish(program, runtime);

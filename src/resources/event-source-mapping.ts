@@ -37,15 +37,18 @@ export interface MappingSpec {
 /** A deleted mapping stays listed as Deleting for a while: it is going, and cannot be updated. */
 const isGoing = (mapping: EventSourceMappingConfiguration) => mapping.State === 'Deleting';
 
+/** The function a mapping invokes, by name (its ARN may carry a version or alias). */
+const functionNameOf = (mapping: EventSourceMappingConfiguration) => mapping.FunctionArn?.split(':function:')[1]?.split(':')[0];
+
 /**
  * Every mapping between this function and this queue: more than one happens when another tool or a
- * second provision made one; a missing function means none.
+ * second provision made one. Listed by the queue, so that one outliving its function is found too.
  */
 export async function findMappings(ctx: Context, functionName: string, queueArn: string): Promise<EventSourceMappingConfiguration[]> {
   try {
     const found: EventSourceMappingConfiguration[] = [];
-    for await (const page of paginateListEventSourceMappings({ client: controlPlane(ctx).lambda }, { FunctionName: functionName, EventSourceArn: queueArn })) {
-      found.push(...(page.EventSourceMappings ?? []).filter((mapping) => mapping.EventSourceArn === queueArn && !isGoing(mapping)));
+    for await (const page of paginateListEventSourceMappings({ client: controlPlane(ctx).lambda }, { EventSourceArn: queueArn })) {
+      found.push(...(page.EventSourceMappings ?? []).filter((m) => m.EventSourceArn === queueArn && functionNameOf(m) === functionName && !isGoing(m)));
     }
     return found;
   } catch (error) {

@@ -123,6 +123,17 @@ describe('status from what AWS holds (mocked AWS)', () => {
     expect(unhealthyError(result).exitCode).toBe(1);
   });
 
+  it('without a state file, teardown finds a trigger that outlived its function by the queue, and deletes it', async () => {
+    const { ctx, options, stateDir } = await setup();
+    await provision(ctx, options);
+    fake.functions.delete(FUNCTION);
+    await rm(stateFilePath(stateDir, 'default'));
+    const down = await teardown(ctx);
+    expect(down.remaining).toEqual([]);
+    expect(fake.mocks.lambda).toHaveReceivedCommandWith(DeleteEventSourceMappingCommand, { UUID: 'uuid-1' });
+    expect(fake.mappings).toEqual([]);
+  });
+
   it('a refused stack (a bucket of its name without its tag) is never healthy', async () => {
     const { ctx, options } = await setup();
     fake.buckets.set(`thumbs-default-originals-${ACCOUNT}-us-east-1`, { notification: {}, tags: [] });

@@ -265,8 +265,9 @@ export class FakeAws {
     this.on('lambda', LambdaTagResourceCommand, (i) => ((this.fn((i.Resource ?? '').split(':').pop()).tags = { ...i.Tags }), {}));
     this.on('lambda', DeleteFunctionCommand, (i) => (this.fn(i.FunctionName), this.functions.delete(i.FunctionName ?? ''), {}));
     this.on('lambda', ListEventSourceMappingsCommand, (i: { FunctionName?: string; EventSourceArn?: string }) => {
-      this.fn(i.FunctionName);
-      return { EventSourceMappings: this.mappings.filter((m) => m.FunctionArn?.endsWith(`:${i.FunctionName}`) && m.EventSourceArn === i.EventSourceArn) };
+      if (i.FunctionName) this.fn(i.FunctionName);
+      const wanted = (m: EventSourceMappingConfiguration) => (!i.FunctionName || m.FunctionArn?.endsWith(`:${i.FunctionName}`)) && (!i.EventSourceArn || m.EventSourceArn === i.EventSourceArn);
+      return { EventSourceMappings: this.mappings.filter(wanted) };
     });
     this.on('lambda', CreateEventSourceMappingCommand, (i) => {
       const { Tags: _tags, FunctionName, ...rest } = i;

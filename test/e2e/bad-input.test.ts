@@ -44,6 +44,8 @@ describe('bad input: one line naming the input and its source, a hint, exit 2', 
     await chmod(cwd, 0o755);
     await chmod(where, 0o777);
     await chmod(path.join(where, '.thumbs'), 0o555);
+    const probe = await runAsUser(['--version'], where);
+    expect(probe.code, `the CLI runs here as ${process.getuid?.() === 0 ? 'nobody (uid 65534), who must be able to read this checkout' : 'you'}: ${probe.stderr}`).toBe(0);
     const run = await runAsUser(['provision', ...NOWHERE], where);
     expectOneLine(run, /^error: state folder \.thumbs \(the default\) is not writable: permission denied \(EACCES\) on \w+ \.thumbs\//m);
   });

@@ -120,13 +120,22 @@ export function feedAttributes(item: { imageKey: string; status?: string; proces
 }
 
 /**
- * Reserved items: the table holds the stack's own records (batches, and any other record of the
- * stack) next to the images, under keys no pipeline S3 key is given: the function ignores an
- * object whose key starts with this prefix, and upload skips such a file. Every reader of images
- * (scan-db, the gallery, the time index, reprocess) skips them with isReservedKey.
+ * Keys of the table's reserved items: the stack's record, its lease, and whatever else thumbs keeps
+ * with the stack (batches). They are not images: every reader of items skips them (isReservedKey or
+ * NOT_RESERVED in a Scan's FilterExpression), they never get an image's index attributes (batches sit
+ * in partitions of their own: BATCHES_FEED, batchFeed), and the function
+ * refuses an object whose key starts with this prefix, so an upload can never overwrite them.
  */
-export const RESERVED_KEY_PREFIX = '#';
+export const RESERVED_KEY_PREFIX = '#thumbs/';
+
 export const isReservedKey = (key: string): boolean => key.startsWith(RESERVED_KEY_PREFIX);
+
+/** A FilterExpression clause (with its names and values) that leaves the reserved items out of a Scan. */
+export const NOT_RESERVED = {
+  expression: 'NOT begins_with(#reservedKey, :reservedPrefix)',
+  names: { '#reservedKey': ITEM_KEY },
+  values: { ':reservedPrefix': RESERVED_KEY_PREFIX },
+} as const;
 
 /** A batch: the images one run announced (`upload`, `reprocess`, the gallery's browser uploads). */
 export const batchKey = (batch: string) => `${RESERVED_KEY_PREFIX}batch/${batch}`;
@@ -140,7 +149,7 @@ export const batchFeed = (batch: string) => batchKey(batch);
 export type BatchSource = 'upload' | 'reprocess' | 'gallery';
 export type BatchEntryStatus = 'done' | 'failed' | 'deadLettered';
 
-/** The batch record (reserved item `#batch/<id>`). */
+/** The batch record (reserved item `#thumbs/batch/<id>`). */
 export interface BatchRecord {
   imageKey: string;
   batch: string;

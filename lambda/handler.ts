@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadConfig } from './config.js';
 import type { ThumbsConfig } from './config.js';
+import { isReservedKey } from './contract.js';
 import { parseEvent } from './events.js';
 import type { Job } from './events.js';
 import { jsonLogger } from './log.js';
@@ -44,8 +45,11 @@ export function createHandler(deps: HandlerDeps): ThumbsHandler {
       failures.add(messageId);
     }
     for (const skipped of parsed.ignored) log('info', { msg: 'ignored', ...skipped });
+    // An object named like the stack's own record must not overwrite it: acknowledged, never processed.
+    const jobs = parsed.jobs.filter((job) => !isReservedKey(job.key));
+    for (const job of parsed.jobs.filter((j) => isReservedKey(j.key))) log('warn', { msg: 'ignored', ...describe(job), reason: 'reserved key' });
 
-    const outcomes = await mapLimit(parsed.jobs, deps.config.concurrency, async (job) => {
+    const outcomes = await mapLimit(jobs, deps.config.concurrency, async (job) => {
       const outcome = await processJob({ ...deps, log }, job);
       if (outcome.status === 'retry') await countLastReceive(job, outcome.reason, outcome.ms);
       // `error` names why a record failed or will be retried, so a reader need not know which statuses carry a reason.
@@ -58,7 +62,7 @@ export function createHandler(deps: HandlerDeps): ThumbsHandler {
 
     // A direct S3 invocation has no partial response; throwing makes Lambda retry it (done records are skipped).
     if (parsed.source === 's3' && retry.length > 0) {
-      throw new Error(`${retry.length} of ${parsed.jobs.length} records failed transiently; see the record log lines`);
+      throw new Error(`${retry.length} of ${jobs.length} records failed transiently; see the record log lines`);
     }
     return { batchItemFailures: [...failures].map((itemIdentifier) => ({ itemIdentifier })) };
   };

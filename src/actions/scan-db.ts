@@ -6,7 +6,7 @@ import { readByTime } from '../items/by-time.js';
 import { openStack } from '../state/open-stack.js';
 import { DEFAULT_SEGMENTS } from '../config/defaults.js';
 
-import { FEED_SHARDS, FEED_STATUSES, isReservedKey, type ItemStatus, type StoredItem } from '../../lambda/contract.js';
+import { FEED_SHARDS, FEED_STATUSES, NOT_RESERVED, type ItemStatus, type StoredItem } from '../../lambda/contract.js';
 
 export type { ItemStatus, StoredItem, StoredRendition } from '../../lambda/contract.js';
 
@@ -64,9 +64,14 @@ export async function* streamScan(
   options: { segments?: number; status?: ItemStatus } = {},
 ): AsyncGenerator<StoredItem> {
   const segments = options.segments ?? DEFAULT_SEGMENTS;
+  // The stack's reserved items (its record, its lease) are not images.
   const filter: Partial<ScanCommandInput> = options.status
-    ? { FilterExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': options.status } }
-    : {};
+    ? {
+        FilterExpression: `#s = :s AND ${NOT_RESERVED.expression}`,
+        ExpressionAttributeNames: { '#s': 'status', ...NOT_RESERVED.names },
+        ExpressionAttributeValues: { ':s': options.status, ...NOT_RESERVED.values },
+      }
+    : { FilterExpression: NOT_RESERVED.expression, ExpressionAttributeNames: { ...NOT_RESERVED.names }, ExpressionAttributeValues: { ...NOT_RESERVED.values } };
   const cursors = Array.from({ length: segments }, (_, segment) =>
     paginateScan({ client: doc, pageSize: SCAN_PAGE_ITEMS }, { TableName: table, Segment: segment, TotalSegments: segments, ...filter })[Symbol.asyncIterator](),
   );
@@ -80,8 +85,7 @@ export async function* streamScan(
       inFlight.delete(segment);
       if (page.done) continue;
       request(segment);
-      // Reserved items (batch records) share the table but are not images.
-      for (const item of page.value.Items ?? []) if (!isReservedKey(String(item.imageKey))) yield item as StoredItem;
+      for (const item of page.value.Items ?? []) yield item as StoredItem;
     }
   } finally {
     // A consumer that stops early (--limit on the fallback path, an error) ends the segments' paginators.

@@ -3,6 +3,7 @@ import type { Context } from '../context.js';
 import { discoverTaggedStacks } from '../stacks/discover.js';
 import { stackHealth, type StackHealth } from '../stacks/health.js';
 import { knownStacks } from '../stacks/known-stacks.js';
+import { recordedStacks } from '../stacks/recorded-stacks.js';
 import type { StackState } from '../state/state-file.js';
 
 export interface StackSummary extends StackHealth {
@@ -12,8 +13,8 @@ export interface StackSummary extends StackHealth {
   region: string;
   endpoint?: string;
   account?: string;
-  /** state: a state file here; tags: found only by the thumbs:stack tag; both. */
-  foundBy: 'state' | 'tags' | 'both';
+  /** record: its record in its table here; state: only a state file here; tags: found only by the thumbs:stack tag; both: record or file, and tags. */
+  foundBy: 'record' | 'state' | 'tags' | 'both';
   createdAt?: string;
   /** Resources recorded in the state file, or tagged when there is none. */
   resources: number;
@@ -61,9 +62,26 @@ export async function stacksWithoutBackend(stateDir: string, why: string): Promi
 
 const byStack = (a: StackSummary, b: StackSummary) => a.stack.localeCompare(b.stack) || a.backend.localeCompare(b.backend);
 
-/** `thumbs stacks`: the stacks with a state file here and, on AWS, those found by their tag. */
+/** The stacks whose record is in a table where this command points: listed from any folder or machine. */
+async function addRecorded(ctx: Context, summaries: StackSummary[]): Promise<string> {
+  try {
+    const records = await recordedStacks(ctx);
+    for (const state of records) {
+      const resources = Object.keys(state.resources).length;
+      const same = summaries.find((s) => s.stack === state.stack && s.backend === state.backend && s.region === state.region && s.endpoint === state.endpoint);
+      if (same) Object.assign(same, { foundBy: 'record', resources });
+      else summaries.push({ stack: state.stack, backend: state.backend, region: state.region, ...(state.endpoint ? { endpoint: state.endpoint } : {}), account: state.account, foundBy: 'record', resources, ...(await stackHealth(ctx, state)) });
+    }
+    return `${records.length} recorded in ${ctx.clients.region}`;
+  } catch (error) {
+    return `listing records failed (${errorName(error)}: ${(error as Error).message})`;
+  }
+}
+
+/** `thumbs stacks`: the stacks recorded where this command points, those with a state file here and, on AWS, those found by their tag. */
 export async function stacks(ctx: Context): Promise<StacksResult> {
   const summaries = await fromStateFiles(ctx.settings.stateDir, (state) => stackHealth(ctx, state));
+  const recorded = await addRecorded(ctx, summaries);
   let discovery = NO_TAG_DISCOVERY;
   if (ctx.target.backend === 'aws') {
     try {
@@ -79,5 +97,5 @@ export async function stacks(ctx: Context): Promise<StacksResult> {
     }
   }
   summaries.sort(byStack);
-  return { stacks: summaries, discovery };
+  return { stacks: summaries, discovery: `${recorded}; ${discovery}` };
 }

@@ -3,7 +3,7 @@ import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RenditionSpec } from '../../lambda/config.js';
 import { unquote } from '../../lambda/events.js';
-import { ITEM_KEY, type StoredItem } from '../../lambda/contract.js';
+import { isReservedKey, ITEM_KEY, type StoredItem } from '../../lambda/contract.js';
 import type { Context } from '../context.js';
 
 /** Why an original needs work; `current` needs none (it is announced only with --all). */
@@ -53,7 +53,8 @@ export function classify(etag: string, item: ItemFacts | undefined, settings: Re
 export async function* reconcile(ctx: Context, input: ReconcileInput): AsyncGenerator<Original[]> {
   const pages = paginateListObjectsV2({ client: ctx.clients.s3, pageSize: 1000 }, { Bucket: input.bucket, ...(input.prefix ? { Prefix: input.prefix } : {}) });
   for await (const page of pages) {
-    const objects = (page.Contents ?? []).filter((o) => o.Key && !o.Key.endsWith('/'));
+    // An object named like a reserved item is never an image of the stack (the function ignores it too).
+    const objects = (page.Contents ?? []).filter((o) => o.Key && !o.Key.endsWith('/') && !isReservedKey(o.Key));
     if (objects.length === 0) continue;
     const items = await readItems(ctx, input.table, objects.map((o) => o.Key as string));
     yield objects.map((object) => {

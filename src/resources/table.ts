@@ -7,9 +7,10 @@ import {
   UpdateTableCommand,
   waitUntilTableExists,
   waitUntilTableNotExists,
+  type CreateTableCommandOutput,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
-import { ignoreNotFound, unlessNotFound } from '../aws/aws-errors.js';
+import { errorName, ignoreNotFound, unlessNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
 import { ThumbsError } from '../errors.js';
 import { stackTagList, stackTagMap, tagListToMap } from './tags.js';
@@ -91,7 +92,7 @@ export async function convergeTable(ctx: Context, spec: TableSpec, store: StateS
     if (options.dryRun) return { kind: 'table', id: spec.name, status: 'planned', note: `create on-demand table, key ${TABLE_KEY}` };
     const arn = tableArnOf(ctx.clients.region, store.current.account, spec.name);
     await store.record('table', { id: spec.name, arn, origin: 'created' });
-    const created = await ctx.clients.dynamodb.send(
+    const created = await createOrJoin(ctx, spec, store,
       new CreateTableCommand({
         TableName: spec.name,
         BillingMode: BILLING,
@@ -101,6 +102,7 @@ export async function convergeTable(ctx: Context, spec: TableSpec, store: StateS
         Tags: stackTagList(spec.stack),
       }),
     );
+    if (!created) return { kind: 'table', id: spec.name, arn, status: 'unchanged', note: 'created by another thumbs command at the same moment' };
     if (created.TableDescription?.TableStatus !== 'ACTIVE') {
       await waitUntilTableExists({ client: ctx.clients.dynamodb, maxWaitTime: 120, minDelay: 1, maxDelay: 5 }, { TableName: spec.name });
     }
@@ -120,6 +122,24 @@ export async function convergeTable(ctx: Context, spec: TableSpec, store: StateS
     if (changed.has('tags')) await ctx.clients.dynamodb.send(new TagResourceCommand({ ResourceArn: live.arn, Tags: stackTagList(spec.stack) }));
   }
   return resultOf(base, changes, options.dryRun);
+}
+
+/**
+ * Creating the table is what settles a first provision run from two folders at once: the second
+ * CreateTable fails (ResourceInUseException). That command waits for the table, then writes its
+ * records into the stack's record (kept beside the winner's) and takes the stack's lease, which
+ * makes it wait for the winner or stop with exit 2 naming it. undefined: the other command created it.
+ */
+async function createOrJoin(ctx: Context, spec: TableSpec, store: StateStore, create: CreateTableCommand): Promise<CreateTableCommandOutput | undefined> {
+  try {
+    return await ctx.clients.dynamodb.send(create);
+  } catch (error) {
+    if (errorName(error) !== 'ResourceInUseException') throw error;
+    ctx.reporter.info(`table ${spec.name} was created by another thumbs command a moment ago: waiting for it, then for that command`);
+    await waitUntilTableExists({ client: ctx.clients.dynamodb, maxWaitTime: 120, minDelay: 1, maxDelay: 5 }, { TableName: spec.name });
+    await store.sync();
+    return undefined;
+  }
 }
 
 export const tableModule: ResourceModule = {

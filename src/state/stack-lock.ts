@@ -34,13 +34,14 @@ export function lockFilePath(stateDir: string, stack: string): string {
   return path.join(stateDir, `${stack}.lock`);
 }
 
-function waitFromEnv(): number {
+/** How long a second command waits for a holder (the file lock's and the lease's alike). */
+export function lockWaitMs(): number {
   const seconds = Number(process.env.THUMBS_LOCK_WAIT_SECONDS);
   return (Number.isFinite(seconds) && seconds >= 0 && process.env.THUMBS_LOCK_WAIT_SECONDS !== '' ? seconds : DEFAULT_LOCK_WAIT_SECONDS) * 1000;
 }
 
 /** Alive, or not ours to judge: signal 0 tests without signalling; EPERM means it exists under another user. */
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -49,7 +50,8 @@ function processAlive(pid: number): boolean {
   }
 }
 
-async function readHolder(file: string): Promise<LockHolder | undefined> {
+/** Who holds a lock file; undefined when there is none. */
+export async function readLockHolder(file: string): Promise<LockHolder | undefined> {
   try {
     return JSON.parse(await readFile(file, 'utf8')) as LockHolder;
   } catch (error) {
@@ -79,7 +81,7 @@ async function takeOver(file: string, stale: LockHolder): Promise<void> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
   }
-  if (!sameHolder(await readHolder(aside), stale)) await link(aside, file).catch(() => undefined);
+  if (!sameHolder(await readLockHolder(aside), stale)) await link(aside, file).catch(() => undefined);
   await rm(aside, { force: true });
 }
 
@@ -115,10 +117,10 @@ export async function lockStack(stateDir: string, stack: string, options: LockOp
   const file = lockFilePath(stateDir, stack);
   await mkdir(stateDir, { recursive: true });
   const holder: LockHolder = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), command: options.command };
-  const deadline = Date.now() + (options.waitMs ?? waitFromEnv());
+  const deadline = Date.now() + (options.waitMs ?? lockWaitMs());
   for (;;) {
     if (await tryCreate(file, holder)) break;
-    const current = await readHolder(file);
+    const current = await readLockHolder(file);
     if (!current) continue;
     if (isStale(current)) {
       await takeOver(file, current);
@@ -149,7 +151,7 @@ export async function lockStack(stateDir: string, stack: string, options: LockOp
       released = true;
       process.removeListener('exit', onExit);
       // Only our own lock: a takeover by someone else (after we were thought dead) is theirs.
-      if (sameHolder(await readHolder(file), holder)) await rm(file, { force: true });
+      if (sameHolder(await readLockHolder(file), holder)) await rm(file, { force: true });
     },
   };
 }

@@ -1,5 +1,6 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -82,7 +83,10 @@ describe('custom-endpoint behaviour, decided per service', () => {
       // STS still goes to AWS (mocked here): the account comes from the real identity service.
       const sts = mockClient(STSClient);
       sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012' });
+      // DynamoDB goes to AWS too (mocked here): the stack's record, none yet.
+      const dynamodb = mockClient(DynamoDBClient);
       const stack = await openStack(ctx, { persist: false });
+      dynamodb.restore();
       expect(stack.account).toBe('123456789012');
       expect(await ctx.clients.sts.config.endpoint?.()).toBeUndefined();
       sts.restore();

@@ -2,7 +2,7 @@ import { CreateFunctionCommand } from '@aws-sdk/client-lambda';
 import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateTopicCommand, DeleteTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { afterEach, describe, expect, it } from 'vitest';
-import { provisionConfigured } from '../../src/actions/provision-configured.js';
+import { provision } from '../../src/actions/provision.js';
 import { teardown } from '../../src/actions/teardown.js';
 import { readState } from '../../src/state/state-file.js';
 import { ACCOUNT, FakeAws } from '../helpers/fake-aws.js';
@@ -22,7 +22,7 @@ describe('provision --notify email: the stack\'s SNS topic (mocked AWS)', () => 
     fake = new FakeAws();
     const { ctx, reporter, stateDir } = await mockAwsContext();
     const extra = { buildPackage: await fakePackage('sha-v1'), sleep: async () => {} };
-    const result = await provisionConfigured(ctx, { given: { notify: 'email:owner@example.com https://hooks.example.com/t' }, extra });
+    const result = await provision(ctx, { notify: 'email:owner@example.com https://hooks.example.com/t', ...extra });
 
     expect(fake.mocks.sns).toHaveReceivedCommandWith(CreateTopicCommand, {
       Name: 'thumbs-default-notify',
@@ -51,8 +51,8 @@ describe('provision --notify email: the stack\'s SNS topic (mocked AWS)', () => 
     fake = new FakeAws();
     const { ctx } = await mockAwsContext();
     const extra = { buildPackage: await fakePackage('sha-v1'), sleep: async () => {} };
-    await provisionConfigured(ctx, { given: { notify: 'email:owner@example.com' }, extra });
-    await provisionConfigured(ctx, { reset: ['notify'], extra });
+    await provision(ctx, { notify: 'email:owner@example.com', ...extra });
+    await provision(ctx, { reset: ['notify'], ...extra });
     expect(fake.mocks.sns).toHaveReceivedCommandWith(DeleteTopicCommand, { TopicArn: TOPIC });
     expect(fake.topics.size).toBe(0);
     expect(snsStatements(policies().at(-1))).toEqual([]);

@@ -11,10 +11,12 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { DynamoDBClient, GetItemCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { logs } from '../../src/actions/logs.js';
 import { stacks } from '../../src/actions/stacks.js';
+import { EndpointNotAws } from '../../src/aws/not-aws.js';
 import { redrive } from '../../src/dlq/redrive.js';
 import type { LogRecord } from '../../src/logs/log-record.js';
 import { awsError } from '../helpers/fake-aws.js';
@@ -23,6 +25,8 @@ import { mockAwsContext } from '../helpers/mock-context.js';
 const cwl = mockClient(CloudWatchLogsClient);
 const sqs = mockClient(SQSClient);
 const sts = mockClient(STSClient);
+// The stack's record and lease (reserved items of its table): none here.
+const dynamodb = mockClient(DynamoDBClient);
 const tagging = mockClient(ResourceGroupsTaggingAPIClient);
 
 beforeEach(() => {
@@ -129,6 +133,16 @@ describe('dlq --redrive on AWS (mocked SQS)', () => {
     expect(sqs).toHaveReceivedCommandWith(ChangeMessageVisibilityBatchCommand, { QueueUrl: target.deadLetterUrl, Entries: [{ Id: '0', ReceiptHandle: 'r1', VisibilityTimeout: 0 }] });
   });
 
+  it("falls back to the copy when the move task's answer is not AWS's (moto's bare 500 HTML page for an action it lacks)", async () => {
+    const { ctx } = await mockAwsContext();
+    sqs.on(StartMessageMoveTaskCommand).rejects(new EndpointNotAws('SQS', 'http://127.0.0.1:5000', 'an HTML page', undefined));
+    sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '1' } });
+    sqs.on(ReceiveMessageCommand).resolvesOnce({ Messages: [message(0)] }).resolves({ Messages: [] });
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: '0', MessageId: 'n0', MD5OfMessageBody: '' }] });
+    sqs.on(DeleteMessageBatchCommand).resolves({ Successful: [{ Id: '0' }] });
+    expect(await redrive(ctx.clients.sqs, target, { tryMoveTask: true })).toEqual({ method: 'copy', moved: 1, failed: 0, deleteFailed: 0 });
+  });
+
   it('deletes nothing when the send itself fails', async () => {
     const { ctx } = await mockAwsContext();
     sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '2' } });
@@ -151,11 +165,27 @@ describe('stacks on AWS (mocked Resource Groups Tagging API)', () => {
     tagging.on(GetResourcesCommand)
       .resolvesOnce({ ResourceTagMappingList: [tagged('arn:aws:s3:::thumbs-alpha-originals', 'alpha'), tagged('arn:aws:sqs:us-east-1:1:thumbs-beta-jobs', 'beta')], PaginationToken: 'p2' })
       .resolvesOnce({ ResourceTagMappingList: [tagged('arn:aws:dynamodb:us-east-1:1:table/thumbs-alpha-images', 'alpha')], PaginationToken: '' });
+    dynamodb.on(ListTablesCommand).resolves({ TableNames: [] });
     const result = await stacks(ctx);
     expect(result.stacks.map((s) => [s.stack, s.foundBy, s.resources, s.region])).toEqual([['alpha', 'tags', 2, 'us-east-1'], ['beta', 'tags', 1, 'us-east-1']]);
-    expect(result.discovery).toBe('2 stacks tagged in us-east-1');
+    expect(result.discovery).toBe('0 recorded in us-east-1; 2 stacks tagged in us-east-1');
     expect(tagging).toHaveReceivedCommandTimes(GetResourcesCommand, 2);
     expect(tagging).toHaveReceivedNthCommandWith(GetResourcesCommand, 1, { TagFilters: [{ Key: 'thumbs:stack' }] });
     expect(tagging).toHaveReceivedNthCommandWith(GetResourcesCommand, 2, { PaginationToken: 'p2' });
+  });
+
+  it('lists the stacks recorded in their tables: one GetItem per thumbs table, whatever the folder', async () => {
+    const { ctx } = await mockAwsContext();
+    dynamodb.reset();
+    tagging.reset();
+    tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [] });
+    dynamodb.on(ListTablesCommand).resolves({ TableNames: ['thumbs-gamma-images', 'someone-elses-table'] });
+    const state = { version: 2, stack: 'gamma', account: '1', region: 'us-east-1', backend: 'aws', updatedAt: '', resources: { table: { id: 'thumbs-gamma-images', origin: 'created' } } };
+    dynamodb.on(GetItemCommand, { TableName: 'thumbs-gamma-images' }).resolves({ Item: { imageKey: { S: '#thumbs/record' }, recordVersion: { N: '3' }, state: { S: JSON.stringify(state) } } });
+    const result = await stacks(ctx);
+    expect(result.stacks.map((s) => [s.stack, s.foundBy, s.resources])).toEqual([['gamma', 'record', 1]]);
+    expect(result.discovery).toMatch(/^1 recorded in us-east-1/);
+    expect(dynamodb).toHaveReceivedCommandTimes(GetItemCommand, 1);
+    expect(dynamodb).toHaveReceivedCommandWith(GetItemCommand, { TableName: 'thumbs-gamma-images', Key: { imageKey: { S: '#thumbs/record' } } });
   });
 });

@@ -12,6 +12,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { teardown } from '../../src/actions/teardown.js';
@@ -29,6 +30,8 @@ const s3 = mockClient(S3Client);
 const iam = mockClient(IAMClient);
 const logs = mockClient(CloudWatchLogsClient);
 const sts = mockClient(STSClient);
+// The stack's record and lease (reserved items of its table): none here.
+mockClient(DynamoDBClient);
 const ACCOUNT = '123456789012';
 const BUCKET = `thumbs-default-originals-${ACCOUNT}-us-east-1`;
 const LOG_GROUP = '/aws/lambda/thumbs-default-thumbnailer';

@@ -24,6 +24,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { feedAttributes } from '../../lambda/contract.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -37,6 +38,8 @@ import { mockAwsContext } from '../helpers/mock-context.js';
 const amplify = mockClient(AmplifyClient);
 const s3 = mockClient(S3Client);
 const doc = mockClient(DynamoDBDocumentClient);
+// The stack's record and lease (reserved items of its table): none here.
+mockClient(DynamoDBClient);
 const sts = mockClient(STSClient);
 const ACCOUNT = '123456789012';
 const SITE = `thumbs-default-site-${ACCOUNT}-us-east-1`;

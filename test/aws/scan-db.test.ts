@@ -1,4 +1,4 @@
-import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { FEED_SHARDS, FEED_STATUSES, feedPartition, feedSortValue } from '../../lambda/contract.js';
@@ -10,6 +10,8 @@ import { writeItemsJson } from '../../src/output/items.js';
 import { mockAwsContext } from '../helpers/mock-context.js';
 
 const doc = mockClient(DynamoDBDocumentClient);
+// The stack's record and lease (reserved items of its table): none here.
+mockClient(DynamoDBClient);
 const sts = mockClient(STSClient);
 const item = (key: string, processedAt = '2025-01-01T00:00:00.000Z') => ({ imageKey: key, status: 'done', processedAt });
 
@@ -86,10 +88,11 @@ describe('scanItems', () => {
     const { ctx } = await mockAwsContext();
     doc.on(ScanCommand).resolves({ Items: [] });
     await scanItems(ctx.clients.doc, 'tbl', { segments: 1, status: 'failed' });
+    // The stack's reserved items (its record and lease) are left out by the same filter.
     expect(doc).toHaveReceivedCommandWith(ScanCommand, {
-      FilterExpression: '#s = :s',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':s': 'failed' },
+      FilterExpression: '#s = :s AND NOT begins_with(#reservedKey, :reservedPrefix)',
+      ExpressionAttributeNames: { '#s': 'status', '#reservedKey': 'imageKey' },
+      ExpressionAttributeValues: { ':s': 'failed', ':reservedPrefix': '#thumbs/' },
     });
   });
 });

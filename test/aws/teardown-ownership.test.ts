@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { teardown } from '../../src/actions/teardown.js';
@@ -21,6 +22,8 @@ import { mockEmptyControlPlane } from '../helpers/empty-control-plane.js';
 
 const s3 = mockClient(S3Client);
 const ddb = mockClient(DynamoDBClient);
+// The stack's record and lease (reserved items of its table): none, as for a stack of the previous release.
+mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
 const sts = mockClient(STSClient);
 const ACCOUNT = '123456789012';

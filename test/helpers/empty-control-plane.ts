@@ -4,11 +4,12 @@ import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from '@aws-sdk/client
 import { GetFunctionCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { GetBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, ListTagsForResourceCommand as SnsListTagsCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { mockClient } from 'aws-sdk-client-mock';
 import { awsError } from './fake-aws.js';
 
 /**
- * An account with no function, role, log group, trigger or app of the stack: what teardown's
+ * An account with no function, role, log group, trigger, app or tagged resource of the stack: what teardown's
  * search by name finds in tests that are about the data side only. Returns the mocks to restore.
  */
 export function mockEmptyControlPlane(s3 = mockClient(S3Client), keep: { logs?: boolean; amplify?: boolean } = {}) {
@@ -18,6 +19,8 @@ export function mockEmptyControlPlane(s3 = mockClient(S3Client), keep: { logs?: 
   const amplify = keep.amplify ? undefined : mockClient(AmplifyClient);
   const sns = mockClient(SNSClient);
   for (const read of [GetTopicAttributesCommand, SnsListTagsCommand, ListSubscriptionsByTopicCommand]) sns.on(read as never).rejects(awsError('NotFoundException', 404));
+  const tagging = mockClient(ResourceGroupsTaggingAPIClient);
+  tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [] });
   lambda.on(GetFunctionCommand).rejects(awsError('ResourceNotFoundException', 404));
   lambda.on(ListEventSourceMappingsCommand).rejects(awsError('ResourceNotFoundException', 404));
   iam.on(GetRoleCommand).rejects(awsError('NoSuchEntity', 404));
@@ -25,5 +28,5 @@ export function mockEmptyControlPlane(s3 = mockClient(S3Client), keep: { logs?: 
   logs?.on(DescribeLogGroupsCommand).resolves({ logGroups: [] });
   amplify?.on(ListAppsCommand).resolves({ apps: [] });
   s3.on(GetBucketNotificationConfigurationCommand).resolves({});
-  return { lambda, iam, restore: () => [lambda, iam, sns, ...(amplify ? [amplify] : []), ...(logs ? [logs] : [])].forEach((m) => m.restore()) };
+  return { lambda, iam, tagging, restore: () => [lambda, iam, sns, tagging, ...(amplify ? [amplify] : []), ...(logs ? [logs] : [])].forEach((m) => m.restore()) };
 }

@@ -13,6 +13,7 @@ import {
   GetPublicAccessBlockCommand, GetBucketEncryptionCommand, GetBucketCorsCommand, type CORSRule, type PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, SetQueueAttributesCommand, SQSClient, TagQueueCommand } from '@aws-sdk/client-sqs';
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { CreateTopicCommand, DeleteTopicCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, ListTagsForResourceCommand as SnsListTagsCommand, SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -44,11 +45,13 @@ export class FakeAws {
   denyCreateRole = false;
   /** How many CreateFunction calls fail with the IAM propagation error first. */
   propagationFailures = 0;
+  /** Like moto: GetFunction answers without LoggingConfig, whatever was set. */
+  omitsLoggingConfig = false;
   readonly calls: AwsCall[] = [];
   readonly mocks = {
     sts: mockClient(STSClient), s3: mockClient(S3Client), sqs: mockClient(SQSClient), dynamodb: mockClient(DynamoDBClient),
     iam: mockClient(IAMClient), lambda: mockClient(LambdaClient), logs: mockClient(CloudWatchLogsClient),
-    doc: mockClient(DynamoDBDocumentClient), sns: mockClient(SNSClient),
+    doc: mockClient(DynamoDBDocumentClient), sns: mockClient(SNSClient), tagging: mockClient(ResourceGroupsTaggingAPIClient),
   };
   private readonly origin = performance.now();
 
@@ -90,6 +93,7 @@ export class FakeAws {
     this.installIam();
     this.installLambda();
     this.installSns();
+    this.installTagging();
     this.on('logs', CreateLogGroupCommand, (i) => {
       if (this.logGroups.has(i.logGroupName ?? '')) throw awsError('ResourceAlreadyExistsException', 400);
       this.logGroups.add(i.logGroupName ?? '');
@@ -242,6 +246,21 @@ export class FakeAws {
     this.on('sns', DeleteTopicCommand, (i) => (this.topics.delete(i.TopicArn ?? ''), {}));
   }
 
+  /** GetResources over the functions, queues, log groups and buckets held here (roles are not listed, as on AWS). */
+  private installTagging(): void {
+    this.on('tagging', GetResourcesCommand, (i: { TagFilters?: Array<{ Key?: string; Values?: string[] }> }) => {
+      const arn = (service: string, resource: string) => `arn:aws:${service}:us-east-1:${ACCOUNT}:${resource}`;
+      const all: Array<[string, Record<string, string>]> = [
+        ...[...this.functions].map(([name, f]): [string, Record<string, string>] => [arn('lambda', `function:${name}`), f.tags]),
+        ...[...this.queueTags].filter(([name]) => this.queues.has(name)).map(([name, tags]): [string, Record<string, string>] => [arn('sqs', name), tags]),
+        ...[...this.logGroupTags].filter(([name]) => this.logGroups.has(name)).map(([name, tags]): [string, Record<string, string>] => [arn('logs', `log-group:${name}`), tags]),
+        ...[...this.buckets].map(([name, b]): [string, Record<string, string>] => [`arn:aws:s3:::${name}`, Object.fromEntries(b.tags.map((t) => [t.Key, t.Value]))]),
+      ];
+      const wanted = (tags: Record<string, string>) => (i.TagFilters ?? []).every((f) => f.Key && tags[f.Key] !== undefined && (!f.Values?.length || f.Values.includes(tags[f.Key] ?? '')));
+      return { ResourceTagMappingList: all.filter(([, tags]) => wanted(tags)).map(([ResourceARN, tags]) => ({ ResourceARN, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) })) };
+    });
+  }
+
   private fn(name: string | undefined) {
     const found = this.functions.get(name ?? '');
     if (!found) throw notFound();
@@ -251,7 +270,8 @@ export class FakeAws {
   private installLambda(): void {
     this.on('lambda', GetFunctionCommand, (i) => {
       const { config, tags } = this.fn(i.FunctionName);
-      return { Configuration: { ...config, State: 'Active', LastUpdateStatus: 'Successful' }, Tags: tags };
+      const { LoggingConfig, ...rest } = config;
+      return { Configuration: { ...rest, ...(this.omitsLoggingConfig ? {} : { LoggingConfig }), State: 'Active', LastUpdateStatus: 'Successful' }, Tags: tags };
     });
     this.on('lambda', CreateFunctionCommand, (i) => {
       if (this.propagationFailures > 0) {
@@ -271,8 +291,9 @@ export class FakeAws {
     this.on('lambda', LambdaTagResourceCommand, (i) => ((this.fn((i.Resource ?? '').split(':').pop()).tags = { ...i.Tags }), {}));
     this.on('lambda', DeleteFunctionCommand, (i) => (this.fn(i.FunctionName), this.functions.delete(i.FunctionName ?? ''), {}));
     this.on('lambda', ListEventSourceMappingsCommand, (i: { FunctionName?: string; EventSourceArn?: string }) => {
-      this.fn(i.FunctionName);
-      return { EventSourceMappings: this.mappings.filter((m) => m.FunctionArn?.endsWith(`:${i.FunctionName}`) && m.EventSourceArn === i.EventSourceArn) };
+      if (i.FunctionName) this.fn(i.FunctionName);
+      const wanted = (m: EventSourceMappingConfiguration) => (!i.FunctionName || m.FunctionArn?.endsWith(`:${i.FunctionName}`)) && (!i.EventSourceArn || m.EventSourceArn === i.EventSourceArn);
+      return { EventSourceMappings: this.mappings.filter(wanted) };
     });
     this.on('lambda', CreateEventSourceMappingCommand, (i) => {
       const { Tags: _tags, FunctionName, ...rest } = i;

@@ -13,7 +13,7 @@ import { loadConfig } from '../../lambda/config.js';
 import { createHandler } from '../../lambda/handler.js';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { sealBatch, startBatch } from '../../src/batches/batch-record.js';
-import { provisionConfigured } from '../../src/actions/provision-configured.js';
+import { provision } from '../../src/actions/provision.js';
 import { upload } from '../../src/actions/upload.js';
 import { listBatches, showBatch } from '../../src/actions/batches.js';
 import { startDevWorkers, type DevWorkers } from '../../src/local/dev-workers.js';
@@ -69,7 +69,7 @@ describe('a batch from upload to webhook and email (embedded backend, thumbs dev
 
   it('5 good and 2 truncated images: one signed POST with 5 done and 2 failed, a 7-row report, one .eml', async () => {
     const ctx = await harness.contextFor({ stack: 'batch' });
-    await provisionConfigured(ctx, { given: { notify: `${hook.url} email:owner@example.com` } });
+    await provision(ctx, { notify: `${hook.url} email:owner@example.com` });
     const dir = await mkdtemp(path.join(os.tmpdir(), 'thumbs-batch-'));
     for (const name of GOOD) await copyFile(path.join(IMAGES, name), path.join(dir, name));
     const jpeg = await readFile(path.join(IMAGES, 'lomiri_Wine_by_Jakkub_Mede.jpg'));
@@ -121,7 +121,7 @@ describe('a batch from upload to webhook and email (embedded backend, thumbs dev
 
   it('the same message delivered three times, twice at once, counts once on the real table', async () => {
     const ctx = await harness.contextFor({ stack: 'dup' });
-    await provisionConfigured(ctx);
+    await provision(ctx);
     const { store } = await openStack(ctx, { persist: false });
     const place = { stack: 'dup', table: store.get('table')?.id ?? '', thumbnailsBucket: store.get('thumbnailsBucket')?.id ?? '' };
     const originals = store.get('originalsBucket')?.id ?? '';

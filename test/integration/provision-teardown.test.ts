@@ -1,7 +1,7 @@
 import { rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HeadBucketCommand, PutObjectCommand, CreateBucketCommand, ListBucketsCommand } from '@aws-sdk/client-s3';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { provision } from '../../src/actions/provision.js';
@@ -103,11 +103,21 @@ describe('provision and teardown on the embedded backend', () => {
     await expect(stat(journal)).rejects.toThrow(/ENOENT/);
   });
 
-  it('finds the stack by name when the state file is gone', async () => {
+  it('finds the stack by name when both its record and the state file are gone', async () => {
+    await provision(harness.ctx);
+    await rm(path.join(harness.stateDir, 'local', 'default.json'));
+    await harness.ctx.clients.dynamodb.send(new DeleteItemCommand({ TableName: 'thumbs-default-images', Key: { imageKey: { S: '#thumbs/record' } } }));
+    const result = await teardown(harness.ctx);
+    expect(result.foundBy).toBe('discovery');
+    expect(result.results.filter((r) => r.status === 'deleted')).toHaveLength(5);
+    expect(await inventory()).toEqual({ buckets: [], tables: [], queues: [] });
+  });
+
+  it('finds the stack by its record when the state file is gone', async () => {
     await provision(harness.ctx);
     await rm(path.join(harness.stateDir, 'local', 'default.json'));
     const result = await teardown(harness.ctx);
-    expect(result.foundBy).toBe('discovery');
+    expect(result.foundBy).toBe('state');
     expect(result.results.filter((r) => r.status === 'deleted')).toHaveLength(5);
     expect(await inventory()).toEqual({ buckets: [], tables: [], queues: [] });
   });

@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import type { Runtime } from '../runtime.js';
 import { registerBatches } from './batches.js';
+import { registerCost } from './cost.js';
 import { registerDemo } from './demo.js';
 import { registerDeploy } from './deploy.js';
 import { registerDev } from './dev.js';
 import { registerDoctor } from './doctor.js';
+import { registerEstimate } from './estimate.js';
 import { registerDlq } from './dlq.js';
 import { registerGallery } from './gallery.js';
 import { registerLogs } from './logs.js';
@@ -16,6 +18,7 @@ import { registerScanDb } from './scan-db.js';
 import { registerStacks } from './stacks.js';
 import { registerStatus } from './status.js';
 import { registerTeardown } from './teardown.js';
+import { registerUnlock } from './unlock.js';
 import { registerUpload } from './upload.js';
 
 export function registerCommands(program: Command, runtime: Runtime): void {
@@ -33,7 +36,10 @@ export function registerCommands(program: Command, runtime: Runtime): void {
   registerReprocess(program, runtime);
   registerBatches(program, runtime);
   registerStacks(program, runtime);
+  registerUnlock(program, runtime);
   registerDoctor(program, runtime);
   registerGallery(program, runtime);
   registerPublish(program, runtime);
+  registerEstimate(program, runtime);
+  registerCost(program, runtime);
 }

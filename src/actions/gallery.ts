@@ -10,6 +10,7 @@ import { DEFAULT_PAGE_SIZE, galleryLocations, loadGalleryPage, type GalleryLocat
 import { startGalleryServer, type GalleryServerOptions, type UploadService } from '../gallery/server.js';
 import { openStack } from '../state/open-stack.js';
 import { notProvisioned } from '../upload/stack-targets.js';
+import { recordedConfig } from '../state/stack-config.js';
 import { DEFAULT_GALLERY_HOST, DEFAULT_GALLERY_PORT } from '../config/defaults.js';
 
 export interface GalleryOptions {
@@ -67,14 +68,15 @@ export async function startGallery(ctx: Context, options: GalleryOptions = {}): 
     bucket: where.originalsBucket,
     // With the S3 trigger, S3 itself notifies the function of each new object.
     ...(stack.store.get('bucketNotification') === undefined && queues.queueUrl ? { queueUrl: queues.queueUrl } : {}),
-    maxBytes: options.maxBytes ?? loadConfig({ THUMBS_THUMBNAILS_BUCKET: '-', THUMBS_TABLE: '-' }).maxBytes,
+    // The function refuses more than the stack's recorded THUMBS_MAX_BYTES, so the policy does too.
+    maxBytes: options.maxBytes ?? recordedConfig(stack.store.current)?.maxBytes ?? loadConfig({ THUMBS_THUMBNAILS_BUCKET: '-', THUMBS_TABLE: '-' }).maxBytes,
   };
   const offerUpload = (options.upload ?? true) && loopback;
   const upload: UploadService | undefined = offerUpload
     ? {
         maxBytes: target.maxBytes,
         prefix: UPLOAD_PREFIX,
-        presign: (fileName) => explained(presignUpload(ctx.clients.s3, target, fileName)),
+        presign: (fileName, type) => explained(presignUpload(ctx.clients.s3, target, fileName, type)),
         complete: (key) => explained(queueUploaded(ctx, target, key)),
       }
     : undefined;

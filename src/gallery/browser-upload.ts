@@ -13,6 +13,21 @@ export const GALLERY_CORS_RULE_ID = 'thumbs-gallery-upload';
 /** A presigned POST is used at once; a short life keeps a leaked form harmless. */
 const POST_EXPIRES_SECONDS = 600;
 
+/**
+ * The raster types the function processes, and nothing else: an SVG or HTML file stored in the
+ * bucket is a document whose script runs on the storage origin when opened, so `image/` is not enough.
+ */
+export const BROWSER_UPLOAD_TYPES: readonly string[] = ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'image/tiff', 'image/heic', 'image/heif'];
+
+/** Browsers other than Safari give a HEIC no type; its name is all the page has to go by. */
+const TYPES_BY_EXTENSION: Record<string, string> = { heic: 'image/heic', heif: 'image/heif' };
+
+/** The Content-Type a file is uploaded with: what the browser declared, or a HEIC's by its name; undefined when not allowed. */
+export function uploadType(fileName: string, declared: string): string | undefined {
+  const type = declared.trim().toLowerCase() || TYPES_BY_EXTENSION[fileName.split('.').pop()?.toLowerCase() ?? ''] || '';
+  return BROWSER_UPLOAD_TYPES.includes(type) ? type : undefined;
+}
+
 export interface UploadForm {
   key: string;
   url: string;
@@ -39,9 +54,14 @@ export function uploadKey(fileName: string): string {
 
 /**
  * A form the browser posts straight to S3. The policy, signed here, is what S3 enforces: exactly
- * this key (under the prefix), a Content-Type starting with image/, and 1..maxBytes bytes.
+ * this key (under the prefix), exactly the Content-Type the file declared (one of
+ * BROWSER_UPLOAD_TYPES; the form carries it), and 1..maxBytes bytes.
  */
-export async function presignUpload(s3: S3Client, target: UploadTarget, fileName: string): Promise<UploadForm> {
+export async function presignUpload(s3: S3Client, target: UploadTarget, fileName: string, declaredType: string): Promise<UploadForm> {
+  const contentType = uploadType(fileName, declaredType);
+  if (!contentType) {
+    throw usageError('upload-type', `${fileName.slice(0, 80)}: type "${declaredType.slice(0, 40) || 'none'}" is not an image thumbs processes`, `Upload ${BROWSER_UPLOAD_TYPES.map((t) => t.slice(6)).join(', ')} files.`);
+  }
   const key = uploadKey(fileName);
   // @aws-sdk/s3-presigned-post pins its own copy of client-s3; the client is the same at run time.
   const { url, fields } = await createPresignedPost(s3 as unknown as Parameters<typeof createPresignedPost>[0], {
@@ -49,9 +69,10 @@ export async function presignUpload(s3: S3Client, target: UploadTarget, fileName
     Key: key,
     Conditions: [
       ['starts-with', '$key', UPLOAD_PREFIX],
-      ['starts-with', '$Content-Type', 'image/'],
+      { 'Content-Type': contentType },
       ['content-length-range', 1, target.maxBytes],
     ],
+    Fields: { 'Content-Type': contentType },
     Expires: POST_EXPIRES_SECONDS,
   });
   return { key, url, fields };

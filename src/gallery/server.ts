@@ -37,8 +37,8 @@ export interface LiveUpdate {
 export interface UploadService {
   maxBytes: number;
   prefix: string;
-  /** A presigned POST for one file, by the name the browser gives. */
-  presign(fileName: string): Promise<UploadForm>;
+  /** A presigned POST for one file, by the name and type the browser gives. */
+  presign(fileName: string, type: string): Promise<UploadForm>;
   /** After S3 accepted the POST: queue the message; false when S3 notifies the function itself. */
   complete(key: string): Promise<boolean>;
 }
@@ -156,7 +156,16 @@ async function handlePost(options: GalleryServerOptions, req: http.IncomingMessa
     if (!Array.isArray(files) || files.length === 0 || files.length > MAX_UPLOAD_FILES || !files.every((f) => typeof (f as { name?: unknown })?.name === 'string')) {
       throw usageError('bad-files', `files must list 1-${MAX_UPLOAD_FILES} files by name`, 'Choose fewer files.');
     }
-    const uploads = await Promise.all(files.map((file) => upload.presign((file as { name: string }).name)));
+    // One refused file (an SVG among photos) is answered in its place; the others still get forms.
+    const uploads = await Promise.all(files.map(async (file) => {
+      const { name, type } = file as { name: string; type?: unknown };
+      try {
+        return await upload.presign(name, typeof type === 'string' ? type : '');
+      } catch (error) {
+        if (error instanceof ThumbsError && error.exitCode === ExitCode.usage) return { name, error: { code: error.code, message: error.message, hint: error.hint } };
+        throw error;
+      }
+    }));
     return sendJson(res, 200, { uploads });
   }
   if (url.pathname === '/api/uploads/complete') {

@@ -38,8 +38,9 @@ arrows step through images, Escape closes). New and failed images appear without
 a status line (waiting in the queue, in flight, dead-lettered, done per minute).
 
 Upload: drop images on the page (or choose files). Each goes straight from the browser to the
-originals bucket under uploads/ with a presigned POST whose policy S3 enforces (image/* only, at
-most THUMBS_MAX_BYTES, default 50 MiB); then the gallery queues it as \`thumbs upload\` does.
+originals bucket under uploads/ with a presigned POST whose policy S3 enforces (exactly the type the
+file declared, one of JPEG, PNG, WebP, GIF, AVIF, TIFF, HEIC; at most the stack's THUMBS_MAX_BYTES,
+default 50 MiB); then the gallery queues it as \`thumbs upload\` does.
 While the gallery runs, the bucket's CORS has one extra rule (ID thumbs-gallery-upload) admitting
 exactly this page's origin for POST; it is removed on Ctrl-C. Only on 127.0.0.1/localhost.
 
@@ -53,8 +54,10 @@ Examples:
       const settings = settingsOf(command, runtime);
       await withContext(command, runtime, async (ctx) => {
         const { startGallery } = await import('../../actions/gallery.js');
-        // The function's own limit (THUMBS_MAX_BYTES, checked by its own parser) is the upload policy's.
-        const { maxBytes } = loadConfig({ THUMBS_THUMBNAILS_BUCKET: '-', THUMBS_TABLE: '-', ...functionSettings(process.env) });
+        // The function's own limit is the upload policy's: THUMBS_MAX_BYTES when set here (checked by
+        // the function's parser), else the stack's recorded one.
+        const given = functionSettings(process.env);
+        const maxBytes = given.THUMBS_MAX_BYTES === undefined ? undefined : loadConfig({ THUMBS_THUMBNAILS_BUCKET: '-', THUMBS_TABLE: '-', ...given }).maxBytes;
         const gallery = await startGallery(ctx, { port: options.port, host: options.host, pageSize: options.pageSize, maxBytes, upload: options.upload });
         printResult(settings.json, { url: gallery.url, stack: gallery.stack, upload: gallery.upload, ...gallery.where }, () =>
           `gallery of stack ${gallery.stack}: ${gallery.url}\n(table ${gallery.where.table}; ${gallery.upload ? 'upload from the page is on; ' : ''}Ctrl-C to stop)`,

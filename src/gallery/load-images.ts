@@ -184,7 +184,8 @@ export async function toGalleryImage(sign: SignGet, where: GalleryLocations, ite
     attempts: numberOf(item.attempts),
     error: item.error,
     thumbhash: typeof item.thumbhash === 'string' ? item.thumbhash : undefined,
-    originalUrl: await sign(sourceBucket, item.imageKey),
+    // Saved, never opened as a document: whatever an original's bytes are, they cannot run on the bucket's origin.
+    originalUrl: await sign(sourceBucket, item.imageKey, { download: true }),
     renditions: renditions.sort((a, b) => (a.width ?? 0) - (b.width ?? 0)),
   };
 }

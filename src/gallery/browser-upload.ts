@@ -5,6 +5,9 @@ import { errorName } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
 import { ThumbsError, usageError } from '../errors.js';
 import { sendBatch } from '../upload/send-messages.js';
+import { BROWSER_UPLOAD_TYPES, uploadType } from './upload-types.js';
+
+export { BROWSER_UPLOAD_TYPES, uploadType };
 
 /** Browser uploads land under this prefix of the originals bucket; the POST policy allows no other key. */
 export const UPLOAD_PREFIX = 'uploads/';
@@ -12,21 +15,6 @@ export const UPLOAD_PREFIX = 'uploads/';
 export const GALLERY_CORS_RULE_ID = 'thumbs-gallery-upload';
 /** A presigned POST is used at once; a short life keeps a leaked form harmless. */
 const POST_EXPIRES_SECONDS = 600;
-
-/**
- * The raster types the function processes, and nothing else: an SVG or HTML file stored in the
- * bucket is a document whose script runs on the storage origin when opened, so `image/` is not enough.
- */
-export const BROWSER_UPLOAD_TYPES: readonly string[] = ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif', 'image/tiff', 'image/heic', 'image/heif'];
-
-/** Browsers other than Safari give a HEIC no type; its name is all the page has to go by. */
-const TYPES_BY_EXTENSION: Record<string, string> = { heic: 'image/heic', heif: 'image/heif' };
-
-/** The Content-Type a file is uploaded with: what the browser declared, or a HEIC's by its name; undefined when not allowed. */
-export function uploadType(fileName: string, declared: string): string | undefined {
-  const type = declared.trim().toLowerCase() || TYPES_BY_EXTENSION[fileName.split('.').pop()?.toLowerCase() ?? ''] || '';
-  return BROWSER_UPLOAD_TYPES.includes(type) ? type : undefined;
-}
 
 export interface UploadForm {
   key: string;

@@ -16,6 +16,9 @@ export const SCRIPT = `'use strict';
     if (!template || typeof dialog.showModal !== 'function') return false;
     current = card;
     body.replaceChildren(template.content.cloneNode(true));
+    // The card carries the one copy of its placeholder; each rendition shows it until it has loaded.
+    var placeholder = card.querySelector('.frame > img.ph');
+    if (placeholder) body.querySelectorAll('.rendition .frame').forEach(function (frame) { frame.prepend(placeholder.cloneNode(false)); });
     if (!dialog.open) dialog.showModal();
     return true;
   }

@@ -93,6 +93,20 @@ export async function openImage(input: Buffer, maxPixels: number): Promise<Opene
   return { format: 'heic', width: raw.width, height: raw.height, pipeline: () => sharp(raw.data, { raw: raws, limitInputPixels: maxPixels }) };
 }
 
+/** One on-request output: upright, never larger than the original, metadata stripped (the same encoders as the renditions). */
+export async function renderOne(
+  image: OpenedImage,
+  request: { width?: number | undefined; height?: number | undefined; fit: 'inside' | 'cover' | 'contain' | 'fill' | 'outside'; format: OutputFormat; quality: number },
+): Promise<Buffer> {
+  const pipeline = image.pipeline().resize(request.width ?? null, request.height ?? null, { fit: request.fit, withoutEnlargement: true, background: '#ffffff' });
+  if (request.format === 'jpeg') pipeline.flatten({ background: '#ffffff' });
+  try {
+    return await withFormat(pipeline, request.format, request.quality).toBuffer();
+  } catch (err) {
+    throw imageFailure(err);
+  }
+}
+
 /** Reads the header only: format by content, upright size, pixel limit. */
 async function inspect(input: Buffer, maxPixels: number): Promise<{ format: string; width: number; height: number }> {
   if (input.length === 0) throw new PermanentError('empty file');

@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { corpusArgument, type BenchOptions } from './lib/corpus.js';
 
-const BENCHES = ['startup', 'upload', 'transform', 'deploy', 'demo', 'reprocess', 'scale', 'batch-count'] as const;
+const BENCHES = ['startup', 'upload', 'transform', 'deploy', 'demo', 'reprocess', 'scale', 'render', 'live-poll', 'batch-count'] as const;
 
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -4,8 +4,8 @@ import { errorName, explainAwsError, isAccessDenied, isNotFound } from '../aws/a
 import type { Context } from '../context.js';
 import type { Reporter } from '../output/reporter.js';
 import { allowUploadsFrom, presignUpload, queueUploaded, UPLOAD_PREFIX, type UploadTarget } from '../gallery/browser-upload.js';
-import { changedSince, LIVE_WINDOW, pipelineStatus } from '../gallery/live-status.js';
-import { DEFAULT_PAGE_SIZE, galleryLocations, loadGalleryPage, type GalleryLocations } from '../gallery/load-images.js';
+import { changedSince, doneRate, LIVE_WINDOW, queueCounts } from '../gallery/live-status.js';
+import { DEFAULT_PAGE_SIZE, galleryLocations, loadChangedSince, loadGalleryPage, type GalleryLocations } from '../gallery/load-images.js';
 import { startGalleryServer, type GalleryServerOptions, type UploadService } from '../gallery/server.js';
 import { openStack } from '../state/open-stack.js';
 import { stackSettings } from '../state/stack-config.js';
@@ -73,7 +73,7 @@ export async function startGallery(ctx: Context, options: GalleryOptions = {}): 
     ? {
         maxBytes: target.maxBytes,
         prefix: UPLOAD_PREFIX,
-        presign: (fileName) => explained(presignUpload(ctx.clients.s3, target, fileName)),
+        presign: (fileName, type) => explained(presignUpload(ctx.clients.s3, target, fileName, type)),
         complete: (key) => explained(queueUploaded(ctx, target, key)),
       }
     : undefined;
@@ -85,9 +85,12 @@ export async function startGallery(ctx: Context, options: GalleryOptions = {}): 
     // Expired credentials or a stopped `thumbs dev` become a page that says so, not a bare 500.
     load: (query) => explained(loadGalleryPage(ctx, where, { ...query, pageSize })),
     live: async (since) => {
-      const newest = (await explained(loadGalleryPage(ctx, where, { pageSize: LIVE_WINDOW }))).images;
-      const status = await explained(pipelineStatus(ctx.clients.sqs, queues, newest));
-      return { ...changedSince(newest, since), status };
+      // The queue counts do not depend on the items, so both are asked for at once.
+      const [{ recent, changed }, counts] = await Promise.all([
+        explained(loadChangedSince(ctx, where, since, LIVE_WINDOW)),
+        explained(queueCounts(ctx.clients.sqs, queues)),
+      ]);
+      return { ...changedSince(changed, since), status: { ...counts, ...doneRate(recent) } };
     },
     ...(upload ? { upload, uploadOrigin: originalsOrigin } : {}),
     imageOrigins: [...new Set([originalsOrigin, thumbnailsOrigin])],

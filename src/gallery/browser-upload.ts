@@ -5,6 +5,9 @@ import { errorName } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
 import { ThumbsError, usageError } from '../errors.js';
 import { sendBatch } from '../upload/send-messages.js';
+import { BROWSER_UPLOAD_TYPES, uploadType } from './upload-types.js';
+
+export { BROWSER_UPLOAD_TYPES, uploadType };
 
 /** Browser uploads land under this prefix of the originals bucket; the POST policy allows no other key. */
 export const UPLOAD_PREFIX = 'uploads/';
@@ -39,9 +42,14 @@ export function uploadKey(fileName: string): string {
 
 /**
  * A form the browser posts straight to S3. The policy, signed here, is what S3 enforces: exactly
- * this key (under the prefix), a Content-Type starting with image/, and 1..maxBytes bytes.
+ * this key (under the prefix), exactly the Content-Type the file declared (one of
+ * BROWSER_UPLOAD_TYPES; the form carries it), and 1..maxBytes bytes.
  */
-export async function presignUpload(s3: S3Client, target: UploadTarget, fileName: string): Promise<UploadForm> {
+export async function presignUpload(s3: S3Client, target: UploadTarget, fileName: string, declaredType: string): Promise<UploadForm> {
+  const contentType = uploadType(fileName, declaredType);
+  if (!contentType) {
+    throw usageError('upload-type', `${fileName.slice(0, 80)}: type "${declaredType.slice(0, 40) || 'none'}" is not an image thumbs processes`, `Upload ${BROWSER_UPLOAD_TYPES.map((t) => t.slice(6)).join(', ')} files.`);
+  }
   const key = uploadKey(fileName);
   // @aws-sdk/s3-presigned-post pins its own copy of client-s3; the client is the same at run time.
   const { url, fields } = await createPresignedPost(s3 as unknown as Parameters<typeof createPresignedPost>[0], {
@@ -49,9 +57,10 @@ export async function presignUpload(s3: S3Client, target: UploadTarget, fileName
     Key: key,
     Conditions: [
       ['starts-with', '$key', UPLOAD_PREFIX],
-      ['starts-with', '$Content-Type', 'image/'],
+      { 'Content-Type': contentType },
       ['content-length-range', 1, target.maxBytes],
     ],
+    Fields: { 'Content-Type': contentType },
     Expires: POST_EXPIRES_SECONDS,
   });
   return { key, url, fields };

@@ -1,6 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { queueDepth } from '../queues/queue-depth.js';
-import type { GalleryImage } from './load-images.js';
+import type { GalleryImage, RecentItem } from './load-images.js';
 
 /** The status line of the live page. Queue counts are SQS's approximate ones. */
 export interface PipelineStatus {
@@ -19,15 +19,26 @@ export const LIVE_WINDOW = 100;
 export async function pipelineStatus(
   sqs: SQSClient,
   queues: { queueUrl?: string; deadLetterUrl?: string },
-  newest: GalleryImage[],
+  newest: RecentItem[],
   now = Date.now(),
 ): Promise<PipelineStatus> {
+  return { ...(await queueCounts(sqs, queues)), ...doneRate(newest, now) };
+}
+
+/** SQS's approximate counts of the queue and the dead-letter queue (those that exist). */
+export async function queueCounts(sqs: SQSClient, queues: { queueUrl?: string; deadLetterUrl?: string }): Promise<Pick<PipelineStatus, 'waiting' | 'inFlight' | 'deadLettered'>> {
   const depthsOf = (url: string | undefined) => (url ? queueDepth(sqs, url) : undefined);
   const [queue, dead] = await Promise.all([depthsOf(queues.queueUrl), depthsOf(queues.deadLetterUrl)]);
-  const recent = newest.filter((image) => image.processedAt !== undefined && Date.parse(image.processedAt) >= now - 60_000);
   return {
     ...(queue ? { waiting: queue.waiting, inFlight: queue.inFlight } : {}),
     ...(dead ? { deadLettered: dead.waiting } : {}),
+  };
+}
+
+/** Done in the last minute among the newest items. */
+export function doneRate(newest: RecentItem[], now = Date.now()): Pick<PipelineStatus, 'donePerMinute' | 'doneCapped'> {
+  const recent = newest.filter((image) => image.processedAt !== undefined && Date.parse(image.processedAt) >= now - 60_000);
+  return {
     donePerMinute: recent.filter((image) => image.status === 'done').length,
     doneCapped: newest.length >= LIVE_WINDOW && recent.length === newest.length,
   };

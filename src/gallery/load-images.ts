@@ -184,23 +184,15 @@ export async function toGalleryImage(sign: SignGet, where: GalleryLocations, ite
     attempts: numberOf(item.attempts),
     error: item.error,
     thumbhash: typeof item.thumbhash === 'string' ? item.thumbhash : undefined,
-    originalUrl: await sign(sourceBucket, item.imageKey),
+    // Saved, never opened as a document: whatever an original's bytes are, they cannot run on the bucket's origin.
+    originalUrl: await sign(sourceBucket, item.imageKey, { download: true }),
     renditions: renditions.sort((a, b) => (a.width ?? 0) - (b.width ?? 0)),
   };
 }
 
 /** Reads one page from the time index, then presigns only the images on it. */
 export async function loadGalleryPage(ctx: Context, where: GalleryLocations, query: GalleryQuery, expiresIn = LIVE_URL_SECONDS): Promise<GalleryPage> {
-  let page: Awaited<ReturnType<typeof pageByTime>>;
-  try {
-    page = await pageByTime(ctx.clients.doc, where.table, query);
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-    throw new ThumbsError('not-provisioned', `there is no table ${where.table}`, {
-      hint: `Create the pipeline first: \`thumbs provision${ctx.target.backend === 'embedded' ? ' --local' : ''}\`.`,
-      cause: error,
-    });
-  }
+  const page = await readPage(ctx, where, query);
   const expiresAt = new Date(Date.now() + expiresIn * 1000).toISOString();
   const sign = getObjectSigner(ctx.clients.s3, expiresIn);
   const images = await Promise.all(page.items.map((item) => toGalleryImage(sign, where, item)));
@@ -213,5 +205,50 @@ export async function loadGalleryPage(ctx: Context, where: GalleryLocations, que
     expiresAt,
   };
 }
+
+async function readPage(ctx: Context, where: GalleryLocations, query: GalleryQuery): Promise<Awaited<ReturnType<typeof pageByTime>>> {
+  return notProvisionedWhenMissing(ctx, where, () => pageByTime(ctx.clients.doc, where.table, query));
+}
+
+async function notProvisionedWhenMissing<T>(ctx: Context, where: GalleryLocations, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    throw new ThumbsError('not-provisioned', `there is no table ${where.table}`, {
+      hint: `Create the pipeline first: \`thumbs provision${ctx.target.backend === 'embedded' ? ' --local' : ''}\`.`,
+      cause: error,
+    });
+  }
+}
+
+/** At most `size` items recorded after `bound` (a processedAt), oldest first: a poll's read, bounded by what is new. */
+async function readAfter(ctx: Context, where: GalleryLocations, bound: string, size: number): Promise<StoredItem[]> {
+  return notProvisionedWhenMissing(ctx, where, async () => {
+    const items: StoredItem[] = [];
+    for await (const item of readByTime(ctx.clients.doc, where.table, { order: 'oldest-first', from: bound, pageSize: size })) {
+      items.push(item);
+      if (items.length >= size) break;
+    }
+    return items;
+  });
+}
+
+/**
+ * The live page's poll: the items recorded after `since` or in the last minute (for the status
+ * line), at most `size`, read from the time index with that lower bound, and only those after
+ * `since` presigned. Reading and signing the newest `size` items on every poll was what made it slow.
+ */
+export async function loadChangedSince(ctx: Context, where: GalleryLocations, since: string, size: number, now = Date.now()): Promise<{ recent: RecentItem[]; changed: GalleryImage[] }> {
+  const minuteAgo = new Date(now - 60_000).toISOString();
+  // A first poll (no cursor yet) takes the newest page, as the page itself showed.
+  const items = since === '' ? (await readPage(ctx, where, { pageSize: size })).items : await readAfter(ctx, where, since < minuteAgo ? since : minuteAgo, size);
+  const sign = getObjectSigner(ctx.clients.s3, LIVE_URL_SECONDS);
+  const changed = await Promise.all(items.filter((item) => (item.processedAt ?? '') > since).map((item) => toGalleryImage(sign, where, item)));
+  return { recent: items.map((item) => ({ processedAt: item.processedAt, status: item.status ?? 'unknown' })), changed };
+}
+
+/** What the status line needs of an item. */
+export type RecentItem = Pick<GalleryImage, 'processedAt' | 'status'>;
 
 export { DEFAULT_PAGE_SIZE } from '../config/defaults.js';

@@ -16,6 +16,9 @@ export const SCRIPT = `'use strict';
     if (!template || typeof dialog.showModal !== 'function') return false;
     current = card;
     body.replaceChildren(template.content.cloneNode(true));
+    // The card carries the one copy of its placeholder; each rendition shows it until it has loaded.
+    var placeholder = card.querySelector('.frame > img.ph');
+    if (placeholder) body.querySelectorAll('.rendition .frame').forEach(function (frame) { frame.prepend(placeholder.cloneNode(false)); });
     if (!dialog.open) dialog.showModal();
     return true;
   }
@@ -174,10 +177,11 @@ export const SCRIPT = `'use strict';
   }
   function startBatch(files) {
     var pending = files.map(function (file) { return { file: file, card: pendingCard(file.name) }; });
-    postJson('api/uploads', { files: files.map(function (file) { return { name: file.name }; }) })
+    postJson('api/uploads', { files: files.map(function (file) { return { name: file.name, type: file.type }; }) })
       .then(function (answer) {
         pending.forEach(function (entry, i) {
           var form = answer.uploads[i];
+          if (form.error) return settle(entry.card, 'refused', 'not uploaded: ' + form.error.message);
           var existing = cardFor(form.key);
           if (existing && existing !== entry.card) existing.remove();
           entry.card.dataset.imageKey = form.key;
@@ -234,8 +238,8 @@ export const SCRIPT = `'use strict';
   }
   function send(entry, form) {
     var data = new FormData();
+    // The form carries the Content-Type its policy pins; S3 refuses any other.
     Object.keys(form.fields).forEach(function (name) { data.append(name, form.fields[name]); });
-    data.append('Content-Type', entry.file.type);
     data.append('file', entry.file);
     var xhr = new XMLHttpRequest();
     var progress = entry.card.querySelector('progress');

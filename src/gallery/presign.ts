@@ -1,7 +1,14 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl, S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
 
-export type SignGet = (bucket: string, key: string) => Promise<string>;
+/** `download`: the URL makes S3 answer `Content-Disposition: attachment`, so a browser saves the object and never opens it as a document. */
+export type SignGet = (bucket: string, key: string, options?: { download?: boolean }) => Promise<string>;
+
+/** RFC 6266 with the RFC 5987 form, so any key's last segment survives as the saved file's name. */
+export function attachmentDisposition(key: string): string {
+  const name = key.split('/').pop() || 'original';
+  return `attachment; filename*=UTF-8''${uriEscape(name)}`;
+}
 
 /** RFC 3986 escaping, as the SDK's query and path builders do it. */
 const uriEscape = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -19,11 +26,13 @@ export const encodeKeyPath = (key: string) => key.split('/').map((segment) => ur
 export function getObjectSigner(s3: S3Client, expiresIn: number, signingDate = new Date()): SignGet {
   const presigner = new S3RequestPresigner({ ...s3.config });
   const shapes = new Map<string, Promise<{ url: URL; prefix: string } | undefined>>();
-  const viaSdk = (bucket: string, key: string) => getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn, signingDate });
-  return async (bucket, key) => {
+  const viaSdk = (bucket: string, key: string, download?: boolean) =>
+    getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key, ...(download ? { ResponseContentDisposition: attachmentDisposition(key) } : {}) }), { expiresIn, signingDate });
+  return async (bucket, key, options) => {
+    const download = options?.download === true;
     let shape = shapes.get(bucket);
     if (!shape) {
-      const first = viaSdk(bucket, key);
+      const first = viaSdk(bucket, key, download);
       shape = first.then((signed) => {
         const url = new URL(signed);
         const encoded = `/${encodeKeyPath(key)}`;
@@ -33,11 +42,12 @@ export function getObjectSigner(s3: S3Client, expiresIn: number, signingDate = n
       if (await shape) return first;
     }
     const known = await shape;
-    if (!known) return viaSdk(bucket, key);
+    if (!known) return viaSdk(bucket, key, download);
     const { url, prefix } = known;
-    // The query the SDK signs for GetObject besides the signature's own fields.
+    // The query the SDK signs for GetObject besides the signature's own fields and the first URL's own disposition.
     const query: Record<string, string> = {};
-    for (const [name, value] of url.searchParams) if (!name.startsWith('X-Amz-')) query[name] = value;
+    for (const [name, value] of url.searchParams) if (!name.startsWith('X-Amz-') && name !== 'response-content-disposition') query[name] = value;
+    if (download) query['response-content-disposition'] = attachmentDisposition(key);
     const signed = await presigner.presign({
       method: 'GET',
       protocol: url.protocol,

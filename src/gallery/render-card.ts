@@ -63,13 +63,16 @@ function metadataRows(image: GalleryImage): Array<[string, string]> {
   return rows.filter((row): row is [string, string] => row[1] !== undefined && row[1] !== '');
 }
 
-/** Each rendition at its true pixel size, in a box that scrolls when it is wider than the screen. */
+/**
+ * Each rendition at its true pixel size, in a box that scrolls when it is wider than the screen. Its
+ * placeholder is the card's own, copied in by the page script when the detail opens: one data URL per card.
+ */
 function renderRendition(image: GalleryImage, r: GalleryRendition): string {
   const url = escapeHtml(safeUrl(r.url));
   const label = renditionLabel(r);
   const box = r.width && r.height ? ` width="${r.width}" height="${r.height}"` : '';
   return `<figure class="rendition"><div class="true-size" tabindex="0" role="group" aria-label="${escapeHtml(`${r.name} rendition at true size`)}">`
-    + `<span class="frame">${placeholderImg(image, r.width, r.height)}<img class="rendition-img" src="${url}"${box} alt="${escapeHtml(`${r.name} px rendition of ${image.key}`)}"></span></div>`
+    + `<span class="frame"><img class="rendition-img" src="${url}"${box} alt="${escapeHtml(`${r.name} px rendition of ${image.key}`)}"></span></div>`
     + `<figcaption><a href="${url}" target="_blank" rel="noopener noreferrer">${escapeHtml(label)}</a></figcaption></figure>`;
 }
 

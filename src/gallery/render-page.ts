@@ -1,3 +1,4 @@
+import { UPLOAD_ACCEPT } from './upload-types.js';
 import type { ItemStatus } from '../actions/scan-db.js';
 import { formatBytes } from '../output/print.js';
 import { escapeHtml } from './escape.js';
@@ -108,8 +109,8 @@ function renderUpload(view: PageView): string {
   return `<section class="upload" aria-labelledby="upload-title" data-max-bytes="${view.upload.maxBytes}">`
     + `<h2 id="upload-title">Upload</h2>`
     + `<label class="drop" for="upload-files"><span>Drop images here, or choose files</span>`
-    + `<input id="upload-files" type="file" multiple accept="image/*" aria-describedby="upload-limits"></label>`
-    + `<p id="upload-limits" class="note">Images only, up to ${escapeHtml(limit)} each (the stack's limit, enforced by S3); `
+    + `<input id="upload-files" type="file" multiple accept="${UPLOAD_ACCEPT}" aria-describedby="upload-limits"></label>`
+    + `<p id="upload-limits" class="note">JPEG, PNG, WebP, GIF, AVIF, TIFF or HEIC, up to ${escapeHtml(limit)} each (the stack's limit, enforced by S3); `
     + `stored as ${escapeHtml(view.upload.prefix)}&lt;file name&gt;, replacing a file of the same name.</p></section>`;
 }
 

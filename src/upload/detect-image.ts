@@ -1,6 +1,6 @@
 import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
 
-/** What thumbs uploads: the formats sharp's prebuilt binaries decode (DESIGN.md, fact 13), by content. */
+/** What thumbs uploads, by content: what sharp's prebuilt binaries decode, and HEIC (the function decodes it with libheif). */
 const SUPPORTED = new Map<string, string>([
   ['image/jpeg', 'jpeg'],
   ['image/png', 'png'],
@@ -8,10 +8,12 @@ const SUPPORTED = new Map<string, string>([
   ['image/gif', 'gif'],
   ['image/avif', 'avif'],
   ['image/tiff', 'tiff'],
+  ['image/heic', 'heic'],
+  ['image/heif', 'heic'],
 ]);
 
-/** HEIC/HEIF are images, but sharp's prebuilt binaries cannot decode them, so they get their own reason. */
-const UNSUPPORTED_IMAGES = new Set(['image/heic', 'image/heic-sequence', 'image/heif', 'image/heif-sequence']);
+/** Image sequences (bursts, animations) in HEIF: the function reads single photos only, so they get their own reason. */
+const UNSUPPORTED_IMAGES = new Set(['image/heic-sequence', 'image/heif-sequence']);
 
 export type Detection =
   | { image: true; contentType: string; format: string }
@@ -20,7 +22,7 @@ export type Detection =
 export const REASONS = {
   empty: 'empty file',
   notImage: 'not an image',
-  heic: 'HEIC/HEIF is not supported (convert to JPEG)',
+  heicSequence: 'HEIF image sequences are not supported (export the photo as HEIC or JPEG)',
 } as const;
 
 /**
@@ -34,6 +36,6 @@ export async function detectImage(file: string, size: number, content?: Uint8Arr
   if (!type) return { image: false, reason: REASONS.notImage };
   const format = SUPPORTED.get(type.mime);
   if (format) return { image: true, contentType: type.mime, format };
-  if (UNSUPPORTED_IMAGES.has(type.mime)) return { image: false, reason: REASONS.heic };
+  if (UNSUPPORTED_IMAGES.has(type.mime)) return { image: false, reason: REASONS.heicSequence };
   return { image: false, reason: `${REASONS.notImage} (${type.mime})` };
 }

@@ -8,7 +8,6 @@ const family = await conformanceFamily('provision/status/drift');
 const { target, step } = family;
 const stack = family.stack('prov');
 /** moto returns no LoggingConfig for a function: until issue 15c, status calls that drift on every run. */
-const untilLoggingConfigJudged = { when: target.label === 'moto', issue: 'issue 15c (moto reports no LoggingConfig)' };
 
 interface Status {
   healthy: boolean;
@@ -56,7 +55,7 @@ describe(`provision, status and drift (${target.label})`, () => {
     expect(result.healthy).toBe(true);
     expect(run.code).toBe(0);
   };
-  step('status reports the stack healthy (exit 0)', expectHealthy, { pending: untilLoggingConfigJudged });
+  step('status reports the stack healthy (exit 0)', expectHealthy);
 
   /** `status` exits 1 and prints the drift on the resource's row, as `attribute: live -> wanted`. */
   const expectDrift = async (kind: string, drift: RegExp) => {
@@ -89,7 +88,7 @@ describe(`provision, status and drift (${target.label})`, () => {
     expect((await queueAttributesOf(family.backend.clients, names.queue)).VisibilityTimeout).toBe('180');
   }, { partly: ['bucket configuration'] });
 
-  step('status reports the repaired stack healthy (exit 0)', expectHealthy, { pending: untilLoggingConfigJudged });
+  step('status reports the repaired stack healthy (exit 0)', expectHealthy);
 
   step('a function attribute the endpoint does not report is not drift', async () => {
     const fn = await functionOf(family.backend.clients, family.names(stack).function);
@@ -97,5 +96,5 @@ describe(`provision, status and drift (${target.label})`, () => {
     const drift = result.resources.find((r) => r.kind === 'function')?.drift ?? [];
     expect(drift).toEqual([]);
     return fn?.LoggingConfig ? 'LoggingConfig reported' : 'LoggingConfig not reported by this endpoint';
-  }, { needs: ['Lambda'], pending: untilLoggingConfigJudged });
+  }, { needs: ['Lambda'] });
 });

@@ -11,7 +11,6 @@ const plain = family.stack('td');
 const doubled = family.stack('td2');
 const killed = family.stack('tdk');
 const LISTED = ['IAM', 'Lambda', 'CloudWatch Logs', 'tagging API', 'resource tags'] as const;
-const untilStatusFromAws = { when: true, issue: 'issue 15c (status and teardown from what AWS holds)' };
 
 const teardownLeavesNothing = async (stack: string) => {
   const run = await family.backend.cli(['teardown', '--stack', stack]);
@@ -77,7 +76,7 @@ describe(`teardown (${target.label})`, () => {
     expect(json.stdout).toContain(second.UUID);
     const text = await family.backend.cli(['status', '--stack', doubled]);
     expect(text.stdout).toMatch(new RegExp(`extra.*${second.UUID}|${second.UUID}.*extra`));
-  }, { needs: ['Lambda'], pending: untilStatusFromAws });
+  }, { needs: ['Lambda'] });
 
   step('teardown removes both event source mappings and leaves nothing', async () => {
     const names = family.names(doubled);
@@ -89,7 +88,7 @@ describe(`teardown (${target.label})`, () => {
         await family.backend.clients.lambda.send(new DeleteEventSourceMappingCommand({ UUID: mapping.UUID }));
       }
     }
-  }, { needs: ['Lambda'], pending: untilStatusFromAws });
+  }, { needs: ['Lambda'] });
 
   step('a provision killed before its function leaves the data side and no function', async () => {
     await provisionKilledBeforeFunction(family.backend, killed);
@@ -102,7 +101,7 @@ describe(`teardown (${target.label})`, () => {
     const status = await family.backend.cli(['status', '--stack', killed]);
     expect(status.code, status.stdout).toBe(1);
     expect(status.stdout).toMatch(/function/);
-  }, { needs: ['Lambda'], pending: untilStatusFromAws });
+  }, { needs: ['Lambda'] });
 
   step('teardown of a provision killed before its function leaves nothing', async () => {
     await teardownLeavesNothing(killed);

@@ -1,6 +1,7 @@
 import { CreateBucketCommand, GetBucketCorsCommand, HeadObjectCommand, PutBucketCorsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { presignUpload } from '../../src/gallery/browser-upload.js';
 import { startEmbedded, type EmbeddedHarness } from '../helpers/embedded.js';
 
 const BUCKET = 'browser-uploads';
@@ -20,8 +21,8 @@ async function post(s3: S3Client, body: Buffer, contentType = 'image/png', key =
   return fetch(url, { method: 'POST', body: form, headers: { origin: ORIGIN } });
 }
 
-async function exists(s3: S3Client, key: string): Promise<boolean> {
-  return s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })).then(() => true, () => false);
+async function exists(s3: S3Client, key: string, bucket = BUCKET): Promise<boolean> {
+  return s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(() => true, () => false);
 }
 
 describe('browser uploads on the embedded S3 (POST Object, bucket CORS)', () => {
@@ -84,5 +85,42 @@ describe('browser uploads on the embedded S3 (POST Object, bucket CORS)', () => 
     expect(allowed.status).toBe(200);
     expect(allowed.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     expect((await preflight('http://evil.example')).status).toBe(403);
+  });
+});
+
+describe('the gallery upload policy on the embedded S3', () => {
+  let harness: EmbeddedHarness;
+  const bucket = 'gallery-policy';
+  beforeAll(async () => {
+    harness = await startEmbedded();
+    await harness.ctx.clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  });
+  afterAll(() => harness?.stop());
+
+  /** Posts a form signed for `signedType`, but with the Content-Type and body a page (or an attacker) chose. */
+  async function postAs(signedType: string, sentType: string, body: string | Buffer, name: string) {
+    const form = await presignUpload(harness.ctx.clients.s3, { bucket, maxBytes: 1000 }, name, signedType);
+    const data = new FormData();
+    for (const [field, value] of Object.entries(form.fields)) data.set(field, value);
+    data.set('Content-Type', sentType);
+    data.set('file', new Blob([body], { type: sentType }), name);
+    return { key: form.key, res: await fetch(form.url, { method: 'POST', body: data }) };
+  }
+
+  it('stores a PNG posted with the type it was signed for', async () => {
+    const { key, res } = await postAs('image/png', 'image/png', Buffer.alloc(100, 7), 'ok.png');
+    expect(res.status).toBe(204);
+    expect((await harness.ctx.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentType).toBe('image/png');
+  });
+
+  it.each([
+    ['an SVG', 'image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', 'drawing.png'],
+    ['a text file', 'text/plain', 'just text\n', 'notes.png'],
+    ['an HTML page', 'text/html', '<script>alert(1)</script>', 'page.png'],
+  ])('refuses %s posted on a form signed for image/png, and stores nothing', async (_what, sentType, body, name) => {
+    const { key, res } = await postAs('image/png', sentType, body, name);
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('Policy Condition failed');
+    expect(await exists(harness.ctx.clients.s3, key, bucket)).toBe(false);
   });
 });

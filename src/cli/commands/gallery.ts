@@ -36,9 +36,9 @@ arrows step through images, Escape closes). New and failed images appear without
 a status line (waiting in the queue, in flight, dead-lettered, done per minute).
 
 Upload: drop images on the page (or choose files). Each goes straight from the browser to the
-originals bucket under uploads/ with a presigned POST whose policy S3 enforces (image/* only, at
-most the stack's recorded max-bytes, set by \`thumbs provision --max-bytes\`); then the gallery
-queues it as \`thumbs upload\` does.
+originals bucket under uploads/ with a presigned POST whose policy S3 enforces (exactly the type the
+file declared, one of JPEG, PNG, WebP, GIF, AVIF, TIFF, HEIC; at most the stack's recorded max-bytes,
+set by \`thumbs provision --max-bytes\`); then the gallery queues it as \`thumbs upload\` does.
 While the gallery runs, the bucket's CORS has one extra rule (ID thumbs-gallery-upload) admitting
 exactly this page's origin for POST; it is removed on Ctrl-C. Only on 127.0.0.1/localhost.
 

@@ -2,7 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { presignUpload, uploadKey, UPLOAD_PREFIX } from '../../../src/gallery/browser-upload.js';
+import { presignUpload, uploadKey, uploadType, UPLOAD_PREFIX } from '../../../src/gallery/browser-upload.js';
 import { changedSince, pipelineStatus } from '../../../src/gallery/live-status.js';
 import type { GalleryImage } from '../../../src/gallery/load-images.js';
 
@@ -20,20 +20,33 @@ describe('uploadKey', () => {
 });
 
 describe('presignUpload', () => {
-  it('signs a policy limited to the key, the prefix, image/ content types and the stack max bytes', async () => {
-    const form = await presignUpload(s3, { bucket: 'originals', maxBytes: 1234 }, 'cat.jpg');
+  it('signs no form for a type the function does not process, naming the file and the allowed types', async () => {
+    for (const [name, type] of [['x.svg', 'image/svg+xml'], ['notes.jpg', 'text/plain'], ['page.html', 'text/html'], ['movie.mov', '']]) {
+      await expect(presignUpload(s3, { bucket: 'originals', maxBytes: 10 }, name!, type!)).rejects.toMatchObject({ code: 'upload-type', exitCode: 2, message: expect.stringContaining(name!) });
+    }
+  });
+
+  it('takes a HEIC the browser gave no type by its name', async () => {
+    expect(uploadType('IMG_0001.HEIC', '')).toBe('image/heic');
+    expect(uploadType('cat.PNG', 'IMAGE/PNG')).toBe('image/png');
+    expect(uploadType('cat.png', '')).toBeUndefined();
+  });
+
+  it('signs a policy limited to the key, the prefix, the declared raster type and the stack max bytes', async () => {
+    const form = await presignUpload(s3, { bucket: 'originals', maxBytes: 1234 }, 'cat.jpg', 'image/jpeg');
     expect(form.key).toBe(`${UPLOAD_PREFIX}cat.jpg`);
     expect(form.url).toBe('http://127.0.0.1:9/originals');
     const policy = JSON.parse(Buffer.from(form.fields.Policy!, 'base64').toString('utf8')) as { expiration: string; conditions: unknown[] };
     expect(policy.conditions).toEqual(expect.arrayContaining([
       ['starts-with', '$key', 'uploads/'],
-      ['starts-with', '$Content-Type', 'image/'],
+      { 'Content-Type': 'image/jpeg' },
       ['content-length-range', 1, 1234],
       { bucket: 'originals' },
       { key: 'uploads/cat.jpg' },
     ]));
     expect(Date.parse(policy.expiration) - Date.now()).toBeLessThanOrEqual(600_000);
-    expect(form.fields).toMatchObject({ key: 'uploads/cat.jpg', 'X-Amz-Algorithm': 'AWS4-HMAC-SHA256' });
+    expect(policy.conditions).not.toContainEqual(['starts-with', '$Content-Type', 'image/']);
+    expect(form.fields).toMatchObject({ key: 'uploads/cat.jpg', 'Content-Type': 'image/jpeg', 'X-Amz-Algorithm': 'AWS4-HMAC-SHA256' });
     expect(form.fields['X-Amz-Signature']).toMatch(/^[0-9a-f]{64}$/);
   });
 });

@@ -1,7 +1,7 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { describe, expect, it } from 'vitest';
-import { getObjectSigner } from '../../../src/gallery/presign.js';
+import { attachmentDisposition, getObjectSigner } from '../../../src/gallery/presign.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const KEYS = ['a.jpg', 'albums/2025 summer/ü ñ.jpg', "odd !'()*+,;=&$@#%.jpg", '128/x/y.webp', 'a//b.jpg'];
@@ -20,6 +20,17 @@ describe('getObjectSigner', () => {
           const expected = await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: 900, signingDate: at });
           expect(await sign(bucket, key)).toBe(expected);
         }
+      }
+    });
+
+    it(`signs a download URL (Content-Disposition: attachment) exactly as getSignedUrl does, mixed with plain ones, ${name}`, async () => {
+      const sign = getObjectSigner(s3, 900, at);
+      for (const key of KEYS) {
+        const command = new GetObjectCommand({ Bucket: 'originals-bucket', Key: key, ResponseContentDisposition: attachmentDisposition(key) });
+        const download = await sign('originals-bucket', key, { download: true });
+        expect(download).toBe(await getSignedUrl(s3, command, { expiresIn: 900, signingDate: at }));
+        expect(new URL(download).searchParams.get('response-content-disposition')).toMatch(/^attachment; filename\*=UTF-8''/);
+        expect(await sign('originals-bucket', key)).toBe(await getSignedUrl(s3, new GetObjectCommand({ Bucket: 'originals-bucket', Key: key }), { expiresIn: 900, signingDate: at }));
       }
     });
   }

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { reportRequestError } from '../../../src/actions/gallery.js';
-import { ThumbsError } from '../../../src/errors.js';
+import { ThumbsError, usageError } from '../../../src/errors.js';
 import type { GalleryPage, GalleryQuery } from '../../../src/gallery/load-images.js';
 import { listenFailure, startGalleryServer, type RunningGallery } from '../../../src/gallery/server.js';
 import { MemoryReporter } from '../../../src/output/reporter.js';
@@ -115,7 +115,10 @@ describe('gallery server', () => {
     const upload = {
       maxBytes: 1000,
       prefix: 'uploads/',
-      presign: vi.fn(async (name: string) => ({ key: `uploads/${name}`, url: 'http://127.0.0.1:9/b', fields: { key: `uploads/${name}` } })),
+      presign: vi.fn(async (name: string, type: string) => {
+        if (type === 'image/svg+xml') throw usageError('upload-type', `${name}: type "${type}" is not an image thumbs processes`, 'Upload JPEG files.');
+        return { key: `uploads/${name}`, url: 'http://127.0.0.1:9/b', fields: { key: `uploads/${name}` } };
+      }),
       complete: vi.fn(async () => true),
     };
 
@@ -137,9 +140,12 @@ describe('gallery server', () => {
       server = await startGalleryServer({ port: 0, stack: 'default', load: async () => PAGE, upload });
       const origin = server.url.replace(/\/$/, '');
       const json = { 'content-type': 'application/json', origin };
-      const forms = await post(`${server.url}api/uploads`, JSON.stringify({ files: [{ name: 'a.jpg' }, { name: 'b.png' }] }), json);
+      const files = [{ name: 'a.jpg', type: 'image/jpeg' }, { name: 'x.svg', type: 'image/svg+xml' }, { name: 'b.png', type: 'image/png' }];
+      const forms = await post(`${server.url}api/uploads`, JSON.stringify({ files }), json);
       expect(forms.status).toBe(200);
-      expect(JSON.parse(forms.body).uploads.map((u: { key: string }) => u.key)).toEqual(['uploads/a.jpg', 'uploads/b.png']);
+      const uploads = JSON.parse(forms.body).uploads as Array<{ key?: string; name?: string; error?: { code: string } }>;
+      expect(uploads.map((u) => u.key ?? `${u.name}: ${u.error?.code}`)).toEqual(['uploads/a.jpg', 'x.svg: upload-type', 'uploads/b.png']);
+      expect(upload.presign).toHaveBeenCalledWith('b.png', 'image/png');
       const done = await post(`${server.url}api/uploads/complete`, JSON.stringify({ key: 'uploads/a.jpg' }), json);
       expect(JSON.parse(done.body)).toEqual({ key: 'uploads/a.jpg', queued: true });
       expect(upload.complete).toHaveBeenCalledWith('uploads/a.jpg');
@@ -150,9 +156,9 @@ describe('gallery server', () => {
       expect(form.status).toBe(403);
       const bad = await post(`${server.url}api/uploads`, JSON.stringify({ files: [] }), json);
       expect(JSON.parse(bad.body).error.code).toBe('bad-files');
-      expect(upload.presign).toHaveBeenCalledTimes(2);
+      expect(upload.presign).toHaveBeenCalledTimes(3);
       const page = await get(server.url);
-      expect(page.body).toContain('type="file" multiple accept="image/*"');
+      expect(page.body).toContain('type="file" multiple accept="image/jpeg,');
     });
 
     it('has no upload without the service: no POST, no file input', async () => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectImage, REASONS } from '../../../src/upload/detect-image.js';
-import { PHOTOS_DIR as corpus } from '../../helpers/photos.js';
+import { FIXTURES_DIR, PHOTOS_DIR as corpus } from '../../helpers/photos.js';
 
 async function scratch(name: string, content: string | Buffer): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'thumbs-detect-'));
@@ -28,14 +28,17 @@ describe('detectImage', () => {
     expect(await detectImage(empty, 0)).toEqual({ image: false, reason: 'empty file' });
   });
 
-  it('names HEIC as unsupported and says to convert it', async () => {
+  it('keeps a HEIC photo (the function decodes it) with its content type', async () => {
+    expect(await detectImage(path.join(FIXTURES_DIR, 'rotated-irot-6_skimage_rocket.heic'), 1)).toEqual({ image: true, contentType: 'image/heic', format: 'heic' });
+  });
+
+  it('names a HEIF image sequence as unsupported and says what to export instead', async () => {
     const header = Buffer.alloc(64);
     header.writeUInt32BE(24, 0);
-    header.write('ftypheic', 4, 'latin1');
-    header.write('mif1heic', 16, 'latin1');
-    const heic = await scratch('IMG_0001.HEIC', header);
-    const found = await detectImage(heic, header.length);
-    expect(found).toEqual({ image: false, reason: REASONS.heic });
-    expect(REASONS.heic).toContain('convert to JPEG');
+    header.write('ftyphevc', 4, 'latin1');
+    header.write('msf1hevc', 16, 'latin1');
+    const burst = await scratch('IMG_0001.HEIC', header);
+    expect(await detectImage(burst, header.length)).toEqual({ image: false, reason: REASONS.heicSequence });
+    expect(REASONS.heicSequence).toContain('export the photo');
   });
 });

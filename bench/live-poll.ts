@@ -1,0 +1,101 @@
+/**
+ * The live gallery's poll (`/api/updates`) at scale, on the embedded emulators: N items in the table
+ * (default 100,000; `--items 10000`), then the server-side work of one poll, median and range of 15:
+ * before (the newest 100 items read and all presigned, as until issue 18) and now (read, and only
+ * what changed since the cursor presigned). Run: `npx tsx bench/live-poll.ts [--items N]`.
+ */
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import pLimit from 'p-limit';
+import { provision } from '../src/actions/provision.js';
+import { resolveSettings } from '../src/config/settings.js';
+import { createContext, embeddedTarget, type Context } from '../src/context.js';
+import { changedSince, doneRate, LIVE_WINDOW, pipelineStatus, queueCounts } from '../src/gallery/live-status.js';
+import { galleryLocations, loadChangedSince, loadGalleryPage } from '../src/gallery/load-images.js';
+import { startEmulators } from '../src/local/emulators.js';
+import { writeLocalEndpoints } from '../src/local/local-file.js';
+import { MemoryReporter } from '../src/output/reporter.js';
+import { openStack } from '../src/state/open-stack.js';
+import { feedAttributes, type ImageItem } from '../lambda/contract.js';
+import { renderCard } from '../src/gallery/render-card.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const at = process.argv.indexOf('--items');
+const COUNT = at > 0 ? Number(process.argv[at + 1]) : 100_000;
+const SAMPLES = 15;
+
+async function writeItems(ctx: Context, table: string, count: number): Promise<string> {
+  const base = Date.now() - count * 1000;
+  const item = (i: number): ImageItem => {
+    const imageKey = `f${String(Math.floor(i / 1000)).padStart(3, '0')}/img-${String(i).padStart(6, '0')}.jpg`;
+    return {
+      imageKey, sourceBucket: 'originals', etag: `etag${i}`, bytes: 600, contentType: 'image/jpeg', width: 16, height: 16, format: 'jpeg',
+      renditions: [128, 512, 1024].map((box) => ({ name: String(box), key: `${box}/${imageKey}.webp`, width: 16, height: 16, bytes: 100, format: 'webp' })),
+      status: 'done', attempts: 1, processedAt: new Date(base + i * 1000).toISOString(), durationMs: 20,
+    };
+  };
+  const limit = pLimit(8);
+  await Promise.all(Array.from({ length: Math.ceil(count / 25) }, (_, b) => limit(async () => {
+    const items = Array.from({ length: Math.min(25, count - b * 25) }, (_, j) => item(b * 25 + j));
+    await ctx.clients.doc.send(new BatchWriteCommand({ RequestItems: { [table]: items.map((Item) => ({ PutRequest: { Item: { ...Item, ...feedAttributes(Item) } } })) } }));
+  })));
+  // A cursor two items before the newest: a poll that finds two changes, as while photos arrive.
+  return new Date(base + (count - 3) * 1000).toISOString();
+}
+
+const stats = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { medianMs: Math.round(sorted[Math.floor(sorted.length / 2)]!), rangeMs: [Math.round(sorted[0]!), Math.round(sorted.at(-1)!)] };
+};
+
+export default async function bench(): Promise<Record<string, unknown>> {
+  const emulators = await startEmulators();
+  const stateDir = path.join(ROOT, 'bench', '.work', 'live-poll');
+  await writeLocalEndpoints(stateDir, { ...emulators.endpoints, pid: process.pid });
+  const ctx = await createContext({ ...resolveSettings({}, {}), stateDir, local: true, stack: `live${COUNT}` }, embeddedTarget(emulators.endpoints), new MemoryReporter(), async () => true);
+  try {
+    await provision(ctx);
+    const stack = await openStack(ctx, { persist: false });
+    const where = galleryLocations(stack);
+    const queues = { queueUrl: stack.store.get('queue')?.id, deadLetterUrl: stack.store.get('deadLetterQueue')?.id };
+    const since = await writeItems(ctx, where.table, COUNT);
+    const before: number[] = [];
+    const now: number[] = [];
+    for (let i = 0; i < SAMPLES; i += 1) {
+      let started = performance.now();
+      const newest = (await loadGalleryPage(ctx, where, { pageSize: LIVE_WINDOW })).images;
+      const status = await pipelineStatus(ctx.clients.sqs, queues, newest);
+      const old = changedSince(newest, since);
+      old.images.map((image) => renderCard(image, 0));
+      before.push(performance.now() - started);
+      started = performance.now();
+      const [{ recent, changed }, counts] = await Promise.all([loadChangedSince(ctx, where, since, LIVE_WINDOW), queueCounts(ctx.clients.sqs, queues)]);
+      const update = { ...changedSince(changed, since), status: { ...counts, ...doneRate(recent) } };
+      update.images.map((image) => renderCard(image, 0));
+      now.push(performance.now() - started);
+      if (update.images.length !== 2 || old.images.length !== 2 || status.doneCapped !== update.status.doneCapped) throw new Error('the two polls disagree');
+    }
+    // Where the time goes: the index read, and the two queue-count calls, each alone.
+    const read: number[] = [];
+    const counts: number[] = [];
+    for (let i = 0; i < SAMPLES; i += 1) {
+      let started = performance.now();
+      await loadChangedSince(ctx, where, since, LIVE_WINDOW);
+      read.push(performance.now() - started);
+      started = performance.now();
+      await queueCounts(ctx.clients.sqs, queues);
+      counts.push(performance.now() - started);
+    }
+    const result = { items: COUNT, before: stats(before), now: stats(now), indexRead: stats(read), queueCounts: stats(counts) };
+    console.log(`live poll at ${COUNT} items: before ${result.before.medianMs} ms (${result.before.rangeMs.join('-')}), now ${result.now.medianMs} ms (${result.now.rangeMs.join('-')}); of which index read ${result.indexRead.medianMs} ms, queue counts ${result.queueCounts.medianMs} ms`);
+    return result;
+  } finally {
+    ctx.clients.destroy();
+    await emulators.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  console.log(JSON.stringify(await bench(), null, 2));
+}

@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { corpusArgument, type BenchOptions } from './lib/corpus.js';
 
-const BENCHES = ['upload', 'transform', 'deploy', 'demo', 'reprocess', 'scale'] as const;
+const BENCHES = ['startup', 'upload', 'transform', 'deploy', 'demo', 'reprocess', 'scale'] as const;
 
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

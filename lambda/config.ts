@@ -26,6 +26,18 @@ export interface ThumbsConfig {
 
 export const DEFAULT_RENDITIONS = 'webp:128,webp:512,webp:1024';
 
+/**
+ * The function's defaults, defined here once: the CLI's table of stack choices
+ * (src/config/stack-choices.ts) takes them from this module, which imports nothing from src/.
+ */
+export const FUNCTION_DEFAULTS = {
+  renditions: DEFAULT_RENDITIONS,
+  quality: 80,
+  maxPixels: 100_000_000,
+  maxBytes: 50 * 1024 * 1024,
+  concurrency: 4,
+} as const;
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -37,11 +49,11 @@ export function loadConfig(env: Env = process.env): ThumbsConfig {
   return {
     thumbnailsBucket: required(env, 'THUMBS_THUMBNAILS_BUCKET'),
     table: required(env, 'THUMBS_TABLE'),
-    renditions: parseRenditions(env.THUMBS_RENDITIONS ?? DEFAULT_RENDITIONS),
-    quality: integer(env, 'THUMBS_QUALITY', 80, 1, 100),
-    maxPixels: integer(env, 'THUMBS_MAX_PIXELS', 100_000_000, 1, Number.MAX_SAFE_INTEGER),
-    maxBytes: integer(env, 'THUMBS_MAX_BYTES', 50 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
-    concurrency: integer(env, 'THUMBS_CONCURRENCY', 4, 1, 64),
+    renditions: parseRenditions(env.THUMBS_RENDITIONS ?? FUNCTION_DEFAULTS.renditions),
+    quality: integer(env, 'THUMBS_QUALITY', FUNCTION_DEFAULTS.quality, 1, 100),
+    maxPixels: integer(env, 'THUMBS_MAX_PIXELS', FUNCTION_DEFAULTS.maxPixels, 1, Number.MAX_SAFE_INTEGER),
+    maxBytes: integer(env, 'THUMBS_MAX_BYTES', FUNCTION_DEFAULTS.maxBytes, 1, Number.MAX_SAFE_INTEGER),
+    concurrency: integer(env, 'THUMBS_CONCURRENCY', FUNCTION_DEFAULTS.concurrency, 1, 64),
   };
 }
 

@@ -56,7 +56,7 @@ export async function createContext(
     settings,
     target: resolved,
     capabilities: capabilitiesOf(target.backend),
-    clients: createClients(resolved, { region, callLog }),
+    clients: createClients(resolved, { region, callLog, onSilence: (message) => reporter.warn(message) }),
     reporter,
     callLog,
     confirm,

@@ -2,6 +2,7 @@ import type { Context } from '../context.js';
 import type { BatchSummary } from '../local/worker.js';
 import { serveStack } from '../local/stack-worker.js';
 import { openStack } from '../state/open-stack.js';
+import { functionEnvironmentOf, type StackConfig } from '../state/stack-config.js';
 import { provision } from './provision.js';
 import { newestFirst, scanItems, type StoredItem } from './scan-db.js';
 import { teardown } from './teardown.js';
@@ -10,8 +11,8 @@ import { upload, type UploadResult } from './upload.js';
 export interface DemoOptions {
   /** The photos to run through the pipeline; default "images". */
   folder?: string;
-  /** Function settings for the local worker (THUMBS_RENDITIONS...); default: the function's defaults. */
-  functionEnv?: Record<string, string | undefined>;
+  /** Choices for the demo's stack (THUMBS_RENDITIONS... from the environment); default: the defaults. */
+  choices?: Partial<StackConfig>;
   /** default 300 */
   waitTimeoutSeconds?: number;
 }
@@ -34,11 +35,11 @@ export interface DemoResult {
  */
 export async function demo(ctx: Context, options: DemoOptions = {}): Promise<DemoResult> {
   const started = performance.now();
-  await provision(ctx);
+  const { config } = await provision(ctx, options.choices);
   const stack = await openStack(ctx);
   const batches: BatchSummary[] = [];
   const worker = serveStack(ctx, { names: stack.names, state: stack.store.current }, {
-    env: options.functionEnv,
+    env: functionEnvironmentOf(config),
     log: (level, fields) => {
       if (level === 'error') ctx.reporter.warn(`function: ${String(fields.msg)} ${String(fields.key ?? fields.messageId ?? '')}`);
     },

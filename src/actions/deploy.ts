@@ -2,7 +2,7 @@ import type { Context } from '../context.js';
 import { readFunction, settle, updateCode } from '../resources/function.js';
 import { ThumbsError } from '../errors.js';
 import { buildFunctionPackage, type FunctionPackage } from '../package/build.js';
-import { ARCHITECTURES, type Architecture } from '../package/project.js';
+import { ARCHITECTURES, DEFAULT_ARCH, type Architecture } from '../package/project.js';
 import { openStack } from '../state/open-stack.js';
 import { describeChange, mergeConfig, recordedConfig } from '../state/stack-config.js';
 
@@ -42,7 +42,7 @@ export async function deploy(ctx: Context, options: DeployOptions = {}): Promise
   }
   const { stack, names, store } = await openStack(ctx);
   const recorded = store.current.config ? recordedConfig(store.current) : undefined;
-  const arch = options.arch ?? recorded?.arch ?? recordedArch(store.get('function')?.extra?.arch) ?? 'x86_64';
+  const arch = options.arch ?? recorded?.arch ?? recordedArch(store.get('function')?.extra?.arch) ?? DEFAULT_ARCH;
   // --arch is a choice like provision's: recorded, so the next provision keeps it instead of switching back.
   const merged = recorded && options.arch ? mergeConfig(recorded, { arch: options.arch }) : undefined;
   for (const change of merged?.changes ?? []) ctx.reporter.info(describeChange(change));

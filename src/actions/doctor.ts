@@ -2,7 +2,7 @@ import { GetCallerIdentityCommand, type GetCallerIdentityCommandOutput } from '@
 import type { AwsTarget } from '../aws/target.js';
 import type { Settings } from '../config/settings.js';
 import { embeddedTarget, resolveTarget, type Context } from '../context.js';
-import { CHECKS, runChecks } from '../doctor/checks.js';
+import { CHECKS, DOCTOR_DEADLINE_MS, runChecks } from '../doctor/checks.js';
 import { probeLocalEndpoints } from '../local/local-file.js';
 import type { Check, CheckResult, LocalProbe } from '../doctor/types.js';
 import { LOCAL_REGION } from '../local/constants.js';
@@ -14,6 +14,8 @@ export interface DoctorOptions {
   nodeVersion?: string;
   /** Default CHECKS. */
   checks?: readonly Check[];
+  /** Default DOCTOR_DEADLINE_MS. */
+  deadlineMs?: number;
 }
 
 export interface DoctorReport {
@@ -39,10 +41,15 @@ function memoize<T>(work: () => Promise<T>): () => Promise<T> {
 }
 
 export async function doctor(ctx: Context, options: DoctorOptions = {}): Promise<DoctorReport> {
-  const identity = memoize<GetCallerIdentityCommandOutput>(() => ctx.clients.sts.send(new GetCallerIdentityCommand({})));
+  const deadline = new AbortController();
+  const deadlineMs = options.deadlineMs ?? DOCTOR_DEADLINE_MS;
+  const timer = setTimeout(() => deadline.abort(), deadlineMs);
+  const signal = deadline.signal;
+  const identity = memoize<GetCallerIdentityCommandOutput>(() => ctx.clients.sts.send(new GetCallerIdentityCommand({}), { abortSignal: signal }));
   const checks = await runChecks(
-    { ctx, nodeVersion: options.nodeVersion ?? process.versions.node, local: options.local, identity },
+    { ctx, nodeVersion: options.nodeVersion ?? process.versions.node, local: options.local, identity, signal },
     options.checks ?? CHECKS,
-  );
+    deadlineMs,
+  ).finally(() => clearTimeout(timer));
   return { ok: checks.every((check) => check.ok), checks };
 }

@@ -1,6 +1,5 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { loadConfig } from '../../lambda/config.js';
 import { errorName, explainAwsError, isAccessDenied, isNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
 import type { Reporter } from '../output/reporter.js';
@@ -9,6 +8,7 @@ import { changedSince, LIVE_WINDOW, pipelineStatus } from '../gallery/live-statu
 import { DEFAULT_PAGE_SIZE, galleryLocations, loadGalleryPage, type GalleryLocations } from '../gallery/load-images.js';
 import { startGalleryServer, type GalleryServerOptions, type UploadService } from '../gallery/server.js';
 import { openStack } from '../state/open-stack.js';
+import { stackSettings } from '../state/stack-config.js';
 import { notProvisioned } from '../upload/stack-targets.js';
 import { DEFAULT_GALLERY_HOST, DEFAULT_GALLERY_PORT } from '../config/defaults.js';
 
@@ -19,8 +19,6 @@ export interface GalleryOptions {
   host?: string;
   /** Images per page; default 24. */
   pageSize?: number;
-  /** Largest file the page may upload: the stack's THUMBS_MAX_BYTES; default the function's own default. */
-  maxBytes?: number;
   /** Offer upload from the page (loopback only); default true. */
   upload?: boolean;
 }
@@ -67,7 +65,8 @@ export async function startGallery(ctx: Context, options: GalleryOptions = {}): 
     bucket: where.originalsBucket,
     // With the S3 trigger, S3 itself notifies the function of each new object.
     ...(stack.store.get('bucketNotification') === undefined && queues.queueUrl ? { queueUrl: queues.queueUrl } : {}),
-    maxBytes: options.maxBytes ?? loadConfig({ THUMBS_THUMBNAILS_BUCKET: '-', THUMBS_TABLE: '-' }).maxBytes,
+    // The stack's recorded limit, which its function enforces too: the upload policy refuses what the function would fail.
+    maxBytes: stackSettings(stack).config.maxBytes,
   };
   const offerUpload = (options.upload ?? true) && loopback;
   const upload: UploadService | undefined = offerUpload

@@ -10,28 +10,11 @@ import { buildFunctionPackage, type FunctionPackage } from '../package/build.js'
 import type { Architecture } from '../package/project.js';
 import { queueArnOf } from '../resources/arns.js';
 import type { OpenStack } from '../state/open-stack.js';
+import { functionEnvironmentOf, type StackConfig } from '../state/stack-config.js';
 
-export const DEFAULT_RENDITIONS = 'webp:128,webp:512,webp:1024';
-
+/** How this run goes; what to make is the stack's configuration. */
 export interface FunctionPhaseOptions {
   dryRun: boolean;
-  originalsBucket: string;
-  thumbnailsBucket: string;
-  timeoutSeconds: number;
-  /** Default x86_64. */
-  arch?: Architecture;
-  /** Default 1024. */
-  memoryMb?: number;
-  /** --role-arn: adopt this role; default: create thumbs-<stack>-fn (or adopt LabRole when CreateRole is denied). */
-  roleArn?: string;
-  /** sqs (default): upload sends one message per image; s3: the bucket notifies the queue. */
-  trigger?: 'sqs' | 's3';
-  /** Default 5, at least 2. */
-  maxConcurrency?: number;
-  /** Default 1. */
-  batchWindowSeconds?: number;
-  /** THUMBS_RENDITIONS, THUMBS_QUALITY...: given ones override the function's defaults. Default none. */
-  functionSettings?: Record<string, string>;
   /** For tests and benchmarks: the package builder and the retry sleep. */
   buildPackage?: (arch: Architecture) => Promise<FunctionPackage>;
   sleep?: Sleep;
@@ -52,47 +35,47 @@ function early<T>(work: Promise<T>): () => Promise<T> {
  * alongside the data side; each write waits only for what it needs, so a cold provision costs
  * about seven sequential round trips and a re-run that changes nothing one or two.
  */
-export async function provisionFunction(ctx: Context, stack: OpenStack, options: FunctionPhaseOptions, data: Promise<EnsureResult[]>): Promise<EnsureResult[]> {
+export async function provisionFunction(ctx: Context, stack: OpenStack, config: StackConfig, options: FunctionPhaseOptions, data: Promise<EnsureResult[]>): Promise<EnsureResult[]> {
   const { names, store, account, region } = stack;
   const { dryRun } = options;
-  const arch = options.arch ?? 'x86_64';
+  const { arch } = config;
+  const buckets = { originals: config.originalsBucket ?? names.originalsBucket, thumbnails: config.thumbnailsBucket ?? names.thumbnailsBucket };
   const queueArn = queueArnOf(region, account, names.queue);
-  const policy = policyForStack(stack, { originals: options.originalsBucket, thumbnails: options.thumbnailsBucket });
+  const policy = policyForStack(stack, buckets);
   const packaged = early(ctx.reporter.step(`package ${arch}`, () => (options.buildPackage ?? ((a) => buildFunctionPackage({ arch: a })))(arch)));
   const current = early(readFunction(ctx, names.function));
   const mapping = early(findMapping(ctx, names.function, queueArn).then((found) => found ?? null));
   // A re-run knows the queue URL from the state file, so the s3-mode reads need not wait for the data side.
-  const recordedNotify = store.get('bucketNotification') ? notificationSpec(stack, options, queueArn) : undefined;
+  const recordedNotify = store.get('bucketNotification') ? notificationSpec(stack, config, buckets.originals, queueArn) : undefined;
   const notifyState = recordedNotify?.queueUrl ? early(readNotificationState(ctx, recordedNotify)) : undefined;
 
-  const role = ctx.reporter.step(`role ${names.role}`, () => convergeRole(ctx, { stack: stack.stack, name: names.role, policy, adoptArn: options.roleArn }, store, { dryRun }));
+  const role = ctx.reporter.step(`role ${names.role}`, () => convergeRole(ctx, { stack: stack.stack, name: names.role, policy, adoptArn: config.roleArn }, store, { dryRun }));
   const logGroup = ctx.reporter.step(`log group ${names.logGroup}`, () => convergeLogGroup(ctx, { stack: stack.stack, name: names.logGroup, region, account }, store, { dryRun }));
   // After the log group: a function invoked before it exists would make an untagged one itself.
   const fn = (async () => {
     const [roleResult, , existing, pkg] = await Promise.all([role, logGroup, current(), packaged()]);
     const environment: Record<string, string> = {
-      THUMBS_THUMBNAILS_BUCKET: options.thumbnailsBucket,
+      THUMBS_THUMBNAILS_BUCKET: buckets.thumbnails,
       THUMBS_TABLE: names.table,
-      THUMBS_RENDITIONS: DEFAULT_RENDITIONS,
-      ...options.functionSettings,
+      ...functionEnvironmentOf(config),
       // glibc's per-thread arenas fragment under libvips' threads (sharp issue #2324): measured peak RSS
       // over the corpus falls from ~330 MB to ~240 MB with two arenas, at the same CPU (bench/transform.ts).
       MALLOC_ARENA_MAX: '2',
     };
     const spec = {
-      stack: stack.stack, name: names.function, roleArn: roleResult.arn ?? '', memoryMb: options.memoryMb ?? 1024, timeoutSeconds: options.timeoutSeconds,
+      stack: stack.stack, name: names.function, roleArn: roleResult.arn ?? '', memory: config.memory, timeout: config.timeout,
       arch, handler: pkg.handler, environment, zipPath: pkg.zipPath, sha256: pkg.sha256, sleep: options.sleep,
     };
     return ctx.reporter.step(`function ${names.function}`, () => convergeFunction(ctx, spec, existing, store, { dryRun }));
   })();
   const trigger = (async () => {
     const [, , found] = await Promise.all([data, fn, mapping()]);
-    const spec = { stack: stack.stack, functionName: names.function, queueArn, batchWindowSeconds: options.batchWindowSeconds ?? 1, maxConcurrency: options.maxConcurrency ?? 5, sleep: options.sleep };
+    const spec = { stack: stack.stack, functionName: names.function, queueArn, batchWindow: config.batchWindow, maxConcurrency: config.maxConcurrency, sleep: options.sleep };
     return ctx.reporter.step(`SQS trigger ${names.queue} -> ${names.function}`, () => convergeEventSourceMapping(ctx, spec, store, { dryRun }, found));
   })();
   const notification = (async () => {
     await data;
-    const notify = notificationSpec(stack, options, queueArn);
+    const notify = notificationSpec(stack, config, buckets.originals, queueArn);
     if (!notify) return dropNotification(ctx, stack, dryRun);
     if (!notify.queueUrl) return { kind: 'bucketNotification' as const, id: notificationId(stack.stack), status: 'planned' as const, note: 'notify the queue once it exists' };
     const state = notifyState && recordedNotify?.queueUrl === notify.queueUrl ? await notifyState() : undefined;
@@ -102,10 +85,10 @@ export async function provisionFunction(ctx: Context, stack: OpenStack, options:
   return results.flat().filter((r): r is EnsureResult => r !== undefined);
 }
 
-function notificationSpec(stack: OpenStack, options: FunctionPhaseOptions, queueArn: string): NotificationSpec | undefined {
-  if (options.trigger !== 's3') return undefined;
+function notificationSpec(stack: OpenStack, config: StackConfig, bucket: string, queueArn: string): NotificationSpec | undefined {
+  if (config.trigger !== 's3') return undefined;
   const queueUrl = stack.store.get('queue')?.id ?? '';
-  return { stack: stack.stack, account: stack.account, region: stack.region, bucket: options.originalsBucket, queueUrl, queueArn };
+  return { stack: stack.stack, account: stack.account, region: stack.region, bucket, queueUrl, queueArn };
 }
 
 /** Back to sqs mode: take out our notification entry, or every image would be processed twice. */

@@ -1,31 +1,30 @@
+import { assertSpeaksAws } from '../aws/speaks-aws.js';
 import type { Context } from '../context.js';
 import { convergeBucket } from '../resources/bucket.js';
 import { convergeQueues } from '../resources/queues.js';
 import type { EnsureResult } from '../resources/resource.js';
 import { convergeTable } from '../resources/table.js';
-import { ensureTimeIndex } from '../resources/table-index.js';
+import { ensureTimeIndex, readTimeIndex } from '../resources/table-index.js';
 import { assertBucketName } from '../resources/names.js';
 import { provisionFunction, type FunctionPhaseOptions } from './provision-function.js';
 import { openStack, type OpenStack } from '../state/open-stack.js';
-import type { StackConfig } from '../state/stack-config.js';
+import { describeChange, mergeConfig, recordedConfig, STACK_CONFIG_KEYS, type ConfigChange, type StackConfig, type StackConfigKey } from '../state/stack-config.js';
 
-export interface ProvisionOptions {
+/**
+ * The choices given now (flag, environment or config file; absent keys keep the recorded value),
+ * by their StackConfig names, and how this run goes.
+ */
+export interface ProvisionOptions extends Partial<StackConfig> {
   /** Read only and report the plan; default false. */
   dryRun?: boolean;
-  /** Use this existing bucket for originals instead of creating one; it is never changed or deleted. */
-  originalsBucket?: string;
-  /** Likewise for thumbnails. */
-  thumbnailsBucket?: string;
-  /** The function's timeout; the queue's visibility timeout is 6x this. Default 30. */
-  functionTimeoutSeconds?: number;
-  /** false (--no-function): only the data side. Default true; the embedded backend never has a function. */
+  /** false (--no-function): only the data side, this time; not a recorded choice. Default true; the embedded backend never has a function. */
   function?: boolean;
-  /** The desired configuration these options were derived from (stack-config.ts); recorded in the state first. */
-  config?: StackConfig;
+  /** Choices to put back to their default (--reset). */
+  reset?: readonly StackConfigKey[];
+  /** For tests and benchmarks: the package builder and the retry sleep. */
+  buildPackage?: FunctionPhaseOptions['buildPackage'];
+  sleep?: FunctionPhaseOptions['sleep'];
 }
-
-/** Everything provision takes: the data side's options and the function's (arch, memory, role, trigger...). */
-export type ProvisionAllOptions = ProvisionOptions & Partial<Omit<FunctionPhaseOptions, 'dryRun' | 'originalsBucket' | 'thumbnailsBucket' | 'timeoutSeconds'>>;
 
 export interface ProvisionResult {
   stack: string;
@@ -34,20 +33,22 @@ export interface ProvisionResult {
   backend: string;
   dryRun: boolean;
   resources: EnsureResult[];
+  /** The configuration provisioned and recorded. */
+  config: StackConfig;
+  /** Each recorded choice this run changed, printed before it was made. */
+  changes: ConfigChange[];
   seconds: number;
 }
 
-export const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 30;
 export const MAX_RECEIVE_COUNT = 5;
 
 /** Visibility timeout for a function timeout: Lambda's SQS docs ask for at least 6x. */
 export const visibilityTimeoutFor = (functionTimeoutSeconds: number) => 6 * functionTimeoutSeconds;
 
 /** The data side of the stack: buckets, table and queues are independent, so they are ensured concurrently. */
-export async function provisionData(ctx: Context, stack: OpenStack, options: ProvisionOptions): Promise<EnsureResult[]> {
-  const dryRun = options.dryRun ?? false;
-  if (options.originalsBucket) assertBucketName(options.originalsBucket, '--originals-bucket');
-  if (options.thumbnailsBucket) assertBucketName(options.thumbnailsBucket, '--thumbnails-bucket');
+export async function provisionData(ctx: Context, stack: OpenStack, config: StackConfig, dryRun: boolean): Promise<EnsureResult[]> {
+  if (config.originalsBucket) assertBucketName(config.originalsBucket, '--originals-bucket');
+  if (config.thumbnailsBucket) assertBucketName(config.thumbnailsBucket, '--thumbnails-bucket');
   const { names, store } = stack;
   const bucket = (kind: 'originalsBucket' | 'thumbnailsBucket', adopted: string | undefined) => {
     const name = adopted ?? names[kind];
@@ -55,12 +56,14 @@ export async function provisionData(ctx: Context, stack: OpenStack, options: Pro
       convergeBucket(ctx, { kind, name, stack: stack.stack, cors: true, adopt: adopted !== undefined }, store, { dryRun }),
     );
   };
-  const timeout = options.functionTimeoutSeconds ?? DEFAULT_FUNCTION_TIMEOUT_SECONDS;
+  // Items outside the time index are counted while the table is checked, not after.
+  const timeIndex = readTimeIndex(ctx, names.table);
+  timeIndex.catch(() => undefined);
   const results = await Promise.all([
-    bucket('originalsBucket', options.originalsBucket),
-    bucket('thumbnailsBucket', options.thumbnailsBucket),
+    bucket('originalsBucket', config.originalsBucket),
+    bucket('thumbnailsBucket', config.thumbnailsBucket),
     ctx.reporter.step(`table ${names.table}`, () => convergeTable(ctx, { name: names.table, stack: stack.stack }, store, { dryRun }))
-      .then(async (table) => [table, ...(await ensureTimeIndex(ctx, { name: names.table, created: table.status === 'created' }, store, { dryRun }))]),
+      .then(async (table) => [table, ...(await ensureTimeIndex(ctx, { name: names.table, created: table.status === 'created', current: timeIndex }, { dryRun }))]),
     ctx.reporter.step(`queues ${names.queue}, ${names.deadLetterQueue}`, () =>
       convergeQueues(
         ctx,
@@ -70,7 +73,7 @@ export async function provisionData(ctx: Context, stack: OpenStack, options: Pro
           region: stack.region,
           name: names.queue,
           deadLetterName: names.deadLetterQueue,
-          visibilityTimeoutSeconds: visibilityTimeoutFor(timeout),
+          visibilityTimeoutSeconds: visibilityTimeoutFor(config.timeout),
           maxReceiveCount: MAX_RECEIVE_COUNT,
         },
         store,
@@ -81,18 +84,30 @@ export async function provisionData(ctx: Context, stack: OpenStack, options: Pro
   return results.flat();
 }
 
+/** Only the choices among the options: what this run gives. */
+function givenChoices(options: ProvisionOptions): Partial<StackConfig> {
+  return Object.fromEntries(STACK_CONFIG_KEYS.flatMap((key) => (options[key] === undefined ? [] : [[key, options[key]]])));
+}
+
 /**
- * Data side and, where Lambda exists, the function side, concurrently: the function phase reads
- * right away and waits for the data side only where it must (the trigger needs the queue).
+ * `thumbs provision`: the recorded configuration with this run's choices merged in, each change
+ * reported before anything is made, then the data side and, where Lambda exists, the function
+ * side, concurrently: the function phase reads right away and waits for the data side only where
+ * it must (the trigger needs the queue).
  */
-export async function provision(ctx: Context, options: ProvisionAllOptions = {}): Promise<ProvisionResult> {
+export async function provision(ctx: Context, options: ProvisionOptions = {}): Promise<ProvisionResult> {
   const started = performance.now();
   const dryRun = options.dryRun ?? false;
-  const stack = await openStack(ctx, { persist: !dryRun, migrate: !dryRun });
+  const [stack] = await Promise.all([openStack(ctx, { persist: !dryRun, migrate: !dryRun }), assertSpeaksAws(ctx)]);
+  const recorded = stack.hadState ? recordedConfig(stack.store.current) : undefined;
+  const { config, changes } = mergeConfig(recorded, givenChoices(options), options.reset ?? []);
+  for (const change of changes) ctx.reporter.info(describeChange(change));
   // Queued ahead of every resource record; awaited at the end, so a failed write is not unhandled meanwhile.
-  const configRecorded = options.config ? stack.store.recordConfig(options.config) : Promise.resolve();
+  // With what this run makes, so that `status` knows a function is missing when a run stops before it.
+  const made = { function: options.function !== false && ctx.capabilities.hasControlPlane };
+  const configRecorded = stack.store.recordConfig({ ...config, ...made });
   configRecorded.catch(() => undefined);
-  const data = provisionData(ctx, stack, options);
+  const data = provisionData(ctx, stack, config, dryRun);
   let resources: EnsureResult[];
   if (options.function === false) {
     resources = await data;
@@ -100,13 +115,7 @@ export async function provision(ctx: Context, options: ProvisionAllOptions = {})
     ctx.reporter.info('embedded backend: no Lambda here, so only the data side is provisioned; the local worker runs the same handler');
     resources = await data;
   } else {
-    const fn = provisionFunction(ctx, stack, {
-      ...options,
-      dryRun,
-      originalsBucket: options.originalsBucket ?? stack.names.originalsBucket,
-      thumbnailsBucket: options.thumbnailsBucket ?? stack.names.thumbnailsBucket,
-      timeoutSeconds: options.functionTimeoutSeconds ?? DEFAULT_FUNCTION_TIMEOUT_SECONDS,
-    }, data);
+    const fn = provisionFunction(ctx, stack, config, { dryRun, buildPackage: options.buildPackage, sleep: options.sleep }, data);
     resources = (await Promise.all([data, fn])).flat();
   }
   await configRecorded;
@@ -119,6 +128,8 @@ export async function provision(ctx: Context, options: ProvisionAllOptions = {})
     backend: ctx.target.backend,
     dryRun,
     resources,
+    config,
+    changes,
     seconds: (performance.now() - started) / 1000,
   };
 }

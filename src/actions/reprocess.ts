@@ -82,7 +82,7 @@ export async function reprocess(ctx: Context, options: ReprocessOptions = {}): P
   const queueUrl = stack.store.get('queue')?.id;
   if (!bucket || !table) throw notProvisioned(ctx, 'no originals bucket or table recorded');
   if (!queueUrl) throw notProvisioned(ctx, 'no queue recorded');
-  const settings = await currentRenderSettings(ctx, stack);
+  const settings = currentRenderSettings(stack);
   const wanted = new Set<Reason>(options.all ? ['failed', 'stale', 'missing', 'current'] : (options.reasons?.length ? options.reasons : DEFAULT_REASONS));
   const dryRun = options.dryRun ?? false;
   const counts: Record<Reason, number> = { failed: 0, stale: 0, missing: 0, current: 0 };

@@ -7,7 +7,7 @@ import { listExisting } from '../upload/list-existing.js';
 import { normalizePrefix, objectKey, thumbnailNameClashes } from '../upload/object-key.js';
 import { MessagePipeline, sendBatch, type PipelineResult, type SendOptions } from '../upload/send-messages.js';
 import { SentJournal, type QueueIdentity } from '../upload/sent-journal.js';
-import { notProvisioned, queueIdentity, resolveTargets, type UploadTargets } from '../upload/stack-targets.js';
+import { assertTable, notProvisioned, queueIdentity, resolveTargets, type UploadTargets } from '../upload/stack-targets.js';
 import { uploadFiles, type UploadRun, type UploadTally } from '../upload/upload-files.js';
 import { readItems, waitForItems, type WaitResult } from '../upload/wait-for-items.js';
 import type { WaitDiagnosis } from '../upload/wait-diagnosis.js';
@@ -123,6 +123,7 @@ export async function upload(ctx: Context, folder: string, options: UploadOption
   const [existing, queue] = await Promise.all([
     listBucket(ctx, targets, prefix),
     targets.queueUrl ? queueIdentity(ctx, targets.queueUrl) : undefined,
+    assertTable(ctx, targets.table, Boolean(options.wait) && !dryRun),
   ]);
   const journal = queue ? await openJournal(ctx, targets, queue, dryRun) : undefined;
   const runId = randomUUID();
@@ -134,6 +135,7 @@ export async function upload(ctx: Context, folder: string, options: UploadOption
   const run: UploadRun = {
     bucket: targets.bucket, prefix, concurrency: options.concurrency ?? DEFAULT_UPLOAD_CONCURRENCY, dryRun, existing, journal,
     sendsMessages: queueUrl !== undefined, messages, keepExpected: Boolean(options.wait) && !dryRun, stop: options.signal, abandon: grace.abandon,
+    maxBytes: targets.maxBytes,
   };
   const progress = ctx.reporter.progress(dryRun ? 'checking' : 'uploading', total);
   let tally: UploadTally;

@@ -31,6 +31,11 @@ export class CallLog {
     );
   }
 
+  /** A call made outside an SDK client's middleware (direct-put.ts), with performance.now() times. */
+  record(service: string, command: string, started: number, ended: number, ok: boolean): void {
+    this.calls.push({ service, command, startMs: started - this.origin, endMs: ended - this.origin, ok });
+  }
+
   /** Longest chain of calls where each starts after the previous one ended: the sequential round trips. */
   criticalPathLength(): number {
     const sorted = [...this.calls].sort((a, b) => a.endMs - b.endMs);

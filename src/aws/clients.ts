@@ -9,9 +9,11 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { MiddlewareStack, Provider } from '@smithy/types';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { CallLog } from './call-log.js';
-import { explainNotAws } from './not-aws.js';
+import { DirectPut, type SmallPut } from './direct-put.js';
+import { EndpointNotAws, explainNotAws, notAwsSuccess } from './not-aws.js';
 import { maxAttemptsProvider } from './retries.js';
 import { endpointOf, SDK_SERVICE_IDS, type AwsTarget, type ServiceName } from './target.js';
+import { EndpointSilent, silence, timeoutsFrom, type Timeouts } from './timeouts.js';
 
 export interface Clients {
   readonly s3: S3Client;
@@ -33,6 +35,8 @@ export interface Clients {
    * without adding a round trip before the first reads.
    */
   gateWrites(check: Promise<void>): void;
+  /** PutObject of a body held in memory, the upload's hot path (see direct-put.ts). */
+  putSmallObject(input: SmallPut, abortSignal?: AbortSignal): Promise<{ ETag?: string }>;
   destroy(): void;
 }
 
@@ -58,6 +62,10 @@ export interface SharedClientConfig {
 interface ClientOptions {
   region: string;
   callLog?: CallLog;
+  /** Default: THUMBS_CONNECT_TIMEOUT_MS / THUMBS_IDLE_TIMEOUT_MS, else DEFAULT_TIMEOUTS. */
+  timeouts?: Timeouts;
+  /** Told when an attempt got no answer and the SDK will try again, so a long wait is never silent. */
+  onSilence?: (message: string) => void;
 }
 
 /**
@@ -69,11 +77,14 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
   const local = target.backend !== 'aws';
   // Upload concurrency is 16 by default; keep-alive sockets avoid a TLS handshake per object.
   const agentOptions = { keepAlive: true, maxSockets: 64 };
+  const timeouts = options.timeouts ?? timeoutsFrom();
   const requestHandler = new NodeHttpHandler({
     httpAgent: new http.Agent(agentOptions),
     httpsAgent: new https.Agent(agentOptions),
     // A local endpoint that refuses connections fails at once anyway; the timeout only bounds a hung one.
-    connectionTimeout: local ? 5_000 : 10_000,
+    connectionTimeout: local ? Math.min(timeouts.connectMs, 5_000) : timeouts.connectMs,
+    // Without it a connection that was accepted and never answered waits forever (no silent waits).
+    socketTimeout: timeouts.idleMs,
   });
   const common: SharedClientConfig = {
     region: options.region,
@@ -88,6 +99,7 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
   };
   const cache = new Map<string, { destroy(): void }>();
   let writeGate: Promise<void> = Promise.resolve();
+  let directPut: DirectPut | undefined;
   function lazy<T extends SdkClient>(name: string, build: () => T): T {
     let client = cache.get(name) as T | undefined;
     if (!client) {
@@ -107,11 +119,37 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
             return await next(args);
           } catch (error) {
             const command = String((context as { commandName?: string }).commandName ?? '');
+            const what = silence(error, timeouts);
+            if (what) throw new EndpointSilent(SDK_SERVICE_IDS[service] ?? name, endpointOf(target, service), command.replace(/Command$/, ''), what, error);
             const method = command.startsWith('Head') ? 'HEAD' : undefined;
             throw explainNotAws(error, SDK_SERVICE_IDS[service] ?? name, endpointOf(target, service), method);
           }
         },
         { step: 'initialize', name: 'thumbsNotAws', override: true },
+      );
+      (client.middlewareStack as MiddlewareStack<object, object>).add(
+        (next, context) => async (args) => {
+          const result = await next(args);
+          const command = String((context as { commandName?: string }).commandName ?? '');
+          const what = notAwsSuccess((result as { response?: { statusCode?: number; headers?: Record<string, string> } }).response, command.startsWith('Head') ? 'HEAD' : undefined);
+          if (what) throw new EndpointNotAws(SDK_SERVICE_IDS[service] ?? name, endpointOf(target, service), what, undefined);
+          return result;
+        },
+        { step: 'deserialize', name: 'thumbsNotAwsAnswer', override: true },
+      );
+      // In the deserialize step, so once per attempt: the retries of a silent endpoint are shown as they happen.
+      (client.middlewareStack as MiddlewareStack<object, object>).add(
+        (next, context) => async (args) => {
+          try {
+            return await next(args);
+          } catch (error) {
+            const what = silence(error, timeouts);
+            const command = String((context as { commandName?: string }).commandName ?? '').replace(/Command$/, '');
+            if (what) options.onSilence?.(`no answer from ${SDK_SERVICE_IDS[service] ?? name} at ${endpointOf(target, service) ?? 'AWS'} to ${command} (${what})`);
+            throw error;
+          }
+        },
+        { step: 'deserialize', priority: 'high', name: 'thumbsSilence', override: true },
       );
       options.callLog?.attach(name, client.middlewareStack as never);
       cache.set(name, client);
@@ -143,6 +181,10 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
       // Held, not awaited here: a read-only command never asks, and must not crash on a rejection.
       check.catch(() => undefined);
       writeGate = check;
+    },
+    putSmallObject(input, abortSignal) {
+      directPut ??= new DirectPut(clients.s3, requestHandler, options.callLog, () => writeGate);
+      return directPut.put(input, abortSignal);
     },
     build(name, make) {
       return lazy(name, () => make({ ...common, ...endpointFor(name) }));

@@ -48,6 +48,16 @@ export function notAwsAnswer(error: unknown, method?: string): string | undefine
   return undefined;
 }
 
+/**
+ * The same judgment for an answer the SDK accepted: S3's XML parser reads a captive portal's 200
+ * HTML login page as an empty, successful ListBuckets. undefined when it may well be AWS's.
+ */
+export function notAwsSuccess(response: { statusCode?: number; headers?: Record<string, string | undefined> } | undefined, method?: string): string | undefined {
+  const headers = response?.headers ?? {};
+  if (method === 'HEAD' || hasAwsRequestId(headers)) return undefined;
+  return /html/i.test(headers['content-type'] ?? '') ? 'an HTML page' : undefined;
+}
+
 /** The error an SDK call ended with, or EndpointNotAws when the answer was not AWS's at all. */
 export function explainNotAws(error: unknown, service: string, endpoint: string | undefined, method?: string): unknown {
   if (error instanceof ThumbsError) return error;

@@ -1,3 +1,4 @@
+import { isatty } from 'node:tty';
 import type { Command } from 'commander';
 import type { AwsTarget } from '../aws/target.js';
 import type { ConfigFile, GlobalFlags, Settings } from '../config/settings.js';
@@ -12,9 +13,11 @@ export interface Terminal {
   color: boolean;
 }
 
-export function detectTerminal(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = [], tty = Boolean(process.stderr.isTTY)): Terminal {
+export function detectTerminal(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = [], tty = isatty(2)): Terminal {
   return {
-    interactive: tty && !env.CI && Boolean(process.stdin.isTTY),
+    // isatty(0), not process.stdin.isTTY: the getter builds stdin's stream (and on a terminal
+    // loads readline), which `--help` and every non-interactive run would pay for nothing.
+    interactive: tty && !env.CI && isatty(0),
     color: wantsColor(env, argv, tty),
   };
 }
@@ -40,9 +43,11 @@ export function settingsOf(command: Command, runtime: Runtime): Settings {
   return resolveSettings(command.optsWithGlobals<GlobalFlags>(), process.env, runtime.config);
 }
 
-export function reporterFor(settings: Settings, terminal: Terminal): ConsoleReporter {
+export async function reporterFor(settings: Settings, terminal: Terminal): Promise<ConsoleReporter> {
+  const interactive = terminal.interactive && !settings.quiet;
+  const widgets = interactive ? await (await import('../output/terminal-widgets.js')).loadTerminalWidgets() : undefined;
   return new ConsoleReporter({
-    interactive: terminal.interactive && !settings.quiet,
+    ...(widgets ? { widgets } : {}),
     verbose: settings.verbose,
     quiet: settings.quiet,
     color: terminal.color,
@@ -62,22 +67,24 @@ export async function withContext<T>(
 ): Promise<T> {
   const settings = { ...settingsOf(command, runtime), ...overrides };
   // Loaded on demand: the SDK clients cost more to load than everything else, and --help needs none.
-  const [{ createContext, resolveTarget }, { explainAwsError }, { explainStaleLocal }] = await Promise.all([
+  const [{ createContext, resolveTarget }, { explainAwsError }, { explainStaleLocal }, { explainStateDirError, stateDirSource }] = await Promise.all([
     import('../context.js'),
     import('../aws/aws-errors.js'),
     import('../local/stale-endpoints.js'),
+    import('../state/state-dir.js'),
   ]);
   const resolved = target ?? (await resolveTarget(settings));
   const ctx = await createContext(
     settings,
     resolved,
-    reporterFor(settings, runtime.terminal),
+    await reporterFor(settings, runtime.terminal),
     createConfirm({ yes: settings.yes, interactive: runtime.terminal.interactive }),
   );
   try {
     return await action(ctx);
   } catch (error) {
-    throw await explainStaleLocal(explainAwsError(error, ctx.target), ctx.target, settings.stateDir);
+    const stateDirError = explainStateDirError(error, settings.stateDir, stateDirSource(process.env, runtime.config));
+    throw await explainStaleLocal(explainAwsError(stateDirError, ctx.target), ctx.target, settings.stateDir);
   } finally {
     if (settings.verbose) {
       for (const call of ctx.callLog.calls) {

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig, type ThumbsConfig } from '../../lambda/config.js';
 import { usageError } from '../errors.js';
 
-/** The function's own settings (README "Configuration"), passed to Lambda and to the local worker. */
+/** The function's own settings (README "Stack choices"), passed to Lambda and to the local worker. */
 export const FUNCTION_SETTINGS = ['THUMBS_RENDITIONS', 'THUMBS_QUALITY', 'THUMBS_MAX_PIXELS', 'THUMBS_MAX_BYTES', 'THUMBS_CONCURRENCY'] as const;
 export type FunctionSettingName = (typeof FUNCTION_SETTINGS)[number];
 
@@ -15,7 +15,7 @@ export interface FunctionSettingValues {
   recordConcurrency: number;
 }
 
-/** Which variable carries which recorded setting. */
+/** Which variable carries which recorded setting (the same names as the choices' variables in stack-choices.ts). */
 export const FUNCTION_SETTING_KEYS: Record<FunctionSettingName, keyof FunctionSettingValues> = {
   THUMBS_RENDITIONS: 'renditions',
   THUMBS_QUALITY: 'quality',
@@ -39,11 +39,6 @@ function valuesOf(config: ThumbsConfig): FunctionSettingValues {
   };
 }
 
-/** The function's defaults, from the function's own module. */
-export function defaultFunctionSettings(): FunctionSettingValues {
-  return valuesOf(parse({}));
-}
-
 /**
  * The function settings given in this environment, checked with the function's own parser, so a
  * bad value is a usage error naming the variable now, not a failed cold start or a crashed worker.
@@ -56,7 +51,7 @@ export function functionSettings(env: Record<string, string | undefined>): Recor
     parse(given);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    throw usageError('bad-function-setting', error.message, 'Fix the variable, or unset it to use the default (README "Configuration").');
+    throw usageError('bad-function-setting', error.message, 'Fix the variable, or unset it to use the default (README "Stack choices").');
   }
   return given;
 }

@@ -78,8 +78,15 @@ export function resolveSettings(flags: GlobalFlags, env: Env, file: ConfigFile =
   if (settings.endpointUrl !== undefined) assertUrl(settings.endpointUrl);
   if (settings.region !== undefined) assertRegion(settings.region, regionSource(flags, env));
   // Checked before any call, so a bad name never costs a credential lookup or a round trip.
-  assertStackName(settings.stack);
+  assertStackName(settings.stack, stackSource(flags, env, file));
   return settings;
+}
+
+/** Where the stack name came from, as resolveSettings chose it. */
+function stackSource(flags: GlobalFlags, env: Env, file: ConfigFile): string {
+  if (flags.stack) return 'from --stack';
+  if (env.THUMBS_STACK) return 'from THUMBS_STACK';
+  return file.stack ? 'from "stack" in thumbs.config.json' : 'the default';
 }
 
 /** Names where the region came from, so the message points at what to fix. */

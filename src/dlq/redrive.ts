@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorName, isAccessDenied } from '../aws/aws-errors.js';
+import { isEndpointNotAws } from '../aws/not-aws.js';
 import { queueDepth } from '../queues/queue-depth.js';
 import { release } from './peek.js';
 
@@ -48,7 +49,9 @@ export async function redrive(sqs: SQSClient, target: RedriveTarget, options: Re
       return await moveTask(sqs, target, options.pollMs ?? 1000);
     } catch (error) {
       // A policy that denies the move task (lab accounts) still lets the copy below through with receive, send and delete.
-      if (!UNSUPPORTED.has(errorName(error)) && !isAccessDenied(error)) throw error;
+      // moto 5.1.15 answers an action it lacks with a bare 500 HTML page, no request id: the copy's first
+      // call tells whether the endpoint speaks SQS at all.
+      if (!UNSUPPORTED.has(errorName(error)) && !isAccessDenied(error) && !isEndpointNotAws(error)) throw error;
     }
   }
   return copy(sqs, target);

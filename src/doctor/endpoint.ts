@@ -40,7 +40,11 @@ export function probeNotAws(endpoint: string, timeoutMs = PROBE_TIMEOUT_MS): Pro
       response.destroy();
       resolve(/html/i.test(type) ? 'did not answer like AWS (it returned an HTML page)' : undefined);
     });
-    request.on('timeout', () => request.destroy());
+    // Connected but silent is exactly the endpoint that would freeze every command.
+    request.on('timeout', () => {
+      resolve(`accepted a connection but did not answer within ${timeoutMs / 1000} s`);
+      request.destroy();
+    });
     request.on('error', () => resolve(undefined));
   });
 }

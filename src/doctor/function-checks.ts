@@ -1,7 +1,7 @@
 import { GetRoleCommand, ListRolesCommand } from '@aws-sdk/client-iam';
 import { isAccessDenied, isNotFound } from '../aws/aws-errors.js';
 import { LAB_ROLE } from '../resources/role.js';
-import { lockedSharpVersion, projectRoot, type Architecture } from '../package/project.js';
+import { ARCHITECTURES, DEFAULT_ARCH, lockedSharpVersion, projectRoot, type Architecture } from '../package/project.js';
 import { missingBinaries, stageSharp, stagingDir } from '../package/sharp-staging.js';
 import { credentialsMissing, embeddedSkip, failureOf, skippedOnEmbedded } from './credentials.js';
 import type { Check, CheckOutcome } from './types.js';
@@ -20,13 +20,13 @@ export const functionRoleCheck: Check = {
     const missing = await credentialsMissing(d);
     if (missing) return missing;
     try {
-      const { Role } = await controlPlane(d.ctx).iam.send(new GetRoleCommand({ RoleName: LAB_ROLE }));
+      const { Role } = await controlPlane(d.ctx).iam.send(new GetRoleCommand({ RoleName: LAB_ROLE }), { abortSignal: d.signal });
       return { status: 'pass', detail: `${LAB_ROLE} exists (${Role?.Arn ?? LAB_ROLE}): provision uses it when CreateRole is denied, and never changes it` };
     } catch (error) {
       if (!isNotFound(error) && !isAccessDenied(error)) return failureOf(error, d);
     }
     try {
-      await controlPlane(d.ctx).iam.send(new ListRolesCommand({ MaxItems: 1 }));
+      await controlPlane(d.ctx).iam.send(new ListRolesCommand({ MaxItems: 1 }), { abortSignal: d.signal });
       return { status: 'pass', detail: `no ${LAB_ROLE}; IAM is readable, so provision will create thumbs-${d.ctx.settings.stack}-fn (needs iam:CreateRole and iam:PutRolePolicy)` };
     } catch (error) {
       if (!isAccessDenied(error)) return failureOf(error, d);
@@ -54,8 +54,9 @@ export const sharpBinariesCheck: Check = {
   async run(): Promise<CheckOutcome> {
     try {
       const version = lockedSharpVersion(projectRoot());
-      // x86_64 is provision's default, so make sure it can be staged; arm64 is only reported.
-      const states = [await stagedFor('x86_64', version, true), await stagedFor('arm64', version, false)];
+      // Provision's default architecture must be stageable; the other is only reported.
+      const other = ARCHITECTURES.find((arch) => arch !== DEFAULT_ARCH) ?? DEFAULT_ARCH;
+      const states = [await stagedFor(DEFAULT_ARCH, version, true), await stagedFor(other, version, false)];
       return { status: 'pass', detail: `sharp ${version} linux/glibc: ${states.join('; ')}` };
     } catch (error) {
       const hint = (error as { hint?: string }).hint;

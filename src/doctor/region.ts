@@ -29,7 +29,7 @@ export async function regionOutcome(d: DoctorContext): Promise<CheckOutcome> {
   let enabled: string[];
   try {
     // AllRegions false lists the regions this account can use, so an opt-in region not enabled is caught too.
-    const { Regions = [] } = await d.ctx.clients.build('ec2', (config) => new EC2Client(config)).send(new DescribeRegionsCommand({ AllRegions: false }));
+    const { Regions = [] } = await d.ctx.clients.build('ec2', (config) => new EC2Client(config)).send(new DescribeRegionsCommand({ AllRegions: false }), { abortSignal: d.signal });
     enabled = Regions.flatMap((r) => (r.RegionName ? [r.RegionName] : []));
   } catch (error) {
     if (isAccessDenied(error)) {

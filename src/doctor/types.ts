@@ -28,6 +28,8 @@ export interface DoctorContext {
   local?: LocalProbe;
   /** STS GetCallerIdentity, sent at most once and shared by every check that needs it. */
   identity(): Promise<GetCallerIdentityCommandOutput>;
+  /** Aborted at doctor's deadline: every AWS call of a check passes it, so a silent endpoint ends them all. */
+  signal: AbortSignal;
 }
 
 /** Add a check by writing one of these and listing it in checks.ts. */

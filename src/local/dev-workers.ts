@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Context } from '../context.js';
 import { stackNames } from '../resources/names.js';
-import { functionEnvironmentOf, recordedConfig } from '../state/stack-config.js';
+import { defaultStackConfig, functionEnvironmentOf, recordedConfig } from '../state/stack-config.js';
 import { readState, type StackState } from '../state/state-file.js';
 import { openStackLog, stackLogPath, type StackLog } from './stack-log.js';
 import { serveStack, type StackWorker, type StackWorkerOptions } from './stack-worker.js';
@@ -15,12 +15,11 @@ export interface DevWorkers {
 const SCAN_INTERVAL_MS = 1_000;
 
 /**
- * The function environment a stack's worker runs with: the stack's recorded settings, as on Lambda;
- * `thumbs dev`'s own THUMBS_* variables only fill in for a stack with no recorded configuration.
+ * The function environment a stack's worker runs with: the stack's recorded settings, as on Lambda
+ * (a first-release state file implies the defaults). `thumbs dev`'s own environment plays no part.
  */
-function workerEnvOf(state: StackState, devEnv: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  const recorded = state.config ? recordedConfig(state) : undefined;
-  return recorded ? { ...devEnv, ...functionEnvironmentOf(recorded) } : devEnv;
+function workerEnvOf(state: StackState): Record<string, string> {
+  return functionEnvironmentOf(recordedConfig(state) ?? defaultStackConfig());
 }
 
 async function listStacks(dir: string): Promise<string[]> {
@@ -36,7 +35,7 @@ async function listStacks(dir: string): Promise<string[]> {
  * `<stateDir>/local/` starts a worker on its queue with the stack's recorded function settings, a
  * change of settings reconfigures it, a new queue restarts it, and the file going away (teardown) stops it.
  */
-export function startDevWorkers(ctx: Context, stateDir: string, options: StackWorkerOptions & { onStart?: (stack: string) => void; onReconfigure?: (stack: string) => void } = {}): DevWorkers {
+export function startDevWorkers(ctx: Context, stateDir: string, options: Omit<StackWorkerOptions, 'env'> & { onStart?: (stack: string) => void; onReconfigure?: (stack: string) => void } = {}): DevWorkers {
   const dir = path.join(stateDir, 'local');
   /** A new queue restarts a stack's worker; new function settings reconfigure it in place. */
   const workers = new Map<string, { queue: string; settings: string; worker: StackWorker; file: StackLog }>();
@@ -55,7 +54,7 @@ export function startDevWorkers(ctx: Context, stateDir: string, options: StackWo
       const state = await readState(dir, stack).catch(() => undefined);
       const queue = state?.resources.queue?.id;
       if (!state || !queue) continue;
-      const env = workerEnvOf(state, options.env);
+      const env = workerEnvOf(state);
       const settings = JSON.stringify(env);
       const running = workers.get(stack);
       if (running?.queue === queue) {

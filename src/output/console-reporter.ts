@@ -1,11 +1,11 @@
-import { SingleBar } from 'cli-progress';
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 import type { Progress, Reporter } from './reporter.js';
 import { silentProgress } from './reporter.js';
+import type { TerminalWidgets } from './terminal-widgets.js';
 
 export interface ConsoleReporterOptions {
-  /** Spinners and bars: only on a TTY outside CI. */
-  interactive: boolean;
+  /** Spinners and bars, given only on a TTY outside CI; without them, plain lines. */
+  widgets?: TerminalWidgets;
   verbose: boolean;
   quiet: boolean;
   color: boolean;
@@ -52,9 +52,9 @@ export class ConsoleReporter implements Reporter {
 
   progress(label: string, total: number): Progress {
     if (this.options.quiet || total === 0) return silentProgress;
-    if (this.options.interactive) {
+    if (this.options.widgets) {
       this.pauseSpinner();
-      const bar = new SingleBar({
+      const bar = this.options.widgets.bar({
         format: `${label} [{bar}] {value}/{total} {percentage}% {duration}s`,
         stream: this.stream,
         hideCursor: true,
@@ -83,16 +83,17 @@ export class ConsoleReporter implements Reporter {
     this.running.delete(label);
     const elapsed = seconds(performance.now() - started);
     if (this.options.verbose) this.line(`[${seconds(performance.now() - this.origin)}] ${ok ? 'done' : 'failed'} ${label} (${elapsed})`);
-    else if (this.options.interactive && !this.options.quiet) this.line(`${ok ? this.paint('32', '✔') : this.paint('31', '✖')} ${label}`);
+    else if (this.options.widgets && !this.options.quiet) this.line(`${ok ? this.paint('32', '✔') : this.paint('31', '✖')} ${label}`);
     this.refreshSpinner();
   }
 
   private refreshSpinner(): void {
-    if (!this.options.interactive || this.options.quiet) return;
+    const widgets = this.options.widgets;
+    if (!widgets || this.options.quiet) return;
     if (this.running.size === 0) return this.pauseSpinner();
     const text = [...this.running].join(', ');
     if (this.spinner) this.spinner.text = text;
-    else this.spinner = ora({ text, stream: this.stream, color: 'cyan', isEnabled: true }).start();
+    else this.spinner = widgets.spinner({ text, stream: this.stream, color: 'cyan', isEnabled: true }).start();
   }
 
   private pauseSpinner(): void {

@@ -1,4 +1,5 @@
-import { stringify } from 'csv-stringify/sync';
+import { createRequire } from 'node:module';
+import type * as CsvSync from 'csv-stringify/sync';
 import type { StoredItem, StoredRendition } from '../actions/scan-db.js';
 import { formatBytes, renderTable } from './print.js';
 
@@ -74,7 +75,10 @@ const csvRows = (items: StoredItem[]) =>
     cell(item.error),
   ]);
 
-const toCsv = (rows: string[][]) => stringify(rows, { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
+// Required when CSV is written, not at the start-up of every command that can print items.
+const require = createRequire(import.meta.url);
+const toCsv = (rows: string[][]) =>
+  (require('csv-stringify/sync') as typeof CsvSync).stringify(rows, { record_delimiter: 'windows', quoted_match: /[\r\n]/ });
 
 export function itemsToCsv(items: StoredItem[]): string {
   return toCsv([[...ITEM_CSV_COLUMNS], ...csvRows(items)]);

@@ -1,4 +1,8 @@
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
+import type CliTable from 'cli-table3';
+
+// Required when a table is drawn, not at start-up: `--help` and `--json` runs never draw one.
+const require = createRequire(import.meta.url);
 
 /** Results go to stdout: one JSON document with --json, text otherwise. */
 export function printResult(json: boolean, value: unknown, human: () => string): void {
@@ -11,6 +15,7 @@ function ensureNewline(text: string): string {
 
 /** A plain table without colour codes, readable in a terminal and in a CI log. */
 export function renderTable(head: string[], rows: Array<Array<string | number>>): string {
+  const Table = require('cli-table3') as typeof CliTable;
   const table = new Table({ head, style: { head: [], border: [], compact: true } });
   table.push(...rows.map((row) => row.map(String)));
   return table.toString();

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ThumbsError } from '../errors.js';
 import { BUNDLE_FILE, bundleHandler, LAMBDA_HANDLER } from './bundle.js';
-import { lockedSharpVersion, projectRoot, type Architecture } from './project.js';
+import { DEFAULT_ARCH, lockedSharpVersion, projectRoot, type Architecture } from './project.js';
 import { missingBinaries, sharpBinaryPackages, stageSharp } from './sharp-staging.js';
 import { listTree, writeDeterministicZip } from './zip.js';
 
@@ -40,7 +40,7 @@ export function zipPathFor(outDir: string, arch: Architecture): string {
 /** Bundle, staged sharp and deterministic zip; bundling and the sharp install run concurrently. */
 export async function buildFunctionPackage(options: BuildOptions = {}): Promise<FunctionPackage> {
   const started = performance.now();
-  const arch = options.arch ?? 'x86_64';
+  const arch = options.arch ?? DEFAULT_ARCH;
   const root = options.root ?? projectRoot();
   const outDir = path.resolve(options.outDir ?? 'dist');
   const sharpVersion = lockedSharpVersion(root);

@@ -6,11 +6,13 @@ import { ThumbsError } from '../errors.js';
 /** Lambda architectures and the npm `--cpu` value of each. */
 export const ARCHITECTURES = ['x86_64', 'arm64'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
+/** What provision, deploy and package build for unless told otherwise (also Lambda's own default). */
+export const DEFAULT_ARCH: Architecture = 'x86_64';
 export const npmCpuOf = (arch: Architecture): 'x64' | 'arm64' => (arch === 'x86_64' ? 'x64' : 'arm64');
 
 /**
  * The checkout or installed package that holds `lambda/` and `package-lock.json`: the nearest folder
- * above this module with a package.json, whether it runs from src/ (tsx, vitest) or dist/src/.
+ * above this module with a package.json, whether it runs from src/ (tsx, vitest) or the bundle in dist/cli/.
  */
 export function projectRoot(from = path.dirname(fileURLToPath(import.meta.url))): string {
   for (let dir = from; ; dir = path.dirname(dir)) {

@@ -1,12 +1,7 @@
-import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { ConfigError, loadConfig, type RenditionSpec } from '../../lambda/config.js';
+import { parseRenditions, type RenditionSpec } from '../../lambda/config.js';
 import { settingsHash } from '../../lambda/settings-hash.js';
-import { isNotFound } from '../aws/aws-errors.js';
-import { controlPlane } from '../aws/control-plane.js';
-import { functionSettings } from '../config/function-settings.js';
-import type { Context } from '../context.js';
-import { ThumbsError } from '../errors.js';
 import type { OpenStack } from '../state/open-stack.js';
+import { stackSettings } from '../state/stack-config.js';
 
 /** The render settings the stack's function uses now, and where they were read. */
 export interface CurrentSettings {
@@ -14,41 +9,20 @@ export interface CurrentSettings {
   quality: number;
   /** settingsHash of the two: what messages ask for and items record. */
   hash: string;
-  /** function: its Lambda environment; environment: THUMBS_* here, as `thumbs dev` reads them; defaults: neither set any. */
-  source: 'function' | 'environment' | 'defaults';
-}
-
-function fromVariables(variables: Record<string, string | undefined>, source: CurrentSettings['source']): CurrentSettings {
-  let config;
-  try {
-    config = loadConfig({ THUMBS_THUMBNAILS_BUCKET: 'read', THUMBS_TABLE: 'read', ...variables });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    throw new ThumbsError('bad-function-setting', `the function's settings are invalid: ${error.message}`, {
-      hint: 'Fix them with `thumbs provision` (THUMBS_RENDITIONS, THUMBS_QUALITY), then run this again.',
-    });
-  }
-  const { renditions, quality } = config;
-  return { renditions, quality, hash: settingsHash({ renditions, quality }), source };
+  /** record: the stack's recorded choices (what provision gave the function, on every backend); defaults: nothing recorded. */
+  source: 'record' | 'defaults';
 }
 
 /**
- * The one place reprocess learns the stack's render settings. On AWS and endpoints: the function's
- * environment (GetFunctionConfiguration); on the embedded backend the worker of `thumbs dev` reads
- * THUMBS_RENDITIONS and THUMBS_QUALITY from its environment, so these are read from this one's.
+ * The one place reprocess learns the stack's render settings: the stack's record, which provision
+ * applies to the Lambda function and `thumbs dev` to its worker, so every backend and every
+ * command agree. This command's own environment plays no part (given a different value, the CLI
+ * refuses it: see cli/recorded-choices.ts).
  */
-export async function currentRenderSettings(ctx: Context, stack: OpenStack): Promise<CurrentSettings> {
-  if (ctx.target.backend === 'embedded') {
-    const given = functionSettings(process.env);
-    return fromVariables(given, Object.keys(given).length > 0 ? 'environment' : 'defaults');
-  }
-  const name = stack.store.get('function')?.id ?? stack.names.function;
-  try {
-    const config = await controlPlane(ctx).lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
-    return fromVariables(config.Environment?.Variables ?? {}, 'function');
-  } catch (error) {
-    // A stack provisioned with --no-function: whatever function consumes the queue, the defaults are the best guess.
-    if (isNotFound(error)) return fromVariables({}, 'defaults');
-    throw error;
-  }
+export function currentRenderSettings(stack: OpenStack): CurrentSettings {
+  const { config, recorded } = stackSettings(stack);
+  // Recorded values were checked by the function's own parser when provision took them.
+  const renditions = parseRenditions(config.renditions);
+  const { quality } = config;
+  return { renditions, quality, hash: settingsHash({ renditions, quality }), source: recorded ? 'record' : 'defaults' };
 }

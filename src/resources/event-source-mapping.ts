@@ -2,7 +2,7 @@ import {
   CreateEventSourceMappingCommand,
   DeleteEventSourceMappingCommand,
   GetEventSourceMappingCommand,
-  ListEventSourceMappingsCommand,
+  paginateListEventSourceMappings,
   UpdateEventSourceMappingCommand,
   type EventSourceMappingConfiguration,
   type UpdateEventSourceMappingRequest,
@@ -27,24 +27,36 @@ export interface MappingSpec {
   stack: string;
   functionName: string;
   queueArn: string;
-  /** Default 1 s: a few messages are gathered without delaying a lone upload. */
-  batchWindowSeconds: number;
+  /** Seconds (the stack's batchWindow choice): a few messages are gathered without delaying a lone upload. */
+  batchWindow: number;
   /** Default 5; lab accounts cap account concurrency near 10. */
   maxConcurrency: number;
   sleep?: Sleep;
 }
 
-/** The mapping between this function and this queue, if any; a missing function means none. */
-export async function findMapping(ctx: Context, functionName: string, queueArn: string): Promise<EventSourceMappingConfiguration | undefined> {
+/** A deleted mapping stays listed as Deleting for a while: it is going, and cannot be updated. */
+const isGoing = (mapping: EventSourceMappingConfiguration) => mapping.State === 'Deleting';
+
+/**
+ * Every mapping between this function and this queue: more than one happens when another tool or a
+ * second provision made one; a missing function means none.
+ */
+export async function findMappings(ctx: Context, functionName: string, queueArn: string): Promise<EventSourceMappingConfiguration[]> {
   try {
-    const { EventSourceMappings = [] } = await controlPlane(ctx).lambda.send(
-      new ListEventSourceMappingsCommand({ FunctionName: functionName, EventSourceArn: queueArn }),
-    );
-    return EventSourceMappings.find((mapping) => mapping.EventSourceArn === queueArn);
+    const found: EventSourceMappingConfiguration[] = [];
+    for await (const page of paginateListEventSourceMappings({ client: controlPlane(ctx).lambda }, { FunctionName: functionName, EventSourceArn: queueArn })) {
+      found.push(...(page.EventSourceMappings ?? []).filter((mapping) => mapping.EventSourceArn === queueArn && !isGoing(mapping)));
+    }
+    return found;
   } catch (error) {
-    if (isNotFound(error)) return undefined;
+    if (isNotFound(error)) return [];
     throw error;
   }
+}
+
+/** The mapping provision keeps and repairs: the first between this function and this queue. */
+export async function findMapping(ctx: Context, functionName: string, queueArn: string): Promise<EventSourceMappingConfiguration | undefined> {
+  return (await findMappings(ctx, functionName, queueArn))[0];
 }
 
 /**
@@ -55,10 +67,10 @@ export const ownsMapping = (mapping: EventSourceMappingConfiguration | undefined
 
 const isOff = (state: string | undefined) => state === 'Disabled' || state === 'Disabling';
 
-export function diffMapping(spec: Pick<MappingSpec, 'batchWindowSeconds' | 'maxConcurrency'>, actual: EventSourceMappingConfiguration): Difference[] {
+export function diffMapping(spec: Pick<MappingSpec, 'batchWindow' | 'maxConcurrency'>, actual: EventSourceMappingConfiguration): Difference[] {
   return [
     ...differs('batchSize', actual.BatchSize, MAPPING_BATCH_SIZE),
-    ...differs('batchWindow', actual.MaximumBatchingWindowInSeconds ?? 0, spec.batchWindowSeconds),
+    ...differs('batchWindow', actual.MaximumBatchingWindowInSeconds ?? 0, spec.batchWindow),
     ...differs('maxConcurrency', actual.ScalingConfig?.MaximumConcurrency, spec.maxConcurrency),
     ...differs('enabled', isOff(actual.State) ? 'no' : 'yes', 'yes'),
     // Without it one failed record returns the whole batch to the queue (Lambda SQS error handling docs).
@@ -72,7 +84,7 @@ function repairRequest(spec: MappingSpec, uuid: string, changes: Difference[]): 
   return {
     UUID: uuid,
     ...(changed.has('batchSize') ? { BatchSize: MAPPING_BATCH_SIZE } : {}),
-    ...(changed.has('batchWindow') ? { MaximumBatchingWindowInSeconds: spec.batchWindowSeconds } : {}),
+    ...(changed.has('batchWindow') ? { MaximumBatchingWindowInSeconds: spec.batchWindow } : {}),
     ...(changed.has('maxConcurrency') ? { ScalingConfig: { MaximumConcurrency: spec.maxConcurrency } } : {}),
     ...(changed.has('enabled') ? { Enabled: true } : {}),
     ...(changed.has('reportBatchItemFailures') ? { FunctionResponseTypes: ['ReportBatchItemFailures' as const] } : {}),
@@ -83,7 +95,7 @@ const recordOf = (spec: MappingSpec, uuid: string, arn?: string): ResourceRecord
   id: uuid,
   ...(arn ? { arn } : {}),
   origin: 'created',
-  extra: { queueArn: spec.queueArn, functionName: spec.functionName, batchWindow: String(spec.batchWindowSeconds), maxConcurrency: String(spec.maxConcurrency) },
+  extra: { queueArn: spec.queueArn, functionName: spec.functionName, batchWindow: String(spec.batchWindow), maxConcurrency: String(spec.maxConcurrency) },
 });
 
 /**
@@ -110,7 +122,7 @@ export async function convergeEventSourceMapping(
             FunctionName: spec.functionName,
             EventSourceArn: spec.queueArn,
             BatchSize: MAPPING_BATCH_SIZE,
-            MaximumBatchingWindowInSeconds: spec.batchWindowSeconds,
+            MaximumBatchingWindowInSeconds: spec.batchWindow,
             FunctionResponseTypes: ['ReportBatchItemFailures'],
             ScalingConfig: { MaximumConcurrency: spec.maxConcurrency },
             Enabled: true,
@@ -121,7 +133,7 @@ export async function convergeEventSourceMapping(
     );
     const id = created.UUID ?? '';
     await store.record('eventSourceMapping', recordOf(spec, id, created.EventSourceMappingArn));
-    return { ...base, id, arn: created.EventSourceMappingArn, status: 'created', note: `batch ${MAPPING_BATCH_SIZE}, window ${spec.batchWindowSeconds}s, max ${spec.maxConcurrency} concurrent` };
+    return { ...base, id, arn: created.EventSourceMappingArn, status: 'created', note: `batch ${MAPPING_BATCH_SIZE}, window ${spec.batchWindow}s, max ${spec.maxConcurrency} concurrent` };
   }
   const id = mapping.UUID;
   const changes = diffMapping(spec, mapping);
@@ -134,13 +146,25 @@ export async function convergeEventSourceMapping(
   return { ...result, status: 'updated', changes };
 }
 
-/** Always by function and queue: a pending record has no UUID yet, and a stale UUID names nothing. */
+/** The stack's functionName and queue ARN, as recorded or by the stack's names. */
+export const mappingEnds = (record: ResourceRecord | undefined, stack: OpenStack) => ({
+  functionName: record?.extra?.functionName ?? stack.names.function,
+  queueArn: record?.extra?.queueArn ?? queueArnOf(stack.region, stack.account, stack.names.queue),
+});
+
+/**
+ * A recorded mapping by its UUID (a mapping outlives its function, and then only the UUID finds it);
+ * a pending record, which has no UUID yet, or none, by function and queue. A stale UUID names
+ * nothing: any other mapping of function and queue is then an extra one, which provision adopts.
+ */
 async function mappingOf(ctx: Context, record: ResourceRecord | undefined, stack: OpenStack): Promise<EventSourceMappingConfiguration | undefined> {
   if (!ctx.capabilities.hasControlPlane) return undefined;
-  const found = await findMapping(ctx, record?.extra?.functionName ?? stack.names.function, record?.extra?.queueArn ?? queueArnOf(stack.region, stack.account, stack.names.queue));
-  if (found || !record || record.extra?.pending) return found;
-  // A mapping outlives its function: then only the recorded UUID still finds it.
-  return unlessNotFound(controlPlane(ctx).lambda.send(new GetEventSourceMappingCommand({ UUID: record.id })));
+  if (record && !record.extra?.pending) {
+    const byId = await unlessNotFound(controlPlane(ctx).lambda.send(new GetEventSourceMappingCommand({ UUID: record.id })));
+    return byId?.UUID && !isGoing(byId) ? byId : undefined;
+  }
+  const { functionName, queueArn } = mappingEnds(record, stack);
+  return findMapping(ctx, functionName, queueArn);
 }
 
 export const mappingModule: ResourceModule = {
@@ -154,7 +178,7 @@ export const mappingModule: ResourceModule = {
   async inspect(ctx, record, stack) {
     const found = await mappingOf(ctx, record, stack);
     if (!found?.UUID) return { exists: false, ownership: 'absent', drift: [] };
-    const spec = { batchWindowSeconds: Number(record.extra?.batchWindow ?? found.MaximumBatchingWindowInSeconds ?? 0), maxConcurrency: Number(record.extra?.maxConcurrency ?? found.ScalingConfig?.MaximumConcurrency) };
+    const spec = { batchWindow: Number(record.extra?.batchWindow ?? found.MaximumBatchingWindowInSeconds ?? 0), maxConcurrency: Number(record.extra?.maxConcurrency ?? found.ScalingConfig?.MaximumConcurrency) };
     return { exists: true, ownership: 'owned', drift: diffMapping(spec, found) };
   },
   async remove(ctx, record, stack) {

@@ -17,11 +17,12 @@ const STACK_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$|^[a-z]$/;
 export const MAX_STACK_NAME = 24;
 
 /** Stack names end up in bucket, table, queue, role and function names, so they use the strictest rules of all. */
-export function assertStackName(stack: string): void {
+/** `source` names where the name came from (--stack, THUMBS_STACK=, the config file), so the message points at what to fix. */
+export function assertStackName(stack: string, source?: string): void {
   if (!STACK_NAME.test(stack) || stack.includes('--') || stack.length > MAX_STACK_NAME) {
     throw usageError(
       'bad-stack-name',
-      `stack name "${stack}" is not allowed`,
+      `stack name "${stack}"${source ? ` (${source})` : ''} is not allowed`,
       `Use 1-${MAX_STACK_NAME} lowercase letters, digits and single hyphens, starting with a letter, e.g. --stack my-photos.`,
     );
   }

@@ -9,6 +9,8 @@ export interface Difference {
   attribute: string;
   from: string;
   to: string;
+  /** The endpoint's answer left this attribute out (see differsReported): drift on AWS only. */
+  unreported?: true;
 }
 
 export const renderDifference = (kind: string, d: Difference) => `${kind}.${d.attribute}: ${d.from} -> ${d.to}`;
@@ -31,7 +33,8 @@ export interface EnsureResult {
 export type RemoveStatus = 'deleted' | 'absent' | 'kept' | 'failed';
 
 export interface RemoveResult {
-  kind: ResourceKind;
+  /** unknown: something tagged with the stack's tag that thumbs never makes (it is only reported). */
+  kind: ResourceKind | 'unknown';
   id: string;
   status: RemoveStatus;
   /** Why a resource was kept (adopted, tag missing...). */
@@ -104,6 +107,23 @@ export function notOurs(what: string, name: string, stack: string, adoptHint: st
 export function differs(attribute: string, from: unknown, to: unknown): Difference[] {
   const text = (value: unknown) => (value === undefined || value === null || value === '' ? '(none)' : String(value));
   return text(from) === text(to) ? [] : [{ attribute, from: text(from), to: text(to) }];
+}
+
+/**
+ * A difference for an attribute AWS always returns, so that its absence is telling only on AWS:
+ * there an answer without it is compared as `absentMeans` (AWS's default), like differs; other
+ * endpoints leave out what they do not implement (moto returns no LoggingConfig for a function),
+ * so there the difference is marked unreported, and `judged` keeps it out of drift and repairs.
+ */
+export function differsReported(attribute: string, from: unknown, to: unknown, absentMeans: string): Difference[] {
+  if (from !== undefined && from !== null) return differs(attribute, from, to);
+  return differs(attribute, absentMeans, to).map((d) => ({ ...d, unreported: true as const }));
+}
+
+/** Differences as this backend means them: on AWS every one is drift; elsewhere unreported ones are set apart. */
+export function judged(ctx: Pick<Context, 'target'>, differences: Difference[]): { drift: Difference[]; unreported: Difference[] } {
+  if (ctx.target.backend === 'aws') return { drift: differences.map(({ unreported: _, ...d }) => d), unreported: [] };
+  return { drift: differences.filter((d) => !d.unreported), unreported: differences.filter((d) => d.unreported) };
 }
 
 /** The thumbs tags missing from a resource's tags, as one difference. */

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from '../context.js';
 import type { EnsureOptions, EnsureResult } from './resource.js';
 import { describeTable } from './table.js';
-import type { StateStore } from '../state/state-store.js';
+import { indexCoverage, type IndexCoverage } from './index-coverage.js';
 import { FEED_KEY, FEED_SORT_KEY, NOT_RESERVED, TIME_INDEX, feedAttributes, type StoredItem } from '../../lambda/contract.js';
 
 /** What a table needs for the time index; CreateTable can take these as they are. */
@@ -101,38 +101,40 @@ async function waitUntilIndexActive(ctx: Context, table: string): Promise<boolea
   }
 }
 
-/** Set on the table's state record once every item carries the index attributes, so later runs read nothing. */
-const BACKFILLED = 'timeIndex';
+export interface TimeIndexRead {
+  description: TableDescription | undefined;
+  /** undefined: no table, or no index yet. */
+  coverage: IndexCoverage | undefined;
+}
+
+/** The table and its index's coverage: read by provision alongside the table's own checks, so a re-run waits for no extra round trip. */
+export async function readTimeIndex(ctx: Context, table: string): Promise<TimeIndexRead> {
+  const description = await describeTable(ctx, table);
+  return { description, coverage: description ? await indexCoverage(ctx, description) : undefined };
+}
 
 /**
- * Upgrades a first-release table in place: adds the time-ordered index and backfills the index
- * attributes on items that lack them. A table created by this release already has both (CreateTable
- * carries the index), and a stack whose state records the backfill is left alone without a call.
+ * Keeps the time index complete. A first-release table gets the index (UpdateTable) and its items
+ * their index attributes; on every later run, items found outside the index (written by an old
+ * function still running during an upgrade, or by another tool) are backfilled too, whenever they
+ * exist (index-coverage.ts counts them: exactly for a small table, from DescribeTable's counts for a
+ * large one). A table created by this run already has the index (CreateTable carries it) and no items.
  * Interrupted, it is simply run again: the backfill only touches items still lacking the attributes.
  */
 export async function ensureTimeIndex(
   ctx: Context,
-  spec: { name: string; created: boolean },
-  store: StateStore,
+  spec: { name: string; created: boolean; current?: Promise<TimeIndexRead> },
   options: EnsureOptions,
 ): Promise<EnsureResult[]> {
-  const record = store.get('table');
-  const markDone = async () => {
-    const current = store.get('table');
-    if (current) await store.record('table', { ...current, extra: { ...current.extra, [BACKFILLED]: 'done' } });
-  };
-  if (spec.created) {
-    if (!options.dryRun) await markDone();
-    return [];
-  }
-  if (record?.id === spec.name && record.extra?.[BACKFILLED] === 'done') return [];
-  const description = await describeTable(ctx, spec.name);
+  const { description, coverage } = await (spec.current ?? readTimeIndex(ctx, spec.name));
   // --dry-run on a stack not created yet: CreateTable will carry the index.
-  if (!description) return [];
+  if (spec.created || !description) return [];
   const base = { kind: 'table' as const, id: `${spec.name}/index/${TIME_INDEX}` };
   const index = timeIndexOf(description);
+  if (index && !coverage?.missing) return [];
+  const missing = coverage ? `${coverage.missing} items missing from the index${coverage.source === 'describe' ? ' (by DescribeTable\'s counts)' : ''}` : undefined;
   if (options.dryRun) {
-    return [{ ...base, status: 'planned', note: `${index ? '' : `add index ${TIME_INDEX}, then `}backfill ${FEED_KEY}/${FEED_SORT_KEY} on items without them` }];
+    return [{ ...base, status: 'planned', note: index ? `backfill ${missing}` : `add index ${TIME_INDEX}, then backfill ${FEED_KEY}/${FEED_SORT_KEY} on items without them` }];
   }
   if (!index) {
     await ctx.clients.dynamodb.send(new UpdateTableCommand({
@@ -144,9 +146,9 @@ export async function ensureTimeIndex(
   // Runs while the index builds: the table stays in service, and items written meanwhile carry the attributes.
   const { written } = await ctx.reporter.step(`backfill index attributes in ${spec.name}`, () => backfillTimeIndex(ctx, spec.name));
   const active = index?.IndexStatus === 'ACTIVE' || (await ctx.reporter.step(`index ${TIME_INDEX} active`, () => waitUntilIndexActive(ctx, spec.name)));
-  if (active) await markDone();
-  else ctx.reporter.warn(`index ${TIME_INDEX} on ${spec.name} is still being built; the gallery and scan-db --limit work once it is ACTIVE (run provision again to check)`);
+  if (!active) ctx.reporter.warn(`index ${TIME_INDEX} on ${spec.name} is still being built; the gallery and scan-db --limit work once it is ACTIVE (run provision again to check)`);
+  // By DescribeTable's hours-old counts, the items may have been indexed meanwhile: nothing to report then.
   if (index && written === 0) return [];
-  const note = [!index ? `added index ${TIME_INDEX}` : '', `backfilled ${written} items`].filter(Boolean).join('; ');
+  const note = [!index ? `added index ${TIME_INDEX}` : '', `backfilled ${written} items${index ? ' missing from the index' : ''}`].filter(Boolean).join('; ');
   return [{ ...base, ...(index?.IndexArn ? { arn: index.IndexArn } : {}), status: 'updated', note }];
 }

@@ -1,11 +1,14 @@
-import { defaultFunctionSettings, functionEnvironment, type FunctionSettingValues } from '../config/function-settings.js';
+import { functionEnvironment, type FunctionSettingValues } from '../config/function-settings.js';
+import { choiceDefaults, STACK_CONFIG_KEYS } from '../config/stack-choices.js';
 import type { Architecture } from '../package/project.js';
 import type { StackState } from './state-file.js';
 
 /**
  * A stack's desired configuration: every choice made by flag, environment or thumbs.config.json,
- * recorded in the state file so that a later command without the flag keeps it. Keys are the
- * flags' camelCase names (`--max-concurrency` is maxConcurrency), as in thumbs.config.json.
+ * recorded with the stack so that a later command without the flag keeps it. Keys are the
+ * flags' camelCase names (`--max-concurrency` is maxConcurrency), as in thumbs.config.json; each
+ * one's flag, variable, schema, default and help are in the table of choices (config/stack-choices.ts).
+ * It travels unrenamed from the command line to the resource modules.
  */
 export interface StackConfig extends FunctionSettingValues {
   /** Adopted buckets and role; absent: thumbs creates and owns its own. */
@@ -21,26 +24,26 @@ export interface StackConfig extends FunctionSettingValues {
   maxConcurrency: number;
   /** Seconds */
   batchWindow: number;
+  /** What the last provision made: false with --no-function (data side only). Not a choice kept for the next run. */
+  function?: boolean;
 }
 
-export type StackConfigKey = keyof StackConfig;
+/** The choices a user makes (the table in config/stack-choices.ts); `function` is a fact of the last run, not one. */
+export type StackConfigKey = Exclude<keyof StackConfig, 'function'>;
 
 /** Every key, in the order changes are shown. */
-export const STACK_CONFIG_KEYS: readonly StackConfigKey[] = [
-  'originalsBucket', 'thumbnailsBucket', 'roleArn', 'trigger', 'arch', 'memory', 'timeout', 'maxConcurrency', 'batchWindow',
-  'renditions', 'quality', 'maxPixels', 'maxBytes', 'recordConcurrency',
-];
+export { STACK_CONFIG_KEYS };
 
 export function defaultStackConfig(): StackConfig {
-  return { trigger: 'sqs', arch: 'x86_64', memory: 1024, timeout: 30, maxConcurrency: 5, batchWindow: 1, ...defaultFunctionSettings() };
+  return choiceDefaults();
 }
 
 /** One recorded choice changed by this command. */
 export interface ConfigChange {
   attribute: StackConfigKey;
   /** undefined: not set (an adopted resource's key: thumbs' own is used). */
-  from: string | number | undefined;
-  to: string | number | undefined;
+  from: string | number | boolean | undefined;
+  to: string | number | boolean | undefined;
 }
 
 /**
@@ -68,6 +71,15 @@ export function recordedConfig(state: Pick<StackState, 'resources' | 'config'> |
   return state.config ? { ...defaultStackConfig(), ...state.config } : impliedConfig(state);
 }
 
+/**
+ * The settings every command reads: the stack's recorded choices (undefined record: not
+ * provisioned here, so the defaults).
+ */
+export function stackSettings(stack: { hadState: boolean; store: { current: Pick<StackState, 'resources' | 'config'> } }): { config: StackConfig; recorded: boolean } {
+  const recorded = stack.hadState ? recordedConfig(stack.store.current) : undefined;
+  return { config: recorded ?? defaultStackConfig(), recorded: recorded !== undefined };
+}
+
 export interface MergedConfig {
   config: StackConfig;
   /** Empty for a new stack: nothing was recorded to change. */
@@ -93,7 +105,7 @@ export function mergeConfig(recorded: StackConfig | undefined, given: Partial<St
 }
 
 export function describeChange(change: ConfigChange): string {
-  const show = (value: string | number | undefined) => (value === undefined ? '(thumbs\' own)' : String(value));
+  const show = (value: string | number | boolean | undefined) => (value === undefined ? '(thumbs\' own)' : String(value));
   return `${change.attribute}: ${show(change.from)} -> ${show(change.to)}`;
 }
 

@@ -64,15 +64,37 @@ export async function readState(stateDir: string, stack: string): Promise<StackS
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+  const hint = `Move it aside (mv ${file} ${file}.bad); teardown can still find the stack by its tags.`;
+  let state: unknown;
   try {
-    const state = JSON.parse(text) as StackState;
-    if (!READABLE_VERSIONS.includes(state.version) || state.stack !== stack) throw new Error(`unexpected version or stack`);
-    return state;
+    state = JSON.parse(text);
   } catch (error) {
-    throw new ThumbsError('bad-state-file', `state file ${file} is unreadable (${(error as Error).message})`, {
-      hint: 'Move it aside; teardown can still find the stack by its tags.',
-    });
+    throw new ThumbsError('bad-state-file', `state file ${file} is unreadable (${(error as Error).message})`, { hint, exitCode: 2 });
   }
+  const problem = shapeProblem(state, stack);
+  if (problem) throw new ThumbsError('bad-state-file', `state file ${file} has the wrong shape: ${problem}`, { hint, exitCode: 2 });
+  return state as StackState;
+}
+
+const BACKENDS: readonly string[] = ['aws', 'endpoint', 'embedded'];
+
+/** The first field that is not what thumbs wrote, named; undefined when the file has the shape of a state file. */
+function shapeProblem(value: unknown, stack: string): string | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return 'it is not a JSON object';
+  const state = value as Record<string, unknown>;
+  if (!READABLE_VERSIONS.includes(state.version as number)) return `field "version" is ${JSON.stringify(state.version)}, not one of ${READABLE_VERSIONS.join(', ')}`;
+  if (state.stack !== stack) return `field "stack" is ${JSON.stringify(state.stack)}, not "${stack}"`;
+  for (const field of ['account', 'region']) {
+    if (typeof state[field] !== 'string' || state[field] === '') return `field "${field}" is ${JSON.stringify(state[field])}, not a non-empty string`;
+  }
+  if (!BACKENDS.includes(state.backend as string)) return `field "backend" is ${JSON.stringify(state.backend)}, not one of ${BACKENDS.join(', ')}`;
+  if (state.endpoint !== undefined && typeof state.endpoint !== 'string') return `field "endpoint" is ${JSON.stringify(state.endpoint)}, not a URL`;
+  const resources = state.resources;
+  if (!resources || typeof resources !== 'object' || Array.isArray(resources)) return `field "resources" is ${JSON.stringify(resources)}, not an object`;
+  for (const [kind, record] of Object.entries(resources)) {
+    if (typeof (record as { id?: unknown } | null)?.id !== 'string') return `field "resources.${kind}.id" is missing or not a string`;
+  }
+  return undefined;
 }
 
 /** Write to a temporary file and rename it over the old one, so a crash never leaves half a file. */

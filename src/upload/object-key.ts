@@ -10,6 +10,15 @@ export function objectKey(relativePath: string, prefix = ''): string {
   return prefix ? `${normalizePrefix(prefix)}${key}` : key;
 }
 
+/** S3's limit on an object key, in bytes of UTF-8 (not characters). */
+export const MAX_KEY_BYTES = 1024;
+
+/** Why a key cannot be an S3 key, or undefined when it can. */
+export function keyTooLong(key: string): string | undefined {
+  const bytes = Buffer.byteLength(key, 'utf8');
+  return bytes > MAX_KEY_BYTES ? `its key is ${bytes} bytes in UTF-8, S3 allows at most ${MAX_KEY_BYTES}: shorten its path (or --prefix)` : undefined;
+}
+
 /** `photos`, `photos/` and `/photos/` all mean the folder `photos/`. */
 export function normalizePrefix(prefix: string): string {
   const trimmed = prefix.normalize('NFC').replace(/^\/+/, '').replace(/\/+$/, '');

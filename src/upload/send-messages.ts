@@ -1,6 +1,8 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { messageBody, RUN_ATTRIBUTE, type ImageMessage } from '../../lambda/contract.js';
+import type { MiddlewareStack } from '@smithy/types';
+import { countLostAnswers } from './lost-answers.js';
 import type { JournalEntry } from './sent-journal.js';
 
 export { messageBody, type ImageMessage } from '../../lambda/contract.js';
@@ -13,7 +15,12 @@ export interface SendFailure {
 export interface BatchOutcome {
   sent: ImageMessage[];
   failed: SendFailure[];
-  /** Accepted in a request the SDK had to resend (a lost answer or a timeout): SQS may hold these twice. */
+  /**
+   * Copies SQS may hold beyond one per message: for each entry, the attempts before the one that
+   * counted that failed yet may have been carried out (a lost answer, a 5xx); none for a throttled
+   * or refused attempt, or a connection never made. An upper bound, exact when every lost answer
+   * was lost after SQS took the request; entries reported failed count too, as they may be there once.
+   */
   resent: number;
 }
 
@@ -48,18 +55,23 @@ export async function sendBatch(sqs: SQSClient, queueUrl: string, messages: Imag
   for (let attempt = 1; pending.length > 0; attempt += 1) {
     if (attempt > 1) await wait((options.baseDelayMs ?? 100) * 2 ** (attempt - 2) * (0.5 + Math.random() / 2));
     let answer;
+    const command = new SendMessageBatchCommand({
+      QueueUrl: queueUrl,
+      Entries: pending.map(({ id, message }) => ({ Id: id, MessageBody: messageBody(message), ...attributes })),
+    });
+    const lost = countLostAnswers(command.middlewareStack as unknown as MiddlewareStack<object, object>);
     try {
-      answer = await sqs.send(new SendMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: pending.map(({ id, message }) => ({ Id: id, MessageBody: messageBody(message), ...attributes })),
-      }), { abortSignal: options.abortSignal });
+      answer = await sqs.send(command, { abortSignal: options.abortSignal });
     } catch (error) {
-      // The SDK has already retried throttling and network errors; what is left is final.
+      // The SDK has already retried throttling and network errors; what is left is final. The last
+      // attempt may have arrived too (an abandoned request), and every entry of it with it.
+      outcome.resent += pending.length * lost.count;
       outcome.failed.push(...pending.map(({ message }) => ({ key: message.key, error: (error as Error).message })));
       return outcome;
     }
+    // Each attempt that may have arrived carried every pending entry: those accepted now may be there once more.
+    outcome.resent += pending.length * lost.count;
     const ok = new Set((answer.Successful ?? []).map((entry) => entry.Id));
-    if ((answer.$metadata?.attempts ?? 1) > 1) outcome.resent += ok.size;
     const failures = new Map((answer.Failed ?? []).map((entry) => [entry.Id, entry]));
     const retry: typeof pending = [];
     for (const entry of pending) {

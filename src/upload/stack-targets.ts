@@ -1,8 +1,10 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { describeTable } from '../resources/table.js';
 import { isNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
 import { ThumbsError } from '../errors.js';
 import { openStack, stateDirFor } from '../state/open-stack.js';
+import { stackSettings } from '../state/stack-config.js';
 import type { QueueIdentity } from './sent-journal.js';
 
 /** Where an upload goes, read from the stack's state (names are never guessed). */
@@ -15,6 +17,8 @@ export interface UploadTargets {
   deadLetterUrl: string | undefined;
   thumbnailsBucket: string | undefined;
   stateDir: string;
+  /** The stack's recorded max-bytes (its function fails larger originals). */
+  maxBytes: number;
 }
 
 export function notProvisioned(ctx: Context, what: string): ThumbsError {
@@ -26,7 +30,8 @@ export function notProvisioned(ctx: Context, what: string): ThumbsError {
 }
 
 export async function resolveTargets(ctx: Context): Promise<UploadTargets> {
-  const { stack, store } = await openStack(ctx, { persist: false });
+  const opened = await openStack(ctx, { persist: false });
+  const { stack, store } = opened;
   const bucket = store.get('originalsBucket')?.id;
   const triggered = store.get('bucketNotification') !== undefined;
   const queueUrl = triggered ? undefined : store.get('queue')?.id;
@@ -40,7 +45,21 @@ export async function resolveTargets(ctx: Context): Promise<UploadTargets> {
     deadLetterUrl: store.get('deadLetterQueue')?.id,
     thumbnailsBucket: store.get('thumbnailsBucket')?.id,
     stateDir: stateDirFor(ctx),
+    maxBytes: stackSettings(opened).config.maxBytes,
   };
+}
+
+/**
+ * The table every item is written to (by the function) and read from (--wait, the journal's
+ * uncertain entries): checked before the first upload, so a deleted table is named at once
+ * instead of failing every message, or `--wait`, after all was uploaded and sent.
+ */
+export async function assertTable(ctx: Context, table: string | undefined, needed: boolean): Promise<void> {
+  if (!table) {
+    if (needed) throw notProvisioned(ctx, 'no metadata table recorded');
+    return;
+  }
+  if (!(await describeTable(ctx, table))) throw notProvisioned(ctx, `table ${table} does not exist`);
 }
 
 /**

@@ -1,11 +1,12 @@
 import type { Context } from '../context.js';
+import { withThousands } from '../output/plural.js';
 import type { Progress } from '../output/reporter.js';
 import { MESSAGE_VERSION, type ImageMessage } from '../../lambda/contract.js';
 import { forEachBounded, type BoundedStats } from './bounded.js';
 import { detectImage } from './detect-image.js';
 import { localEtag, PART_SIZE } from './local-etag.js';
 import type { RemoteIndex, RemoteObject } from './list-existing.js';
-import { objectKey } from './object-key.js';
+import { keyTooLong, objectKey } from './object-key.js';
 import { putObject, readFile } from './put-objects.js';
 import type { MessagePipeline } from './send-messages.js';
 import type { SentJournal } from './sent-journal.js';
@@ -39,6 +40,8 @@ export interface UploadRun {
   messages: MessagePipeline | undefined;
   /** Keep key -> ETag of every image, for --wait. */
   keepExpected: boolean;
+  /** The stack's recorded max-bytes: a larger original would only be failed by the function, so it is not sent. */
+  maxBytes: number;
   /** Once aborted, no new file is started. */
   stop?: AbortSignal;
   /** Once aborted, requests in flight are abandoned (the grace period after a stop is over). */
@@ -73,10 +76,15 @@ async function unchangedEtag(file: FoundFile, remote: RemoteObject | undefined, 
  * type detection, the ETag and the PUT; a larger one is sniffed, hashed and uploaded as streams.
  * Resolves once its message is in the pipeline, which waits while too many batches are out.
  */
+const tooLarge = (maxBytes: number) => `larger than the stack's max-bytes ${withThousands(maxBytes)} (\`thumbs provision --max-bytes\` changes it)`;
+
 async function uploadOne(ctx: Context, run: UploadRun, file: FoundFile): Promise<FileRecord> {
   const key = objectKey(file.relative, run.prefix);
   const base = { path: file.path, key, size: file.size };
-  const content = file.size > 0 && file.size <= PART_SIZE ? await readFile(file.path) : undefined;
+  if (file.size > run.maxBytes) return { ...base, action: 'skip', status: 'skipped', error: tooLarge(run.maxBytes) };
+  const unusableKey = keyTooLong(key);
+  if (unusableKey) return { ...base, action: 'skip', status: 'skipped', error: unusableKey };
+  const content = file.size > 0 && file.size <= PART_SIZE ? await readFile(file.path, file.size) : undefined;
   const found = await detectImage(file.path, file.size, content);
   if (!found.image) return { ...base, action: 'skip', status: 'skipped', error: found.reason };
   const message = (etag: string): ImageMessage => ({ v: MESSAGE_VERSION, bucket: run.bucket, key, etag, size: file.size, contentType: found.contentType });

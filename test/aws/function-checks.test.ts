@@ -7,7 +7,7 @@ import { awsError } from '../helpers/fake-aws.js';
 import { mockAwsContext } from '../helpers/mock-context.js';
 
 const iam = mockClient(IAMClient);
-const doctorContext = async (): Promise<DoctorContext> => ({ ctx: (await mockAwsContext()).ctx, nodeVersion: '22.13.0', identity: async () => ({ $metadata: {} }) });
+const doctorContext = async (): Promise<DoctorContext> => ({ ctx: (await mockAwsContext()).ctx, nodeVersion: '22.13.0', identity: async () => ({ $metadata: {} }), signal: new AbortController().signal });
 
 describe('doctor: function role', () => {
   beforeEach(() => iam.reset());

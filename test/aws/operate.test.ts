@@ -16,6 +16,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { logs } from '../../src/actions/logs.js';
 import { stacks } from '../../src/actions/stacks.js';
+import { EndpointNotAws } from '../../src/aws/not-aws.js';
 import { redrive } from '../../src/dlq/redrive.js';
 import type { LogRecord } from '../../src/logs/log-record.js';
 import { awsError } from '../helpers/fake-aws.js';
@@ -130,6 +131,16 @@ describe('dlq --redrive on AWS (mocked SQS)', () => {
     expect(order.indexOf('DeleteMessageBatchCommand')).toBeGreaterThan(order.indexOf('SendMessageBatchCommand'));
     // The one not sent is made visible again at once, still in the dead-letter queue.
     expect(sqs).toHaveReceivedCommandWith(ChangeMessageVisibilityBatchCommand, { QueueUrl: target.deadLetterUrl, Entries: [{ Id: '0', ReceiptHandle: 'r1', VisibilityTimeout: 0 }] });
+  });
+
+  it("falls back to the copy when the move task's answer is not AWS's (moto's bare 500 HTML page for an action it lacks)", async () => {
+    const { ctx } = await mockAwsContext();
+    sqs.on(StartMessageMoveTaskCommand).rejects(new EndpointNotAws('SQS', 'http://127.0.0.1:5000', 'an HTML page', undefined));
+    sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '1' } });
+    sqs.on(ReceiveMessageCommand).resolvesOnce({ Messages: [message(0)] }).resolves({ Messages: [] });
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: '0', MessageId: 'n0', MD5OfMessageBody: '' }] });
+    sqs.on(DeleteMessageBatchCommand).resolves({ Successful: [{ Id: '0' }] });
+    expect(await redrive(ctx.clients.sqs, target, { tryMoveTask: true })).toEqual({ method: 'copy', moved: 1, failed: 0, deleteFailed: 0 });
   });
 
   it('deletes nothing when the send itself fails', async () => {

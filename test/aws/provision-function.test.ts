@@ -4,7 +4,7 @@ import { PutRolePolicyCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { PutBucketNotificationConfigurationCommand } from '@aws-sdk/client-s3';
 import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { provision, type ProvisionAllOptions } from '../../src/actions/provision.js';
+import { provision, type ProvisionOptions } from '../../src/actions/provision.js';
 import { teardown } from '../../src/actions/teardown.js';
 import { ACCOUNT, awsError, FakeAws } from '../helpers/fake-aws.js';
 import { fakePackage } from '../helpers/fake-package.js';
@@ -14,11 +14,11 @@ let fake: FakeAws;
 afterEach(() => fake?.reset());
 
 
-async function setup(overrides: Partial<ProvisionAllOptions> = {}) {
+async function setup(overrides: Partial<ProvisionOptions> = {}) {
   fake = new FakeAws();
   const { ctx, reporter, stateDir } = await mockAwsContext();
   const sleeps: number[] = [];
-  const options: ProvisionAllOptions = { buildPackage: await fakePackage('sha-v1'), sleep: async (ms) => void sleeps.push(ms), ...overrides };
+  const options: ProvisionOptions = { buildPackage: await fakePackage('sha-v1'), sleep: async (ms) => void sleeps.push(ms), ...overrides };
   return { ctx, reporter, stateDir, sleeps, options };
 }
 
@@ -42,7 +42,10 @@ describe('provision: the function side on AWS', () => {
       Timeout: 30,
       Architectures: ['x86_64'],
       Role: `arn:aws:iam::${ACCOUNT}:role/thumbs-default-fn`,
-      Environment: { Variables: { THUMBS_THUMBNAILS_BUCKET: `thumbs-default-thumbnails-${ACCOUNT}-us-east-1`, THUMBS_TABLE: 'thumbs-default-images', THUMBS_RENDITIONS: 'webp:128,webp:512,webp:1024', MALLOC_ARENA_MAX: '2' } },
+      Environment: { Variables: {
+        THUMBS_THUMBNAILS_BUCKET: `thumbs-default-thumbnails-${ACCOUNT}-us-east-1`, THUMBS_TABLE: 'thumbs-default-images', THUMBS_RENDITIONS: 'webp:128,webp:512,webp:1024',
+        THUMBS_QUALITY: '80', THUMBS_MAX_PIXELS: '100000000', THUMBS_MAX_BYTES: '52428800', THUMBS_CONCURRENCY: '4', MALLOC_ARENA_MAX: '2',
+      } },
       Tags: { 'thumbs:stack': 'default', 'thumbs:managed-by': 'thumbs' },
     });
     expect(fake.mocks.lambda).toHaveReceivedCommandWith(CreateEventSourceMappingCommand, {
@@ -109,12 +112,12 @@ describe('provision: the function side on AWS', () => {
 
   it('passes the function settings given and updates only the configuration when they change', async () => {
     const { ctx, options } = await setup();
-    await provision(ctx, { ...options, functionSettings: { THUMBS_QUALITY: '70' } });
+    await provision(ctx, { ...options, quality: 70 });
     expect(fake.mocks.lambda).toHaveReceivedCommandWith(CreateFunctionCommand, {
       Environment: { Variables: expect.objectContaining({ THUMBS_QUALITY: '70', THUMBS_RENDITIONS: 'webp:128,webp:512,webp:1024' }) },
     });
     for (const mock of Object.values(fake.mocks)) mock.resetHistory();
-    await provision(ctx, { ...options, functionSettings: { THUMBS_QUALITY: '70', THUMBS_RENDITIONS: 'avif:256' } });
+    await provision(ctx, { ...options, renditions: 'avif:256' });
     expect(Object.keys(fake.mocks).flatMap((s) => writes(fake.commands(s as never)))).toEqual(['UpdateFunctionConfiguration']);
   });
 

@@ -1,7 +1,7 @@
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deploy } from '../../src/actions/deploy.js';
-import { provisionConfigured } from '../../src/actions/provision-configured.js';
+import { provision } from '../../src/actions/provision.js';
 import { readState } from '../../src/state/state-file.js';
 import { FakeAws } from '../helpers/fake-aws.js';
 import { fakePackage } from '../helpers/fake-package.js';
@@ -19,7 +19,7 @@ describe('recorded choices on AWS (mocked)', () => {
     fake = new FakeAws();
     const { ctx, stateDir } = await mockAwsContext();
     const extra = { buildPackage: await fakePackage('sha-v1'), sleep: async () => undefined };
-    await provisionConfigured(ctx, { extra, given: { memory: 2048, timeout: 60, maxConcurrency: 3, batchWindow: 5, arch: 'arm64', quality: 70, renditions: 'jpeg:200' } });
+    await provision(ctx, { ...extra, memory: 2048, timeout: 60, maxConcurrency: 3, batchWindow: 5, arch: 'arm64', quality: 70, renditions: 'jpeg:200' });
     expect(fake.mocks.lambda).toHaveReceivedCommandWith(CreateFunctionCommand, {
       MemorySize: 2048, Timeout: 60, Architectures: ['arm64'],
       Environment: { Variables: expect.objectContaining({ THUMBS_QUALITY: '70', THUMBS_RENDITIONS: 'jpeg:200' }) },
@@ -29,11 +29,11 @@ describe('recorded choices on AWS (mocked)', () => {
     const services = ['lambda', 'iam', 's3', 'sqs', 'dynamodb', 'logs'] as const;
     const before = Object.fromEntries(services.map((service) => [service, fake.commands(service).length]));
     const since = (service: (typeof services)[number]) => fake.commands(service).slice(before[service]);
-    const again = await provisionConfigured(ctx, { extra });
+    const again = await provision(ctx, extra);
     expect(again.changes).toEqual([]);
     for (const service of services) expect(writes(since(service))).toEqual([]);
 
-    const changed = await provisionConfigured(ctx, { extra, given: { memory: 1536 } });
+    const changed = await provision(ctx, { ...extra, memory: 1536 });
     expect(changed.changes).toEqual([{ attribute: 'memory', from: 2048, to: 1536 }]);
     expect(fake.mocks.lambda).toHaveReceivedCommandWith(UpdateFunctionConfigurationCommand, { MemorySize: 1536, Timeout: 60 });
     expect((await readState(stateDir, 'default'))?.config).toMatchObject({ memory: 1536, arch: 'arm64', quality: 70 });
@@ -43,7 +43,7 @@ describe('recorded choices on AWS (mocked)', () => {
     fake = new FakeAws();
     const { ctx, stateDir } = await mockAwsContext();
     const extra = { buildPackage: await fakePackage('sha-v1'), sleep: async () => undefined };
-    await provisionConfigured(ctx, { extra, given: { arch: 'arm64' } });
+    await provision(ctx, { ...extra, arch: 'arm64' });
     const built: string[] = [];
     const buildPackage = async (arch: 'x86_64' | 'arm64') => (built.push(arch), (await fakePackage('sha-v2'))(arch));
     expect(await deploy(ctx, { buildPackage })).toMatchObject({ arch: 'arm64', status: 'updated' });

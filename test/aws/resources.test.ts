@@ -2,7 +2,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteQueueCommand } from '@aws-sdk/client-sqs';
 import { UpdateEventSourceMappingCommand as UpdateEsm } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { provision, type ProvisionAllOptions } from '../../src/actions/provision.js';
+import { provision, type ProvisionOptions } from '../../src/actions/provision.js';
 import { status } from '../../src/actions/status.js';
 import { teardown } from '../../src/actions/teardown.js';
 import { renderProvision } from '../../src/cli/commands/provision.js';
@@ -19,7 +19,7 @@ const QUEUE = 'thumbs-default-jobs';
 const FUNCTION = 'thumbs-default-thumbnailer';
 const ROLE = 'thumbs-default-fn';
 const LOG_GROUP = `/aws/lambda/${FUNCTION}`;
-const READ = /^(Get|List|Describe|Head)/;
+const READ = /^(Get|List|Describe|Head|Scan|Query)/;
 
 let fake: FakeAws;
 afterEach(() => fake?.reset());
@@ -28,18 +28,18 @@ afterEach(() => fake?.reset());
 async function setup() {
   fake = new FakeAws();
   const { ctx, reporter } = await mockAwsContext();
-  const options: ProvisionAllOptions = { buildPackage: await fakePackage('sha-v1'), sleep: async () => undefined };
+  const options: ProvisionOptions = { buildPackage: await fakePackage('sha-v1'), sleep: async () => undefined };
   return { ctx, reporter, options };
 }
 
-/** The write calls sent since `from` (every call that is not a Get, List, Describe or Head). */
+/** The write calls sent since `from` (every call that is not a Get, List, Describe, Head, Scan or Query). */
 const writesSince = (from: number) => fake.calls.slice(from).filter((c) => c.ok && !READ.test(c.command)).map((c) => c.command).sort();
 
 /** Provisions once, then returns a re-run helper that reports the writes it sent. */
 async function provisioned() {
   const env = await setup();
   await provision(env.ctx, env.options);
-  const rerun = async (extra: Partial<ProvisionAllOptions> = {}) => {
+  const rerun = async (extra: Partial<ProvisionOptions> = {}) => {
     const from = fake.calls.length;
     const result = await provision(env.ctx, { ...env.options, ...extra });
     return { result, writes: writesSince(from) };

@@ -36,7 +36,7 @@ describe('thumbs CLI', () => {
   it('an invalid stack name is refused before any call (exit 2), naming it', async () => {
     const run = await runCli(['provision', '--stack', 'My_Photos', '--region', 'us-east-1']);
     expect(run.code).toBe(2);
-    expectCleanError(run, /stack name "My_Photos" is not allowed/);
+    expectCleanError(run, /stack name "My_Photos" \(from --stack\) is not allowed/);
   });
 
   it('no credentials gives one clear message (exit 1)', async () => {
@@ -60,7 +60,7 @@ describe('thumbs CLI', () => {
     const stateDir = await mkdtemp(path.join(os.tmpdir(), 'thumbs-e2e-'));
     const run = await runCli(['dev'], { env: isolatedEnv({ THUMBS_STATE_DIR: stateDir, THUMBS_RENDITIONS: 'bogus' }) });
     expect(run.code).toBe(2);
-    expectCleanError(run, /THUMBS_RENDITIONS entry "bogus" is invalid/);
+    expectCleanError(run, /THUMBS_RENDITIONS=bogus: entry "bogus" is invalid/);
     await expect(stat(path.join(stateDir, 'local.json'))).rejects.toThrow();
     await rm(stateDir, { recursive: true, force: true });
   });

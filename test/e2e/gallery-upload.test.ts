@@ -12,10 +12,11 @@ import { galleryLocations, type GalleryLocations } from '../../src/gallery/load-
 import { serveStack } from '../../src/local/stack-worker.js';
 import type { LocalWorker } from '../../src/local/worker.js';
 import { openStack } from '../../src/state/open-stack.js';
+import { functionEnvironmentOf } from '../../src/state/stack-config.js';
 import { launchChromium, skipBrowserTests, type HeadlessChromium } from '../helpers/chromium.js';
 import { startEmbedded, type EmbeddedHarness } from '../helpers/embedded.js';
 
-/** The stack's THUMBS_MAX_BYTES for this test: the function and the upload policy share it. */
+/** The stack's recorded max-bytes for this test: the function and the upload policy share it. */
 const MAX_BYTES = 300_000;
 const SMALL = ['skimage_rocket.jpg', 'skimage_coins.png', 'skimage_camera.png'];
 /** 466,706 bytes: over MAX_BYTES. */
@@ -66,11 +67,12 @@ describe.skipIf(skip)('gallery upload, live updates, placeholders and layout in 
 
   beforeAll(async () => {
     harness = await startEmbedded();
-    await provision(harness.ctx);
+    const { config } = await provision(harness.ctx, { maxBytes: MAX_BYTES });
     const stack = await openStack(harness.ctx, { persist: false });
     where = galleryLocations(stack);
-    worker = serveStack(harness.ctx, { names: stack.names, state: stack.store.current }, { env: { THUMBS_MAX_BYTES: String(MAX_BYTES) }, log: silentLogger });
-    gallery = await startGallery(harness.ctx, { port: 0, maxBytes: MAX_BYTES });
+    worker = serveStack(harness.ctx, { names: stack.names, state: stack.store.current }, { env: functionEnvironmentOf(config), log: silentLogger });
+    // The upload policy takes the stack's recorded limit.
+    gallery = await startGallery(harness.ctx, { port: 0 });
     chromiumRun = await launchChromium(alerts);
     browser = chromiumRun.browser;
   });

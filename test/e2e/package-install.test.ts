@@ -45,8 +45,7 @@ describe('the npm package', () => {
   it('holds the bin, the compiled CLI, the function sources, the lockfile and a few licensed photos, and nothing else', async () => {
     expect(tarballFiles).toEqual(expect.arrayContaining([
       'bin/thumbs.js',
-      'dist/src/cli/main.js',
-      'dist/lambda/handler.js',
+      'dist/cli/main.js',
       'lambda/handler.ts',
       'npm-shrinkwrap.json',
       'images/LICENSES.md',

@@ -13,6 +13,7 @@ import {
   GetPublicAccessBlockCommand, GetBucketEncryptionCommand, GetBucketCorsCommand, type CORSRule, type PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand, SetQueueAttributesCommand, SQSClient, TagQueueCommand } from '@aws-sdk/client-sqs';
+import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -41,11 +42,13 @@ export class FakeAws {
   denyCreateRole = false;
   /** How many CreateFunction calls fail with the IAM propagation error first. */
   propagationFailures = 0;
+  /** Like moto: GetFunction answers without LoggingConfig, whatever was set. */
+  omitsLoggingConfig = false;
   readonly calls: AwsCall[] = [];
   readonly mocks = {
     sts: mockClient(STSClient), s3: mockClient(S3Client), sqs: mockClient(SQSClient), dynamodb: mockClient(DynamoDBClient),
     iam: mockClient(IAMClient), lambda: mockClient(LambdaClient), logs: mockClient(CloudWatchLogsClient),
-    doc: mockClient(DynamoDBDocumentClient),
+    doc: mockClient(DynamoDBDocumentClient), tagging: mockClient(ResourceGroupsTaggingAPIClient),
   };
   private readonly origin = performance.now();
 
@@ -86,6 +89,7 @@ export class FakeAws {
     this.installData();
     this.installIam();
     this.installLambda();
+    this.installTagging();
     this.on('logs', CreateLogGroupCommand, (i) => {
       if (this.logGroups.has(i.logGroupName ?? '')) throw awsError('ResourceAlreadyExistsException', 400);
       this.logGroups.add(i.logGroupName ?? '');
@@ -216,6 +220,21 @@ export class FakeAws {
     this.on('iam', DeleteRoleCommand, (i) => (this.role(i.RoleName), this.roles.delete(i.RoleName ?? ''), {}));
   }
 
+  /** GetResources over the functions, queues, log groups and buckets held here (roles are not listed, as on AWS). */
+  private installTagging(): void {
+    this.on('tagging', GetResourcesCommand, (i: { TagFilters?: Array<{ Key?: string; Values?: string[] }> }) => {
+      const arn = (service: string, resource: string) => `arn:aws:${service}:us-east-1:${ACCOUNT}:${resource}`;
+      const all: Array<[string, Record<string, string>]> = [
+        ...[...this.functions].map(([name, f]): [string, Record<string, string>] => [arn('lambda', `function:${name}`), f.tags]),
+        ...[...this.queueTags].filter(([name]) => this.queues.has(name)).map(([name, tags]): [string, Record<string, string>] => [arn('sqs', name), tags]),
+        ...[...this.logGroupTags].filter(([name]) => this.logGroups.has(name)).map(([name, tags]): [string, Record<string, string>] => [arn('logs', `log-group:${name}`), tags]),
+        ...[...this.buckets].map(([name, b]): [string, Record<string, string>] => [`arn:aws:s3:::${name}`, Object.fromEntries(b.tags.map((t) => [t.Key, t.Value]))]),
+      ];
+      const wanted = (tags: Record<string, string>) => (i.TagFilters ?? []).every((f) => f.Key && tags[f.Key] !== undefined && (!f.Values?.length || f.Values.includes(tags[f.Key] ?? '')));
+      return { ResourceTagMappingList: all.filter(([, tags]) => wanted(tags)).map(([ResourceARN, tags]) => ({ ResourceARN, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) })) };
+    });
+  }
+
   private fn(name: string | undefined) {
     const found = this.functions.get(name ?? '');
     if (!found) throw notFound();
@@ -225,7 +244,8 @@ export class FakeAws {
   private installLambda(): void {
     this.on('lambda', GetFunctionCommand, (i) => {
       const { config, tags } = this.fn(i.FunctionName);
-      return { Configuration: { ...config, State: 'Active', LastUpdateStatus: 'Successful' }, Tags: tags };
+      const { LoggingConfig, ...rest } = config;
+      return { Configuration: { ...rest, ...(this.omitsLoggingConfig ? {} : { LoggingConfig }), State: 'Active', LastUpdateStatus: 'Successful' }, Tags: tags };
     });
     this.on('lambda', CreateFunctionCommand, (i) => {
       if (this.propagationFailures > 0) {

@@ -44,7 +44,7 @@ describe('a stack opened with credentials of another account', () => {
     const first = await endpointContext();
     first.capabilities.readsResourceTags = false;
     first.capabilities.hasControlPlane = false;
-    await provision(first, { functionTimeoutSeconds: 30 });
+    await provision(first, { timeout: 30 });
     const before = await readState(harness.stateDir, 'acct');
     expect(Object.keys(before?.resources ?? {})).toHaveLength(5);
 

@@ -47,8 +47,8 @@ async function items(ctx: Context) {
   return Items as Array<{ imageKey: string; status: string; settings?: string; renditions: Array<{ name: string; format: string; key: string }> }>;
 }
 
-function serve(env: Record<string, string>) {
-  workers = startDevWorkers(h.ctx, h.stateDir, { env, log: () => undefined, waitTimeSeconds: 1 });
+function serve() {
+  workers = startDevWorkers(h.ctx, h.stateDir, { log: () => undefined, waitTimeSeconds: 1 });
 }
 
 beforeAll(async () => {
@@ -58,11 +58,10 @@ beforeAll(async () => {
   bucket = state?.resources.originalsBucket?.id ?? '';
   thumbnails = state?.resources.thumbnailsBucket?.id ?? '';
   table = state?.resources.table?.id ?? '';
-  serve({});
+  serve();
 });
 
 afterAll(async () => {
-  delete process.env.THUMBS_RENDITIONS;
   await workers?.stop();
   await h?.stop();
 });
@@ -100,13 +99,16 @@ describe('operating the embedded backend', () => {
     expect(again.messagesSent).toBe(0);
   });
 
-  it('after a renditions change, reprocess --wait leaves every item with only the new rendition, in the thumbnails bucket too', async () => {
+  it('after provision --renditions webp:200, reprocess --wait leaves every item with only the new rendition, and the next run finds nothing stale', async () => {
     await workers?.stop();
     // fauxqs keeps an aborted long poll waiting on the server, where it would take (and hide) the next
     // messages: let it run out (the worker polls for 1 s) before sending any.
     await new Promise((r) => setTimeout(r, 1_500));
-    process.env.THUMBS_RENDITIONS = 'webp:200';
-    serve({ THUMBS_RENDITIONS: 'webp:200' });
+    // The recorded choice, not this process's environment, is what reprocess and the worker both read.
+    await provision(h.ctx, { renditions: 'webp:200' });
+    serve();
+    const plan = await reprocess(h.ctx, { dryRun: true });
+    expect(plan.settings).toMatchObject({ renditions: 'webp:200', source: 'record' });
     const run = await reprocess(h.ctx, { wait: true, waitTimeoutSeconds: 30, pollMs: 100 });
     expect(run.counts).toEqual({ failed: 0, stale: 3, missing: 0, current: 0 });
     expect(run.wait?.done.sort()).toEqual([...KEYS].sort());
@@ -120,6 +122,8 @@ describe('operating the embedded backend', () => {
       const head = await h.ctx.clients.s3.send(new HeadObjectCommand({ Bucket: thumbnails, Key: item.renditions[0]?.key ?? '' }));
       expect(head.ContentType).toBe('image/webp');
     }
+    const again = await reprocess(h.ctx, { dryRun: true });
+    expect(again.counts).toEqual({ failed: 0, stale: 0, missing: 0, current: 3 });
   });
 
   it('status --watch ticks with the queue, the dead-letter queue and the items', async () => {

@@ -3,7 +3,7 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisionConfigured } from '../../src/actions/provision-configured.js';
+import { provision } from '../../src/actions/provision.js';
 import { upload } from '../../src/actions/upload.js';
 import type { Context } from '../../src/context.js';
 import { startDevWorkers, type DevWorkers } from '../../src/local/dev-workers.js';
@@ -54,14 +54,14 @@ async function uploadAs(name: string): Promise<void> {
 describe('recorded choices (embedded backend)', () => {
   it('keeps non-default choices on a plain re-run, prints and records changes, resets to defaults', async () => {
     await ctx.clients.s3.send(new CreateBucketCommand({ Bucket: 'my-own-originals' }));
-    const first = await provisionConfigured(ctx, {
-      given: { originalsBucket: 'my-own-originals', memory: 2048, timeout: 60, maxConcurrency: 3, batchWindow: 5, renditions: 'jpeg:64', quality: 70 },
+    const first = await provision(ctx, {
+      originalsBucket: 'my-own-originals', memory: 2048, timeout: 60, maxConcurrency: 3, batchWindow: 5, renditions: 'jpeg:64', quality: 70,
     });
     expect(first.changes).toEqual([]);
     const chosen = { originalsBucket: 'my-own-originals', memory: 2048, timeout: 60, maxConcurrency: 3, batchWindow: 5, renditions: 'jpeg:64', quality: 70, trigger: 'sqs', arch: 'x86_64' };
     expect(await recorded()).toMatchObject(chosen);
 
-    const again = await provisionConfigured(ctx, {});
+    const again = await provision(ctx);
     expect(again.changes).toEqual([]);
     expect(again.config).toMatchObject(chosen);
     expect(await recorded()).toMatchObject(chosen);
@@ -69,16 +69,16 @@ describe('recorded choices (embedded backend)', () => {
     expect(state).toMatchObject({ version: 2, resources: { originalsBucket: { id: 'my-own-originals', origin: 'adopted' } } });
 
     harness.reporter.events.length = 0;
-    const changed = await provisionConfigured(ctx, { given: { memory: 1536, quality: 70 } });
+    const changed = await provision(ctx, { memory: 1536, quality: 70 });
     expect(changed.changes).toEqual([{ attribute: 'memory', from: 2048, to: 1536 }]);
     expect(harness.reporter.texts('info')).toContain('memory: 2048 -> 1536');
     expect(await recorded()).toMatchObject({ memory: 1536, quality: 70, renditions: 'jpeg:64' });
 
-    const dryRun = await provisionConfigured(ctx, { dryRun: true, reset: ['memory'] });
+    const dryRun = await provision(ctx, { dryRun: true, reset: ['memory'] });
     expect(dryRun.changes).toEqual([{ attribute: 'memory', from: 1536, to: 1024 }]);
     expect(await recorded()).toMatchObject({ memory: 1536 });
 
-    const reset = await provisionConfigured(ctx, { reset: ['memory', 'originalsBucket'] });
+    const reset = await provision(ctx, { reset: ['memory', 'originalsBucket'] });
     expect(reset.changes).toEqual([
       { attribute: 'originalsBucket', from: 'my-own-originals', to: undefined },
       { attribute: 'memory', from: 1536, to: 1024 },
@@ -91,15 +91,14 @@ describe('recorded choices (embedded backend)', () => {
     const state = await readState(path.join(harness.stateDir, 'local'), 'choices');
     const thumbnails = state?.resources.thumbnailsBucket?.id ?? '';
     expect(thumbnails).not.toBe('');
-    // The dev process's own environment says otherwise; the stack's record wins, as on Lambda.
     let reconfigured = 0;
-    workers = startDevWorkers(ctx, harness.stateDir, { env: { THUMBS_RENDITIONS: 'webp:300' }, waitTimeSeconds: 1, onReconfigure: () => (reconfigured += 1) });
+    workers = startDevWorkers(ctx, harness.stateDir, { waitTimeSeconds: 1, onReconfigure: () => (reconfigured += 1) });
 
     await uploadAs('first.jpg');
     await until(async () => (await thumbnailKeys(thumbnails)).includes('64/first.jpeg'), () => thumbnailKeys(thumbnails));
     expect(await thumbnailKeys(thumbnails)).toEqual(['64/first.jpeg']);
 
-    await provisionConfigured(ctx, { given: { renditions: 'png:32' } });
+    await provision(ctx, { renditions: 'png:32' });
     expect(await recorded()).toMatchObject({ renditions: 'png:32' });
     // The worker takes the new settings on its next scan of the state folder.
     await until(async () => reconfigured === 1, async () => ({ reconfigured }));

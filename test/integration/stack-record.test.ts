@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisionConfigured } from '../../src/actions/provision-configured.js';
+import { provision } from '../../src/actions/provision.js';
 import { scanItems } from '../../src/actions/scan-db.js';
 import { status } from '../../src/actions/status.js';
 import { unlock } from '../../src/actions/unlock.js';
@@ -45,12 +45,12 @@ async function recorded(stack: string): Promise<Recorded | undefined> {
 describe('the stack\'s record, kept in its table (embedded backend)', () => {
   it('lives in the table: another folder, or a deleted .thumbs/, reads the same choices and a plain provision keeps them', async () => {
     const first = await fromAnotherFolder('kept');
-    await provisionConfigured(first, { given: { memory: 2048, renditions: 'webp:200', maxBytes: 1_300_000 } });
+    await provision(first, { memory: 2048, renditions: 'webp:200', maxBytes: 1_300_000 });
     expect((await recorded('kept'))?.state.config).toMatchObject({ memory: 2048, renditions: 'webp:200', maxBytes: 1_300_000 });
     await rm(first.settings.stateDir, { recursive: true, force: true });
 
     const second = await fromAnotherFolder('kept');
-    const again = await provisionConfigured(second, {});
+    const again = await provision(second, {});
     expect(again.changes).toEqual([]);
     expect(again.config).toMatchObject({ memory: 2048, renditions: 'webp:200', maxBytes: 1_300_000 });
     expect(again.resources.filter((r) => r.status === 'created')).toEqual([]);
@@ -64,7 +64,7 @@ describe('the stack\'s record, kept in its table (embedded backend)', () => {
 
   it('two writers at once: the second write loses the condition, re-reads and keeps both changes', async () => {
     const a = await fromAnotherFolder('twice');
-    await provisionConfigured(a, {});
+    await provision(a, {});
     const before = (await recorded('twice'))?.recordVersion ?? 0;
     const provisionCalls = a.callLog.calls.length;
     const b = await fromAnotherFolder('twice');
@@ -83,7 +83,7 @@ describe('the stack\'s record, kept in its table (embedded backend)', () => {
 
   it('moves a stack of the previous release (state file only) into the record on its next command, and says so once', async () => {
     const ctx = await fromAnotherFolder('old');
-    await provisionConfigured(ctx, { given: { memory: 3008 } });
+    await provision(ctx, { memory: 3008 });
     // What the previous release left: the same table and state file, no record in the table.
     await ctx.clients.dynamodb.send(new DeleteItemCommand({ TableName: 'thumbs-old-images', Key: { imageKey: { S: RECORD_KEY } } }));
     const file = JSON.parse(await readFile(path.join(ctx.settings.stateDir, 'local', 'old.json'), 'utf8')) as { resources: Record<string, unknown> };
@@ -96,15 +96,15 @@ describe('the stack\'s record, kept in its table (embedded backend)', () => {
     const moved = await recorded('old');
     expect(moved?.state.config).toMatchObject({ memory: 3008 });
     expect(Object.keys(moved?.state.resources ?? {}).sort()).toEqual(Object.keys(file.resources).sort());
-    await provisionConfigured(ctx, {});
+    await provision(ctx, {});
     expect(messages()).toHaveLength(1);
     // Another folder now reads the migrated choices.
-    expect((await provisionConfigured(await fromAnotherFolder('old'), {})).config.memory).toBe(3008);
+    expect((await provision(await fromAnotherFolder('old'), {})).config.memory).toBe(3008);
   });
 
   it('the record and the lease are not images: scan-db, the status count and the index backfill leave them out', async () => {
     const ctx = await fromAnotherFolder('reserved');
-    await provisionConfigured(ctx, {});
+    await provision(ctx, {});
     await acquireLease(ctx, 'thumbs-reserved-images', 'reserved', { command: 'test' });
     expect(await item('reserved', LEASE_KEY)).toBeDefined();
     expect((await scanItems(ctx.clients.doc, 'thumbs-reserved-images')).items).toEqual([]);
@@ -128,7 +128,7 @@ describe('the stack\'s lease (embedded backend)', () => {
 
   it('a second holder waits, then is refused (exit 2) naming the first and its host; released, it is free', async () => {
     const a = await fromAnotherFolder('leased');
-    await provisionConfigured(a, {});
+    await provision(a, {});
     const b = await fromAnotherFolder('leased');
     const held = await acquireLease(a, TABLE, 'leased', { command: 'provision' });
     const started = Date.now();

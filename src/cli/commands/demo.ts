@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { DemoResult } from '../../actions/demo.js';
-import { functionSettings } from '../../config/function-settings.js';
+import { functionSettingChoices } from '../../config/function-settings.js';
 import { ThumbsError } from '../../errors.js';
 import { projectRoot } from '../../package/project.js';
 import { printResult } from '../../output/print.js';
@@ -56,7 +56,7 @@ Examples:
         const result = await withContext(
           command,
           runtime,
-          (ctx) => demo(ctx, { folder: folder ?? defaultPhotos(), functionEnv: functionSettings(process.env), waitTimeoutSeconds: options.waitTimeout }),
+          (ctx) => demo(ctx, { folder: folder ?? defaultPhotos(), choices: functionSettingChoices(process.env), waitTimeoutSeconds: options.waitTimeout }),
           embeddedTarget(emulators.endpoints),
           { stateDir, yes: true },
         );

@@ -5,6 +5,7 @@ import { ARCHITECTURES, type Architecture } from '../../package/project.js';
 import type { Runtime } from '../runtime.js';
 import { locked } from '../locked.js';
 import { settingsOf, withContext } from '../runtime.js';
+import { acceptRecordedChoices, checkedAgainstRecord } from '../recorded-choices.js';
 import { oneOf } from './parse.js';
 
 export function renderDeploy(result: DeployResult): string {
@@ -14,8 +15,7 @@ export function renderDeploy(result: DeployResult): string {
 }
 
 export function registerDeploy(program: Command, runtime: Runtime): void {
-  program
-    .command('deploy')
+  acceptRecordedChoices(program.command('deploy'))
     .description('rebuild the function and upload its code if it changed (the fast path after editing lambda/)')
     .option('--arch <arch>', 'x86_64 or arm64; default: the architecture it was provisioned with', oneOf('--arch', ARCHITECTURES))
     .addHelpText('after', `
@@ -26,7 +26,7 @@ Examples:
   thumbs deploy
   thumbs deploy --stack photos --verbose`)
     .action(async (options: { arch?: Architecture }, command: Command) => {
-      const result = await withContext(command, runtime, locked('deploy', async (ctx) => (await import('../../actions/deploy.js')).deploy(ctx, { arch: options.arch })));
+      const result = await withContext(command, runtime, checkedAgainstRecord(command, locked('deploy', async (ctx) => (await import('../../actions/deploy.js')).deploy(ctx, { arch: options.arch }))));
       printResult(settingsOf(command, runtime).json, result, () => renderDeploy(result));
     });
 }

@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
 import { printResult } from '../../output/print.js';
 import { untilInterrupted } from '../interrupt.js';
-import { functionSettings } from '../../config/function-settings.js';
+import { acceptRecordedChoices, refuseRecordedChoices } from '../recorded-choices.js';
 import type { Runtime } from '../runtime.js';
 import { reporterFor, settingsOf } from '../runtime.js';
 
 export function registerDev(program: Command, runtime: Runtime): void {
-  program
-    .command('dev')
+  acceptRecordedChoices(program.command('dev'))
     .description('run the embedded offline backend (S3, SQS, DynamoDB emulators) in the foreground; other commands use it with --local')
     .addHelpText('after', `
 It listens on free ports of 127.0.0.1 only, and writes the endpoints to .thumbs/local.json.
@@ -18,9 +17,9 @@ Example, in a second terminal:
   thumbs provision --local && thumbs upload images --local --wait && thumbs gallery --local`)
     .action(async (_options: object, command: Command) => {
       const settings = settingsOf(command, runtime);
-      const reporter = reporterFor(settings, runtime.terminal);
-      // Checked before anything starts: a bad THUMBS_RENDITIONS must not crash the worker later.
-      const workerEnv = functionSettings(process.env);
+      const reporter = await reporterFor(settings, runtime.terminal);
+      // Each stack's worker runs with the stack's recorded choices: a THUMBS_RENDITIONS here would be ignored.
+      refuseRecordedChoices(command);
       const [{ startEmulators }, { claimLocalEndpoints, devAlreadyRunning, localFilePath, probeLocalEndpoints, releaseLocalEndpoints }, { startDevWorkers }, { createContext, embeddedTarget }] =
         await Promise.all([
           import('../../local/emulators.js'),
@@ -40,7 +39,6 @@ Example, in a second terminal:
       }
       const ctx = await createContext(settings, embeddedTarget(emulators.endpoints), reporter, async () => true);
       const workers = startDevWorkers(ctx, settings.stateDir, {
-        env: workerEnv,
         log: (level, fields) => {
           if (fields.msg === 'record') reporter.info(`${String(fields.status)} ${String(fields.key)}${fields.reason ? `: ${String(fields.reason)}` : ''}`);
           else if (level !== 'info') reporter.warn(`function: ${JSON.stringify(fields)}`);

@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { loadConfig } from '../../../lambda/config.js';
 import { DEFAULT_GALLERY_HOST, DEFAULT_GALLERY_PORT, DEFAULT_PAGE_SIZE } from '../../config/defaults.js';
-import { functionSettings } from '../../config/function-settings.js';
 import { printResult } from '../../output/print.js';
 import { untilInterrupted } from '../interrupt.js';
 import type { Runtime } from '../runtime.js';
 import { settingsOf, withContext } from '../runtime.js';
+import { acceptRecordedChoices, checkedAgainstRecord } from '../recorded-choices.js';
 import { positiveInt } from './parse.js';
 
 interface GalleryFlags {
@@ -24,8 +23,7 @@ function port(value: string): number {
 }
 
 export function registerGallery(program: Command, runtime: Runtime): void {
-  program
-    .command('gallery')
+  acceptRecordedChoices(program.command('gallery'))
     .description('serve a local web page of the processed images (newest first, with sizes, status and failures) until Ctrl-C')
     .option('--port <n>', 'port to listen on (0: any free port)', port, DEFAULT_GALLERY_PORT)
     .option('--host <address>', 'interface to bind; anything but 127.0.0.1 shows the images to your network', DEFAULT_GALLERY_HOST)
@@ -39,7 +37,8 @@ a status line (waiting in the queue, in flight, dead-lettered, done per minute).
 
 Upload: drop images on the page (or choose files). Each goes straight from the browser to the
 originals bucket under uploads/ with a presigned POST whose policy S3 enforces (image/* only, at
-most THUMBS_MAX_BYTES, default 50 MiB); then the gallery queues it as \`thumbs upload\` does.
+most the stack's recorded max-bytes, set by \`thumbs provision --max-bytes\`); then the gallery
+queues it as \`thumbs upload\` does.
 While the gallery runs, the bucket's CORS has one extra rule (ID thumbs-gallery-upload) admitting
 exactly this page's origin for POST; it is removed on Ctrl-C. Only on 127.0.0.1/localhost.
 
@@ -51,17 +50,15 @@ Examples:
   thumbs gallery --stack photos          another stack on AWS`)
     .action(async (options: GalleryFlags, command: Command) => {
       const settings = settingsOf(command, runtime);
-      await withContext(command, runtime, async (ctx) => {
+      await withContext(command, runtime, checkedAgainstRecord(command, async (ctx) => {
         const { startGallery } = await import('../../actions/gallery.js');
-        // The function's own limit (THUMBS_MAX_BYTES, checked by its own parser) is the upload policy's.
-        const { maxBytes } = loadConfig({ THUMBS_THUMBNAILS_BUCKET: '-', THUMBS_TABLE: '-', ...functionSettings(process.env) });
-        const gallery = await startGallery(ctx, { port: options.port, host: options.host, pageSize: options.pageSize, maxBytes, upload: options.upload });
+        const gallery = await startGallery(ctx, { port: options.port, host: options.host, pageSize: options.pageSize, upload: options.upload });
         printResult(settings.json, { url: gallery.url, stack: gallery.stack, upload: gallery.upload, ...gallery.where }, () =>
           `gallery of stack ${gallery.stack}: ${gallery.url}\n(table ${gallery.where.table}; ${gallery.upload ? 'upload from the page is on; ' : ''}Ctrl-C to stop)`,
         );
         await untilInterrupted();
         ctx.reporter.info('stopping the gallery');
         await gallery.close();
-      });
+      }));
     });
 }

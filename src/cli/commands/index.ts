@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import type { Runtime } from '../runtime.js';
+import { registerCost } from './cost.js';
 import { registerDemo } from './demo.js';
 import { registerDeploy } from './deploy.js';
 import { registerDev } from './dev.js';
 import { registerDoctor } from './doctor.js';
+import { registerEstimate } from './estimate.js';
 import { registerDlq } from './dlq.js';
 import { registerGallery } from './gallery.js';
 import { registerLogs } from './logs.js';
@@ -36,4 +38,6 @@ export function registerCommands(program: Command, runtime: Runtime): void {
   registerDoctor(program, runtime);
   registerGallery(program, runtime);
   registerPublish(program, runtime);
+  registerEstimate(program, runtime);
+  registerCost(program, runtime);
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import path from 'node:path';
 import type { FunctionPackage } from '../../package/build.js';
-import { ARCHITECTURES, type Architecture } from '../../package/project.js';
+import { ARCHITECTURES, DEFAULT_ARCH, type Architecture } from '../../package/project.js';
 import { formatBytes, printResult } from '../../output/print.js';
 import type { Runtime } from '../runtime.js';
 import { reporterFor, settingsOf } from '../runtime.js';
@@ -18,7 +19,7 @@ export function registerPackage(program: Command, runtime: Runtime): void {
   program
     .command('package')
     .description('build the function zip (esbuild bundle + Linux sharp binaries for the architecture) into ./dist/function-<arch>.zip')
-    .option('--arch <arch>', 'x86_64 or arm64: which Linux sharp binaries go in', oneOf('--arch', ARCHITECTURES), 'x86_64')
+    .option('--arch <arch>', `${ARCHITECTURES.join(' or ')}: which Linux sharp binaries go in (default: the stack's recorded architecture, else ${DEFAULT_ARCH})`, oneOf('--arch', ARCHITECTURES))
     .option('--out <folder>', 'the folder for function-<arch>.zip', 'dist')
     .addHelpText('after', `
 Works from macOS, Windows or Linux: sharp is installed for linux/<cpu>/glibc into a cache under
@@ -28,10 +29,12 @@ byte-identical zip.
 Examples:
   thumbs package
   thumbs package --arch arm64 --out build --json`)
-    .action(async (options: { arch: Architecture; out: string }, command: Command) => {
+    .action(async (options: { arch?: Architecture; out: string }, command: Command) => {
       const settings = settingsOf(command, runtime);
       const { packageFunction } = await import('../../actions/package.js');
-      const result = await packageFunction({ reporter: reporterFor(settings, runtime.terminal) }, { arch: options.arch, outDir: options.out });
+      // The state file only (no AWS call): on the embedded backend, where stacks have no Lambda, it is kept under local/.
+      const recordedIn = { stateDir: settings.local ? path.join(settings.stateDir, 'local') : settings.stateDir, stack: settings.stack };
+      const result = await packageFunction({ reporter: await reporterFor(settings, runtime.terminal) }, { arch: options.arch, outDir: options.out, recordedIn });
       printResult(settings.json, result, () => renderPackage(result));
     });
 }

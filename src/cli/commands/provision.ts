@@ -1,13 +1,14 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ProvisionResult } from '../../actions/provision.js';
-import { functionSettingChoices } from '../../config/function-settings.js';
 import { closest } from 'fastest-levenshtein';
+import { choiceOf, helpLine, STACK_CONFIG_KEYS } from '../../config/stack-choices.js';
 import { printResult, renderTable } from '../../output/print.js';
-import { STACK_CONFIG_KEYS, type StackConfig, type StackConfigKey } from '../../state/stack-config.js';
+import type { StackConfig, StackConfigKey } from '../../state/stack-config.js';
 import { renderDifference } from '../../resources/resource.js';
 import type { Runtime } from '../runtime.js';
 import { locked } from '../locked.js';
 import { settingsOf, withContext } from '../runtime.js';
+import { positiveInt } from './parse.js';
 
 /** Every difference, one a line: `thumbnailsBucket.publicAccessBlock: off -> on`. */
 export function renderChanges(result: Pick<ProvisionResult, 'resources'>): string {
@@ -24,7 +25,7 @@ export function renderProvision(result: ProvisionResult): string {
   return `${renderTable(['status', 'resource', 'id', 'note'], rows)}\n${changes ? `${changes}\n` : ''}${summary}`;
 }
 
-type ProvisionFlags = Partial<StackConfig> & { dryRun?: boolean; function: boolean; reset?: StackConfigKey[] };
+type ProvisionFlags = Partial<StackConfig> & { dryRun?: boolean; function: boolean; reset?: StackConfigKey[]; expect?: number };
 
 /** `--reset memory,quality` or `--reset all`: names checked now, with the closest one for a typo. */
 function resetList(value: string): StackConfigKey[] {
@@ -40,57 +41,47 @@ function resetList(value: string): StackConfigKey[] {
 
 /**
  * What this run chose: a flag, else its environment variable, else thumbs.config.json (commander
- * records which); THUMBS_CONCURRENCY has no flag. Everything else keeps the recorded value.
+ * records which). Everything else keeps the recorded value.
  */
 function givenChoices(command: Command, options: ProvisionFlags): Partial<StackConfig> {
   const given: Partial<Record<StackConfigKey, unknown>> = {};
   for (const key of STACK_CONFIG_KEYS) {
     const source = command.getOptionValueSource(key);
-    const envVar = command.options.find((option) => option.attributeName() === key)?.envVar;
+    const envVar = choiceOf(key).env;
     // An empty variable is unset, as the function reads it.
     const emptyEnv = source === 'env' && envVar !== undefined && process.env[envVar] === '';
     if ((source === 'cli' || source === 'env' || source === 'config') && !emptyEnv) given[key] = options[key];
   }
-  const { recordConcurrency } = functionSettingChoices(process.env);
-  if (recordConcurrency !== undefined) given.recordConcurrency = recordConcurrency;
   return given as Partial<StackConfig>;
 }
 
 /**
- * A recorded choice's option. No commander default, so "not given" keeps the record; the value is
- * parsed by the option schema (config/option-schema.ts) before the action, whether from the flag,
- * its variable or thumbs.config.json.
+ * A recorded choice's option, from the table of choices. No commander default, so "not given"
+ * keeps the record; the value is parsed by the option schema (config/option-schema.ts) before the
+ * action, whether from the flag, its variable or thumbs.config.json.
  */
-function choice(flags: string, description: string, env?: string): Option {
-  const option = new Option(flags, description);
+function choiceOption(key: StackConfigKey): Option {
+  const { flag, env } = choiceOf(key);
+  const option = new Option(flag, helpLine(key));
   return env ? option.env(env) : option;
 }
 
 export function registerProvision(program: Command, runtime: Runtime): void {
-  program
+  const provisionCommand = program
     .command('provision')
     .description('create the pipeline, or bring it back to its recorded configuration (idempotent: a re-run changes nothing)')
-    .option('--dry-run', 'show what would be created or changed, write nothing')
-    .addOption(choice('--originals-bucket <name>', 'use this existing bucket for originals (never modified or deleted)'))
-    .addOption(choice('--thumbnails-bucket <name>', 'use this existing bucket for thumbnails (never modified or deleted)'))
-    .addOption(choice('--timeout <seconds>', 'function timeout; the queue visibility timeout is 6x this (default 30)'))
-    .addOption(choice('--arch <arch>', 'function architecture: x86_64 (default) or arm64 (sharp binaries are packaged to match)'))
-    .addOption(choice('--memory <mb>', 'function memory in MB, 1,769 MB is one vCPU (default 1024)'))
-    .addOption(choice('--role-arn <arn>', 'use this existing execution role (never changed or deleted) instead of creating thumbs-<stack>-fn'))
-    .addOption(choice('--trigger <mode>', 'sqs (default): upload queues one message per image; s3: the originals bucket notifies the queue itself'))
-    .addOption(choice('--max-concurrency <n>', 'most function instances the SQS trigger runs at once; lab accounts cap near 10 (default 5)'))
-    .addOption(choice('--batch-window <seconds>', 'how long the trigger gathers messages before invoking (default 1)'))
-    .addOption(choice('--renditions <list>', 'thumbnails to make, format:size,... (default webp:128,webp:512,webp:1024)', 'THUMBS_RENDITIONS'))
-    .addOption(choice('--quality <n>', 'encoder quality 1-100 (default 80)', 'THUMBS_QUALITY'))
-    .addOption(choice('--max-pixels <n>', 'largest accepted image in pixels, width x height (default 100,000,000)', 'THUMBS_MAX_PIXELS'))
-    .addOption(choice('--max-bytes <n>', 'largest accepted original in bytes (default 52,428,800)', 'THUMBS_MAX_BYTES'))
+    .option('--dry-run', 'show what would be created or changed, write nothing');
+  for (const key of STACK_CONFIG_KEYS) provisionCommand.addOption(choiceOption(key));
+  provisionCommand
     .option('--reset <choices>', `put recorded choices back to their default: a comma list of ${STACK_CONFIG_KEYS.join(', ')}, or all`, resetList)
-    .option('--no-function', 'only the data side: buckets, table and queues (this run only, not recorded)')
+    .option('--no-function', 'only the data side: buckets, table and queues (this run only; status then expects no function)')
+    .option('--expect <n>', 'add what n photos a month would cost (measured by the last `thumbs estimate`, else on thumbs\' sample photos)', positiveInt('--expect'))
     .addHelpText('after', `
-Every choice above (by flag, its environment variable, or thumbs.config.json) is recorded in the
-stack's state (.thumbs/<stack>.json, "config"); a later provision without the flag keeps it, and
+Every choice above (by flag, its environment variable, or thumbs.config.json by its camelCase
+name) is recorded with the stack ("config"); a later provision without the flag keeps it, and
 one with another value prints "attribute: old -> new" before changing it. --reset puts a choice
-back to its default (an adopted bucket or role back to thumbs' own). THUMBS_CONCURRENCY is recorded too.
+back to its default (an adopted bucket or role back to thumbs' own). Every other command reads
+the recorded choices: given to one of them with another value, a choice is a usage error.
 
 Every attribute thumbs sets is compared with what is there, and each difference is repaired and printed
 as "resource.attribute: old -> new"; --dry-run prints the same plan and writes nothing. Adopted
@@ -104,6 +95,7 @@ When CreateRole is denied (AWS Academy lab accounts) and a role named LabRole ex
 Examples:
   thumbs provision --local                         on the embedded backend (start \`thumbs dev\` first)
   thumbs provision --dry-run                       show the plan against your AWS account
+  thumbs provision --dry-run --expect 100000       the plan, and what 100,000 photos a month cost
   thumbs provision --arch arm64 --memory 2048      Graviton function with more CPU (kept by later runs)
   thumbs provision --renditions jpeg:200,webp:800 --quality 70
   thumbs provision --reset memory,quality          back to 1024 MB and quality 80
@@ -112,14 +104,19 @@ Examples:
   thumbs provision --endpoint-url http://localhost:4566   on LocalStack`)
     .action(async (options: ProvisionFlags, command: Command) => {
       const given = givenChoices(command, options);
-      const result = await withContext(command, runtime, locked('provision', async (ctx) =>
-        (await import('../../actions/provision-configured.js')).provisionConfigured(ctx, {
+      const result = await withContext(command, runtime, locked('provision', async (ctx) => {
+        const provisioned = await (await import('../../actions/provision.js')).provision(ctx, {
+          ...given,
           dryRun: options.dryRun,
           function: options.function,
-          given,
           reset: options.reset ?? [],
-        }),
+        });
+        const [{ provisionCost }, { stateDirFor }] = await Promise.all([import('../../actions/provision-cost.js'), import('../../state/open-stack.js')]);
+        const cost = await provisionCost(stateDirFor(ctx), ctx.settings.stack, provisioned.config, ctx.clients.region, options.expect, ctx.reporter);
+        return { ...provisioned, cost };
+      },
       { skip: options.dryRun }));
-      printResult(settingsOf(command, runtime).json, result, () => renderProvision(result));
+      const { renderProvisionCost } = await import('../../output/cost.js');
+      printResult(settingsOf(command, runtime).json, result, () => [renderProvision(result), renderProvisionCost(result.cost)].filter(Boolean).join('\n'));
     });
 }

@@ -6,7 +6,8 @@ import { printResult } from '../../output/print.js';
 import type { Runtime } from '../runtime.js';
 import { locked } from '../locked.js';
 import { settingsOf, withContext } from '../runtime.js';
-import { positiveInt } from './parse.js';
+import { acceptRecordedChoices, checkedAgainstRecord } from '../recorded-choices.js';
+import { keyPrefix, positiveInt } from './parse.js';
 
 interface ReprocessFlags {
   failed?: boolean;
@@ -45,14 +46,13 @@ export function renderReprocess(result: ReprocessResult, countsLine: string): st
 }
 
 export function registerReprocess(program: Command, runtime: Runtime): void {
-  program
-    .command('reprocess')
+  acceptRecordedChoices(program.command('reprocess'))
     .description('announce again the originals that need work: failed, rendered with other settings (stale), or never processed (missing)')
     .option('--failed', 'originals whose item is recorded failed')
     .option('--stale', "originals rendered with other renditions or quality than the function's current settings")
     .option('--missing', 'originals with no item for their current version (uploaded by another tool, or a lost message)')
     .option('--all', 'every original, rendered again even when current')
-    .option('--prefix <folder>', 'only keys in this folder and below, e.g. 2024/ (2024 means the same)')
+    .option('--prefix <folder>', 'only keys in this folder and below, e.g. 2024/ (2024 means the same)', keyPrefix('--prefix'))
     .option('--dry-run', 'count and list examples, send nothing')
     .option('--wait', 'then wait until every announced image has a new outcome, and report failures')
     .option('--wait-timeout <seconds>', 'how long --wait waits', positiveInt('--wait-timeout'), DEFAULT_WAIT_TIMEOUT_SECONDS)
@@ -61,23 +61,25 @@ Without --failed, --stale or --missing it takes all three. The bucket is listed 
 each page's items read in batches, so memory stays flat however many originals there are.
 A message asks for the current settings (a short hash of renditions and quality); the function
 renders an item again when it was made with other settings, even if the original is unchanged.
-The current settings are the function's environment on AWS; on the embedded backend, the
-THUMBS_RENDITIONS and THUMBS_QUALITY this command and \`thumbs dev\` are run with.
+The current settings are the stack's recorded choices, on every backend: what provision gave the
+function, and what the worker of \`thumbs dev\` runs with. To change them, run provision
+(\`thumbs provision --renditions webp:200\`), then reprocess; a --renditions or THUMBS_RENDITIONS
+given here that differs from the record is refused (exit 2).
 
 Examples:
   thumbs reprocess --dry-run                       counts per reason, nothing sent
   thumbs reprocess --local --wait                  failed, stale and missing, then wait
   thumbs reprocess --missing --prefix 2024/        originals another tool put in the bucket
-  THUMBS_RENDITIONS=webp:200 thumbs reprocess --stale --local --wait`)
+  thumbs provision --local --renditions webp:200 && thumbs reprocess --stale --local --wait`)
     .action(async (options: ReprocessFlags, command: Command) => {
       const reasons = (['failed', 'stale', 'missing'] as const).filter((reason) => options[reason]) as Selectable[];
       if (options.all && reasons.length > 0) {
         throw usageError('conflicting-options', `--all already takes every original; it cannot be combined with --${reasons.join(', --')}`, 'Use --all alone, or name the reasons you want.');
       }
       const { reprocess, reprocessOutcomeError, countsLine } = await import('../../actions/reprocess.js');
-      const result = await withContext(command, runtime, locked('reprocess', (ctx) =>
+      const result = await withContext(command, runtime, checkedAgainstRecord(command, locked('reprocess', (ctx) =>
         reprocess(ctx, { reasons, all: options.all, prefix: options.prefix, dryRun: options.dryRun, wait: options.wait, waitTimeoutSeconds: options.waitTimeout }),
-      { skip: options.dryRun }));
+      { skip: options.dryRun })));
       printResult(settingsOf(command, runtime).json, result, () => renderReprocess(result, countsLine(result)));
       const error = reprocessOutcomeError(result);
       if (error) throw error;

@@ -26,7 +26,8 @@ export function registerTeardown(program: Command, runtime: Runtime): void {
     .addHelpText('after', `
 Asks for confirmation on a terminal; without one, --yes is required (else exit 2, nothing deleted).
 Besides the state file, it always looks for the stack's resources by their names and tag, so it
-works after an interrupted provision or without the state file. A second run does nothing.
+works after an interrupted provision or without the state file. Every trigger between the stack's
+queue and function goes; afterwards the stack is listed again. A second run does nothing.
 Exit 1 when anything of the stack remains (the failed rows name it); the state file is then kept.
 
 Examples:

@@ -5,7 +5,8 @@ import { formatBytes, printResult } from '../../output/print.js';
 import type { Runtime } from '../runtime.js';
 import { locked } from '../locked.js';
 import { settingsOf, withContext } from '../runtime.js';
-import { positiveInt } from './parse.js';
+import { acceptRecordedChoices, checkedAgainstRecord } from '../recorded-choices.js';
+import { keyPrefix, positiveInt } from './parse.js';
 import { ExitCode } from '../../errors.js';
 import { claimInterrupt } from '../interrupt.js';
 import { count } from '../../output/plural.js';
@@ -45,11 +46,10 @@ interface UploadFlags {
 }
 
 export function registerUpload(program: Command, runtime: Runtime): void {
-  program
-    .command('upload')
+  acceptRecordedChoices(program.command('upload'))
     .argument('<folder>', 'folder of images; subfolders become key prefixes')
     .description('upload a folder of images to the originals bucket and queue one message per image (resumable: a re-run sends only what is missing)')
-    .option('--prefix <prefix>', 'put every key under this prefix, e.g. 2024/')
+    .option('--prefix <prefix>', 'put every key under this prefix, e.g. 2024/', keyPrefix('--prefix'))
     .option('--concurrency <n>', `files uploaded at once (1-${MAX_UPLOAD_CONCURRENCY})`, positiveInt('--concurrency', MAX_UPLOAD_CONCURRENCY), DEFAULT_UPLOAD_CONCURRENCY)
     .option('--dry-run', 'list what would be uploaded and skipped, write nothing')
     .option('--wait', 'then wait until every image is done, failed or dead-lettered, reporting each failure as it arrives')
@@ -76,7 +76,7 @@ Examples:
         process.stderr.write('\ninterrupted: finishing the uploads and messages in flight, then stopping (Ctrl-C again to stop at once)\n');
         stop.abort();
       });
-      const result = await withContext(command, runtime, locked('upload', (ctx) =>
+      const result = await withContext(command, runtime, checkedAgainstRecord(command, locked('upload', (ctx) =>
         upload(ctx, folder, {
           prefix: options.prefix,
           concurrency: options.concurrency,
@@ -85,7 +85,7 @@ Examples:
           waitTimeoutSeconds: options.waitTimeout,
           signal: stop.signal,
         }),
-      { skip: options.dryRun })).finally(release);
+      { skip: options.dryRun }))).finally(release);
       printResult(settingsOf(command, runtime).json, result, () => renderUpload(result));
       const error = uploadOutcomeError(result);
       if (error) throw error;

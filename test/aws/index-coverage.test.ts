@@ -24,13 +24,16 @@ describe('index coverage on AWS (mocked)', () => {
     expect(ddb).not.toHaveReceivedCommand(ScanCommand);
   });
 
-  it('a small table: one COUNT scan for items lacking feedAt, every page summed', async () => {
+  it('a small table: one scan of the keys lacking feedAt, every page summed, the stack\'s reserved items counted out', async () => {
     const { ctx } = await mockAwsContext();
+    const keys = (...names: string[]) => names.map((name) => ({ imageKey: { S: name } }));
     ddb.on(ScanCommand)
-      .resolvesOnce({ Count: 3, ScannedCount: 100, LastEvaluatedKey: { imageKey: { S: 'k' } } })
-      .resolvesOnce({ Count: 1, ScannedCount: 20 });
+      .resolvesOnce({ Items: keys('#thumbs/record', 'a.jpg', 'b.jpg', 'c.jpg'), Count: 4, ScannedCount: 101, LastEvaluatedKey: { imageKey: { S: 'k' } } })
+      .resolvesOnce({ Items: keys('#thumbs/lease', 'd.jpg'), Count: 2, ScannedCount: 21 });
     expect(await indexCoverage(ctx, described(0, 0, 1000))).toEqual({ items: 120, indexed: 116, missing: 4, source: 'scan' });
-    expect(ddb).toHaveReceivedCommandWith(ScanCommand, { TableName: 't', Select: 'COUNT', FilterExpression: 'attribute_not_exists(#feedAt)', ExpressionAttributeNames: { '#feedAt': 'feedAt' } });
+    expect(ddb).toHaveReceivedCommandWith(ScanCommand, {
+      TableName: 't', ProjectionExpression: '#key', FilterExpression: 'attribute_not_exists(#feedAt)', ExpressionAttributeNames: { '#feedAt': 'feedAt', '#key': 'imageKey' },
+    });
   });
 
   it('provision --dry-run plans a backfill when the counts differ, and nothing when they agree', async () => {

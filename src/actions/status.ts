@@ -214,10 +214,10 @@ async function extraOf(ctx: Context, stack: OpenStack, known: Known[], byName: A
  */
 export async function status(ctx: Context): Promise<StatusResult> {
   const base = { stack: ctx.settings.stack, backend: ctx.target.backend, region: ctx.clients.region };
-  // openStack checks that a recorded stack lives on this backend and region, and reads its record.
+  // openStack checks that a recorded stack lives on this backend and region; its record is read from its table.
   const stack = await openStack(ctx, { persist: false });
-  const state = stack.store.current;
-  if (Object.keys(state.resources).length === 0) {
+  const state = stack.hadState ? stack.store.current : undefined;
+  if (!state || Object.keys(state.resources).length === 0) {
     const byName = await ctx.reporter.step('look for the stack by name and tag', () => foundByName(ctx, stack, [], false));
     const { extra, notes } = await extraOf(ctx, stack, [], byName);
     return { ...base, account: stack.account, provisioned: false, healthy: false, resources: [], extra, notes };

@@ -1,6 +1,7 @@
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { actualCost } from '../../src/actions/cost.js';
@@ -10,6 +11,8 @@ import { mockAwsContext } from '../helpers/mock-context.js';
 const doc = mockClient(DynamoDBDocumentClient);
 const sts = mockClient(STSClient);
 const logs = mockClient(CloudWatchLogsClient);
+// The stack's record (a reserved item of its table): none here.
+mockClient(DynamoDBClient);
 const item = (key: string) => ({ imageKey: key, status: 'done', processedAt: new Date().toISOString(), durationMs: 4000, bytes: 1000, renditions: [{ bytes: 100 }] });
 const report = (billed: number) => JSON.stringify({ type: 'platform.report', record: { metrics: { billedDurationMs: billed, memorySizeMB: 1024 } } });
 

@@ -24,13 +24,21 @@ async function write(table: string, items: ImageItem[]): Promise<void> {
   }
 }
 
-/** Read straight from DynamoDB, not through thumbs: items in the table, and in its time index. */
+/**
+ * Read straight from DynamoDB, not through thumbs: images in the table, and in its time index. The
+ * stack's own record is an item of the table too, under a key no image can have ('#thumbs/').
+ */
 async function counted(table: string): Promise<{ table: number; index: number; lacking: number }> {
-  const count = async (input: Omit<ConstructorParameters<typeof ScanCommand>[0], 'TableName'>) => {
+  const count = async ({ FilterExpression, ExpressionAttributeNames, ...input }: Omit<ConstructorParameters<typeof ScanCommand>[0], 'TableName'>) => {
     let total = 0;
     let start: Record<string, never> | undefined;
+    const images = {
+      FilterExpression: ['NOT begins_with(#k, :reserved)', FilterExpression].filter(Boolean).join(' AND '),
+      ExpressionAttributeNames: { '#k': 'imageKey', ...ExpressionAttributeNames },
+      ExpressionAttributeValues: { ':reserved': { S: '#thumbs/' } },
+    };
     do {
-      const page = await harness.ctx.clients.dynamodb.send(new ScanCommand({ TableName: table, Select: 'COUNT', ExclusiveStartKey: start, ...input }));
+      const page = await harness.ctx.clients.dynamodb.send(new ScanCommand({ TableName: table, Select: 'COUNT', ExclusiveStartKey: start, ...input, ...images }));
       total += page.Count ?? 0;
       start = page.LastEvaluatedKey as typeof start;
     } while (start);

@@ -1,3 +1,4 @@
+import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteQueueCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,9 +25,19 @@ describe('status from what the embedded backend holds', () => {
     expect(result).toMatchObject({ provisioned: true, healthy: true, extra: [] });
   });
 
-  it('without the state file, reports the resources it finds by name and how to go on', async () => {
+  it('with the state file deleted, reads the stack from its record: nothing is lost', async () => {
     await provision(harness.ctx);
     await rm(stateFilePath(path.join(harness.stateDir, 'local'), 'default'));
+    const result = await status(harness.ctx);
+    expect(result).toMatchObject({ provisioned: true, healthy: true, extra: [] });
+    expect(result.resources).toHaveLength(5);
+  });
+
+  it('with neither the state file nor the record, reports the resources it finds by name and how to go on', async () => {
+    const provisioned = await provision(harness.ctx);
+    const table = provisioned.resources.find((r) => r.kind === 'table')?.id ?? '';
+    await rm(stateFilePath(path.join(harness.stateDir, 'local'), 'default'));
+    await harness.ctx.clients.dynamodb.send(new DeleteItemCommand({ TableName: table, Key: { imageKey: { S: '#thumbs/record' } } }));
     const result = await status(harness.ctx);
     expect(result).toMatchObject({ provisioned: false, healthy: false, resources: [] });
     expect(result.extra.map((e) => [e.kind, e.foundBy]).sort()).toEqual([

@@ -99,7 +99,7 @@ describe('every command reads the stack choices from its record', () => {
     const postFile = async (name: string, bytes: number) => {
       const origin = new URL(gallery.url).origin;
       const answer = await fetch(new URL('api/uploads', gallery.url), {
-        method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ files: [{ name }] }),
+        method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ files: [{ name, type: 'image/jpeg' }] }),
       });
       expect(answer.status).toBe(200);
       const { uploads } = await answer.json() as { uploads: Array<{ key: string; url: string; fields: Record<string, string> }> };

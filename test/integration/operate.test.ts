@@ -143,7 +143,7 @@ describe('operating the embedded backend', () => {
   it('stacks lists the stack, healthy', async () => {
     const result = await stacks(h.ctx);
     const ops = result.stacks.find((s) => s.stack === 'ops');
-    expect(ops).toMatchObject({ backend: 'embedded', foundBy: 'state', health: 'ok', missing: [] });
+    expect(ops).toMatchObject({ backend: 'embedded', foundBy: 'record', health: 'ok', missing: [] });
     expect(ops?.resources).toBeGreaterThanOrEqual(5);
   });
 });

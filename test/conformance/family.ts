@@ -7,7 +7,7 @@ import { startBackend, type Backend } from './backend.js';
 import { remainsOf } from './leftovers.js';
 import { conformanceSteps } from './steps.js';
 import { ALL_CAPABILITIES, describeTarget, lacks, type Target } from './target.js';
-import { itemsIn, keysOfMessages, messagesIn, stackNamesOf, waitFor, type StackNamesOf } from './verify.js';
+import { imagesIn, keysOfMessages, messagesIn, stackNamesOf, waitFor, type StackNamesOf } from './verify.js';
 
 /** One id per run of a module, so stacks of runs against one account never meet. */
 const RUN = randomBytes(3).toString('hex');
@@ -87,7 +87,7 @@ export async function conformanceFamily(family: string): Promise<Family> {
       }
       const done = await waitFor(
         `items for ${want.join(', ')}`,
-        () => itemsIn(started().clients, names.table),
+        () => imagesIn(started().clients, names.table),
         (items) => want.every((key) => items.some((i) => i.imageKey === key && i.status === 'done')),
       );
       expect(keysOfMessages(await messagesIn(started().clients, names.queue))).toEqual([]);

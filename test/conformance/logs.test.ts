@@ -1,7 +1,7 @@
 import { CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { describe, expect } from 'vitest';
 import { conformanceFamily, PHOTO_KEYS } from './family.js';
-import { itemsIn } from './verify.js';
+import { imagesIn } from './verify.js';
 
 const family = await conformanceFamily('logs');
 const { target, step } = family;
@@ -24,7 +24,7 @@ describe(`logs (${target.label})`, () => {
   step("logs prints the function's record of every image it processed", async () => {
     const upload = await family.backend.cli(['upload', await family.photos(), '--stack', stack, '--wait', '--wait-timeout', '180']);
     expect(upload.code, upload.stderr).toBe(0);
-    const items = await itemsIn(family.backend.clients, family.names(stack).table);
+    const items = await imagesIn(family.backend.clients, family.names(stack).table);
     expect(items.filter((i) => i.status === 'done').map((i) => i.imageKey).sort()).toEqual([...PHOTO_KEYS].sort());
     const run = await family.backend.cli(['logs', '--stack', stack, '--since', '30m', '--json']);
     expect(run.code, run.stderr).toBe(0);

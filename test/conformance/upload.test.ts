@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect } from 'vitest';
 import { feedAttributes } from '../../lambda/contract.js';
 import { conformanceFamily, PHOTO_KEYS } from './family.js';
-import { functionOf, itemsIn, keysIn, mappingsFrom, queueUrlOf, roleOf, tableOf } from './verify.js';
+import { functionOf, imagesIn, keysIn, mappingsFrom, queueUrlOf, roleOf, tableOf } from './verify.js';
 
 const family = await conformanceFamily('upload/scan-db');
 const { target, step } = family;
@@ -56,7 +56,7 @@ describe(`upload and scan-db (${target.label})`, () => {
       const item = { imageKey, status, processedAt, etag: 'e', bytes: 1, contentType: 'image/png', renditions: [], attempts: 1, durationMs: 1, sourceBucket: 'b' };
       await documents.send(new PutCommand({ TableName: table, Item: { ...item, ...feedAttributes(item), ...(status === 'failed' ? { error: 'seeded' } : {}) } }));
     }
-    const stored = await itemsIn(family.backend.clients, table);
+    const stored = await imagesIn(family.backend.clients, table);
     const { run, result } = await family.backend.json<Array<{ imageKey: string }>>(['scan-db', '--stack', stack]);
     expect(run.code, run.stderr).toBe(0);
     expect(result.map((i) => i.imageKey).sort()).toEqual(stored.map((i) => String(i.imageKey)).sort());

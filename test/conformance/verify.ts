@@ -116,6 +116,11 @@ export async function itemsIn(clients: Clients, table: string): Promise<Array<Re
   return items;
 }
 
+/** The table's images: every item but the stack's own (its record, lease and batches), whose keys start with '#thumbs/'. */
+export async function imagesIn(clients: Clients, table: string): Promise<Array<Record<string, unknown>>> {
+  return (await itemsIn(clients, table)).filter((item) => !String(item.imageKey).startsWith('#thumbs/'));
+}
+
 export async function roleOf(clients: Clients, role: string): Promise<Role | undefined> {
   return (await unlessMissing(() => clients.iam.send(new GetRoleCommand({ RoleName: role }))))?.Role;
 }

@@ -38,14 +38,19 @@ function runAsUser(args: string[], where: string): Promise<CliRun> {
 }
 
 describe('bad input: one line naming the input and its source, a hint, exit 2', () => {
-  it('a read-only state folder: its path, that it is the default, and the permission', async () => {
+  it('a read-only state folder: its path, that it is the default, and the permission', async ({ skip }) => {
     const where = path.join(cwd, 'readonly');
     await mkdir(path.join(where, '.thumbs'), { recursive: true });
     await chmod(cwd, 0o755);
     await chmod(where, 0o777);
     await chmod(path.join(where, '.thumbs'), 0o555);
     const probe = await runAsUser(['--version'], where);
-    expect(probe.code, `the CLI runs here as ${process.getuid?.() === 0 ? 'nobody (uid 65534), who must be able to read this checkout' : 'you'}: ${probe.stderr}`).toBe(0);
+    // Root writes anywhere, so there the CLI runs as nobody, which needs to read node and this checkout.
+    if (probe.code !== 0 && process.getuid?.() === 0 && /EACCES|permission denied/i.test(probe.stderr)) {
+      console.warn(`skipped: nobody (uid 65534) cannot run node or read this checkout here: ${probe.stderr.split('\n')[0]}`);
+      skip();
+    }
+    expect(probe.code, `the CLI runs here as ${process.getuid?.() === 0 ? 'nobody (uid 65534)' : 'you'}: ${probe.stderr}`).toBe(0);
     const run = await runAsUser(['provision', ...NOWHERE], where);
     expectOneLine(run, /^error: state folder \.thumbs \(the default\) is not writable: permission denied \(EACCES\) on \w+ \.thumbs\//m);
   });

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, isolatedEnv, runCli, type CliRun } from '../helpers/cli.js';
+import { isolatedEnv, runCli, type CliRun } from '../helpers/cli.js';
 
 /** Nothing listens on port 9 of loopback: a command that got as far as a call would fail differently. */
 const NOWHERE = ['--endpoint-url', 'http://127.0.0.1:9', '--region', 'us-east-1'];
@@ -24,17 +23,8 @@ afterAll(() => rm(cwd, { recursive: true, force: true }));
 
 /** As root every folder is writable; the CLI then runs as nobody, like the user who meets a read-only folder. */
 function runAsUser(args: string[], where: string): Promise<CliRun> {
-  const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...env, HOME: where }, cwd: where, stdio: 'pipe', ...asNobody });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end();
-  });
+  const nobody = process.getuid?.() === 0 ? { user: { uid: 65534, gid: 65534 } } : {};
+  return runCli(args, { env: { ...env, HOME: where }, cwd: where, ...nobody });
 }
 
 describe('bad input: one line naming the input and its source, a hint, exit 2', () => {

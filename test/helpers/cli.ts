@@ -31,9 +31,9 @@ export function isolatedEnv(extra: Record<string, string> = {}): NodeJS.ProcessE
   };
 }
 
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}): Promise<CliRun> {
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; user?: { uid: number; gid: number } } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: options.env ?? isolatedEnv(), cwd: options.cwd, stdio: 'pipe' });
+    const child = spawn(process.execPath, [BIN, ...args], { env: options.env ?? isolatedEnv(), cwd: options.cwd, stdio: 'pipe', ...options.user });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

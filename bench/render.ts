@@ -79,7 +79,7 @@ async function pageBytes(): Promise<Record<string, number>> {
   const { toGalleryImage } = await import('../src/gallery/load-images.js');
   const { renderPage } = await import('../src/gallery/render-page.js');
   const { rgbaToThumbHash } = await import('thumbhash');
-  const sign = getObjectSigner(new Client({ region: 'eu-west-1', credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x' } }), 900);
+  const sign = getObjectSigner(new Client({ region: 'eu-west-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'x' } }), 900);
   const where = { table: 't', originalsBucket: 'thumbs-default-originals-123456789012', thumbnailsBucket: 'thumbs-default-thumbnails-123456789012' };
   const hashes: string[] = [];
   for (const angle of [0, 90, 180, 270]) for (const name of ['skimage_chelsea.png', 'skimage_coffee.png', 'skimage_rocket.jpg', 'skimage_coins.png', 'skimage_camera.png']) {

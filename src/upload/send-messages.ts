@@ -41,8 +41,8 @@ export interface SendOptions {
 export const BATCH_SIZE = 10;
 
 /**
- * Sends up to 10 messages. SendMessageBatch answers 200 even when some entries failed
- * (DESIGN.md, fact 14): entries in `Failed` are resent with backoff, except SenderFault ones
+ * Sends up to 10 messages. SendMessageBatch answers 200 even when some entries failed (its result
+ * lists Successful and Failed entries, SQS API reference): entries in `Failed` are resent with backoff, except SenderFault ones
  * (the request itself is wrong, so a resend would fail the same way), which are reported.
  * Entry ids are the positions in the batch: unique, and within SQS's [A-Za-z0-9_-]{1,80}.
  */

@@ -43,7 +43,7 @@ describe('gallery page weight: 100 cards', () => {
   beforeAll(async () => {
     const hashes = await thumbhashes();
     // Signed as on AWS (virtual-hosted URLs, account-length bucket names), so URL lengths are real.
-    const s3 = new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'secret' } });
+    const s3 = new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'secret' } });
     const sign = getObjectSigner(s3, 900);
     const where = { table: 't', originalsBucket: 'thumbs-default-originals-123456789012', thumbnailsBucket: 'thumbs-default-thumbnails-123456789012' };
     const items: StoredItem[] = Array.from({ length: 100 }, (_, i) => ({

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isReservedKey, RESERVED_KEY_PREFIX } from '../../lambda/contract.js';
 
 /**
  * The object key for a file: its path relative to the uploaded folder, `/`-separated and in
@@ -13,10 +14,16 @@ export function objectKey(relativePath: string, prefix = ''): string {
 /** S3's limit on an object key, in bytes of UTF-8 (not characters). */
 export const MAX_KEY_BYTES = 1024;
 
-/** Why a key cannot be an S3 key, or undefined when it can. */
-export function keyTooLong(key: string): string | undefined {
+/**
+ * Why a key cannot be an image's key, or undefined when it can: longer than S3 allows, or under the
+ * prefix of the stack's own items in its table (the function ignores such objects, so they would
+ * never be processed).
+ */
+export function unusableKey(key: string): string | undefined {
   const bytes = Buffer.byteLength(key, 'utf8');
-  return bytes > MAX_KEY_BYTES ? `its key is ${bytes} bytes in UTF-8, S3 allows at most ${MAX_KEY_BYTES}: shorten its path (or --prefix)` : undefined;
+  if (bytes > MAX_KEY_BYTES) return `its key is ${bytes} bytes in UTF-8, S3 allows at most ${MAX_KEY_BYTES}: shorten its path (or --prefix)`;
+  if (isReservedKey(key)) return `its key starts with ${RESERVED_KEY_PREFIX}, which thumbs keeps for the stack's own records: rename the folder`;
+  return undefined;
 }
 
 /** `photos`, `photos/` and `/photos/` all mean the folder `photos/`. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { normalizePrefix, objectKey, thumbnailNameClashes } from '../../../src/upload/object-key.js';
+import { normalizePrefix, objectKey, thumbnailNameClashes, unusableKey } from '../../../src/upload/object-key.js';
 
 describe('objectKey', () => {
   it('keeps spaces and + as they are and uses / separators', () => {
@@ -29,5 +29,15 @@ describe('thumbnailNameClashes', () => {
     ]);
     expect(thumbnailNameClashes(['x.v1/photo', 'x.v1/photo.jpg'])).toEqual([['x.v1/photo', 'x.v1/photo.jpg']]);
     expect(thumbnailNameClashes(['one.jpg', 'two.jpg'])).toEqual([]);
+  });
+});
+
+describe('unusableKey', () => {
+  it('refuses keys longer than 1,024 UTF-8 bytes and keys under the stack\'s reserved prefix, and nothing else', () => {
+    expect(unusableKey('é'.repeat(512))).toBeUndefined();
+    expect(unusableKey(`${'é'.repeat(512)}x`)).toMatch(/^its key is 1025 bytes in UTF-8, S3 allows at most 1024/);
+    expect(unusableKey('#thumbs/record')).toMatch(/^its key starts with #thumbs\//);
+    expect(unusableKey('#thumbs-fans/a.jpg')).toBeUndefined();
+    expect(unusableKey('photos/#thumbs/a.jpg')).toBeUndefined();
   });
 });

@@ -20,11 +20,13 @@ export function renderStacks(result: StacksResult, local = false): string {
 export function registerStacks(program: Command, runtime: Runtime): void {
   program
     .command('stacks')
-    .description('list every stack known here (state files) and, on AWS, those found by the thumbs:stack tag, with their health')
+    .description('list the stacks recorded where this command points (each one\'s table), those with a state file here and, on AWS, those found by the thumbs:stack tag, with their health')
     .addHelpText('after', `
 Health is checked for the stacks that live where this command points (the same backend and
-region): ok when every recorded bucket, table and queue exists. On AWS the Resource Groups
-Tagging API also finds stacks whose state file is elsewhere (IAM roles are not counted there).
+region): ok when every recorded bucket, table and queue exists. Every stack keeps its record in its
+own table, so a stack made from another folder or machine is listed too (one ListTables, then one
+GetItem per thumbs table). On AWS the Resource Groups Tagging API also finds stacks whose record is
+gone (IAM roles are not counted there).
 
 Examples:
   thumbs stacks

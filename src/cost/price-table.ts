@@ -61,27 +61,22 @@ function region(date: string, basis: string, figures: {
   };
 }
 
-/** us-east-1: the figures issue 19 gives, as the pages publish them; DynamoDB's (not in the issue) are those after the on-demand cut of 2024-11-01. */
-const ISSUE = 'the figures given in issue 19 as published on the page named (DynamoDB: the on-demand prices after the cut of 2024-11-01)';
+/** us-east-1: as the pages publish them; DynamoDB's are those after the on-demand cut of 2024-11-01. */
+const PUBLISHED = 'as published on the page named (DynamoDB: the on-demand prices after the cut of 2024-11-01)';
 /** The table was written on a machine without internet access: these figures need a check against the page before they are trusted. */
 const RECALLED = 'taken from the page named as last read by the author, not re-read on the date given (no internet where the table was written): check before relying on it';
 
+/** The US regions' list prices, which us-east-1, us-east-2 and us-west-2 share. */
+const US_LIST_PRICES = {
+  lambdaX86: 0.0000166667, lambdaArm: 0.0000133334, lambdaRequestsPerMillion: 0.2,
+  s3PutPerThousand: 0.005, s3GetPerThousand: 0.0004, s3GbMonth: 0.023,
+  sqsPerMillion: 0.4, writesPerMillion: 0.625, readsPerMillion: 0.125, logsGb: 0.5,
+};
+
 export const PRICE_TABLE: Readonly<Record<string, RegionPrices>> = {
-  'us-east-1': region(PRICE_TABLE_DATE, ISSUE, {
-    lambdaX86: 0.0000166667, lambdaArm: 0.0000133334, lambdaRequestsPerMillion: 0.2,
-    s3PutPerThousand: 0.005, s3GetPerThousand: 0.0004, s3GbMonth: 0.023,
-    sqsPerMillion: 0.4, writesPerMillion: 0.625, readsPerMillion: 0.125, logsGb: 0.5,
-  }),
-  'us-east-2': region(PRICE_TABLE_DATE, RECALLED, {
-    lambdaX86: 0.0000166667, lambdaArm: 0.0000133334, lambdaRequestsPerMillion: 0.2,
-    s3PutPerThousand: 0.005, s3GetPerThousand: 0.0004, s3GbMonth: 0.023,
-    sqsPerMillion: 0.4, writesPerMillion: 0.625, readsPerMillion: 0.125, logsGb: 0.5,
-  }),
-  'us-west-2': region(PRICE_TABLE_DATE, RECALLED, {
-    lambdaX86: 0.0000166667, lambdaArm: 0.0000133334, lambdaRequestsPerMillion: 0.2,
-    s3PutPerThousand: 0.005, s3GetPerThousand: 0.0004, s3GbMonth: 0.023,
-    sqsPerMillion: 0.4, writesPerMillion: 0.625, readsPerMillion: 0.125, logsGb: 0.5,
-  }),
+  'us-east-1': region(PRICE_TABLE_DATE, PUBLISHED, US_LIST_PRICES),
+  'us-east-2': region(PRICE_TABLE_DATE, RECALLED, US_LIST_PRICES),
+  'us-west-2': region(PRICE_TABLE_DATE, RECALLED, US_LIST_PRICES),
   'eu-west-1': region(PRICE_TABLE_DATE, RECALLED, {
     lambdaX86: 0.0000166667, lambdaArm: 0.0000133334, lambdaRequestsPerMillion: 0.2,
     s3PutPerThousand: 0.005, s3GetPerThousand: 0.0004, s3GbMonth: 0.023,

@@ -28,7 +28,7 @@ describe('sample selection', () => {
 });
 
 describe('price table', () => {
-  it('holds us-east-1 with the figures of issue 19', () => {
+  it('holds us-east-1 with its published figures', () => {
     const prices = pricesFor('us-east-1', 'x86_64');
     expect(prices).toMatchObject({ lambdaGbSecond: 0.0000166667, s3GbMonth: 0.023, logsGb: 0.5 });
     expect(prices.lambdaRequest).toBeCloseTo(0.2 / 1e6, 15);

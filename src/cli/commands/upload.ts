@@ -10,11 +10,15 @@ import { keyPrefix, positiveInt } from './parse.js';
 import { ExitCode } from '../../errors.js';
 import { claimInterrupt } from '../interrupt.js';
 import { count } from '../../output/plural.js';
+import { renderFollowed } from './batches.js';
 
 function renderWait(result: UploadResult): string[] {
   const wait = result.wait;
   if (!wait) return [];
+  const followed = renderFollowed(wait);
+  if (followed.complete) return followed.lines;
   return [
+    ...followed.lines,
     `processed: ${wait.done.length} done, ${wait.failed.length} failed, ${wait.deadLettered.length} dead-lettered, ${wait.missing.length} still missing (${wait.seconds.toFixed(1)}s)` +
       (wait.deadLetterDepth === undefined ? '' : `; dead-letter queue: ${wait.deadLetterDepth} messages`),
     ...wait.failed.map((f) => `  failed         ${f.key}: ${f.error}`),

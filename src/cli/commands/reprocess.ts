@@ -60,7 +60,7 @@ export function registerReprocess(program: Command, runtime: Runtime): void {
     .option('--all', 'every original, rendered again even when current')
     .option('--prefix <folder>', 'only keys in this folder and below, e.g. 2024/ (2024 means the same)', keyPrefix('--prefix'))
     .option('--dry-run', 'count and list examples, send nothing')
-    .option('--wait', 'then wait until every announced image has a new outcome, and report failures')
+    .option('--wait', 'then follow the run\'s batch until every announced image has a new outcome, and print it as `thumbs batches <id>` does')
     .option('--wait-timeout <seconds>', 'how long --wait waits', positiveInt('--wait-timeout'), DEFAULT_WAIT_TIMEOUT_SECONDS)
     .addHelpText('after', `
 Without --failed, --stale or --missing it takes all three. The bucket is listed page by page and

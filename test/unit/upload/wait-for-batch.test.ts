@@ -94,6 +94,20 @@ describe('upload --wait follows the batch record', () => {
     expect(ddb.commandCalls(GetCommand).length).toBeGreaterThan(STALL_POLLS + 1);
   });
 
+  it('on Ctrl-C stops following and reads each image once to tell what is known', async () => {
+    const keys = keysOf(2);
+    const stop = new AbortController();
+    ddb.on(GetCommand).callsFake(() => {
+      stop.abort();
+      return { Item: record(2, { done: 1, finished: 1 }) };
+    });
+    ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [{ imageKey: keys[0], etag: `etag-${keys[0]}`, status: 'done' }] } });
+    const result = await waitForBatch(ctx, BATCH, { ...options(keys), signal: stop.signal });
+    expect(result).toMatchObject({ via: 'items', interrupted: true, done: [keys[0]], missing: [keys[1]], batchReads: 1 });
+    expect(result.fallback).toMatch(/interrupted/);
+    expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(1);
+  });
+
   it('reads each image when the run has no batch', async () => {
     const keys = keysOf(2);
     ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: keys.map((key) => ({ imageKey: key, etag: `etag-${key}`, status: 'failed', error: 'bad' })) } });

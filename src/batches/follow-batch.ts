@@ -6,7 +6,7 @@ import type { Context } from '../context.js';
 export interface FollowOptions {
   table: string;
   batch: string;
-  /** The images the run announced (the sealed `expected`): the progress bar's total. */
+  /** The images the run announced: the progress bar's total when the record has no `expected`. */
   expected: number;
   /** Epoch milliseconds after which the wait gives up. */
   deadline: number;
@@ -15,10 +15,10 @@ export interface FollowOptions {
   signal?: AbortSignal;
   /**
    * Asked when the batch has not moved for STALL_POLLS reads: whether images of the run are
-   * finished although the batch did not count them (a function older than batch counting, or
-   * one that does not count), given what the batch had counted just before.
+   * finished (or dead-lettered) although the batch did not count them (a function older than batch
+   * counting, one that does not count, or one that dies before it can), given the batch as just read.
    */
-  uncounted?: (counted: number) => Promise<boolean>;
+  uncounted?: (record: BatchRecord) => Promise<boolean>;
 }
 
 export type FollowOutcome = 'complete' | 'timeout' | 'interrupted' | 'not-counting' | 'no-record';
@@ -43,7 +43,7 @@ export const COMPLETION_POLLS = 3;
  */
 export async function followBatch(ctx: Context, options: FollowOptions): Promise<Followed> {
   const read = () => readBatch({ ddb: ctx.clients.doc, config: { table: options.table } }, options.batch);
-  const progress = ctx.reporter.progress(`processing batch ${options.batch.slice(0, 8)}`, options.expected);
+  let progress: ReturnType<Context['reporter']['progress']> | undefined;
   let shown = 0;
   let failures = 0;
   let still = 0;
@@ -51,7 +51,7 @@ export async function followBatch(ctx: Context, options: FollowOptions): Promise
   let reads = 0;
   let record: BatchRecord | undefined;
   const end = (outcome: FollowOutcome): Followed => {
-    progress.done();
+    progress?.done();
     return { outcome, ...(record ? { record } : {}), reads };
   };
   for (;;) {
@@ -60,6 +60,8 @@ export async function followBatch(ctx: Context, options: FollowOptions): Promise
     reads += 1;
     if (!record) return end('no-record');
     const finished = record.finished ?? 0;
+    // The sealed count is the total: it includes messages resent for an earlier run.
+    progress ??= ctx.reporter.progress(`processing batch ${options.batch.slice(0, 8)}`, record.expected ?? options.expected);
     if (finished > shown) progress.tick(finished - shown);
     shown = Math.max(shown, finished);
     const failed = (record.failed ?? 0) + (record.deadLettered ?? 0);
@@ -72,7 +74,7 @@ export async function followBatch(ctx: Context, options: FollowOptions): Promise
     still = previous && (previous.finished ?? 0) === finished ? still + 1 : 0;
     if (still >= STALL_POLLS && options.uncounted) {
       still = 0;
-      if (await options.uncounted(finished)) return end('not-counting');
+      if (await options.uncounted(record)) return end('not-counting');
     }
     if (options.signal?.aborted) return end('interrupted');
     if (Date.now() >= options.deadline) return end('timeout');
@@ -86,7 +88,7 @@ export function fallbackReason(outcome: Exclude<FollowOutcome, 'complete'>, batc
   switch (outcome) {
     case 'timeout': return `the batch ${batch} was not complete within the wait timeout, so each image was read to tell what is missing and why`;
     case 'interrupted': return 'the wait was interrupted, so each image was read once to tell what is known';
-    case 'not-counting': return `images were finished that the batch ${batch} did not count (a function older than batch counting?), so each image was read per poll instead`;
+    case 'not-counting': return `images were finished or dead-lettered that the batch ${batch} did not count (a function older than batch counting, or one that died before counting?), so each image was read per poll instead`;
     case 'no-record': return batch ? `the batch record ${batch} was not found, so each image was read per poll instead` : 'this run has no batch record, so each image was read per poll';
   }
 }

@@ -20,7 +20,7 @@ export async function followReprocess(ctx: Context, batch: string | undefined, o
   const followed = batch
     ? await followBatch(ctx, {
       table: options.table, batch, expected: options.expected.size, deadline, pollMs: options.pollMs,
-      uncounted: (counted) => finishedUncounted(ctx, options, counted, batch),
+      uncounted: (last) => finishedUncounted(ctx, options, last.finished ?? 0, batch),
     })
     : { outcome: 'no-record' as const, reads: 0, record: undefined };
   const { record } = followed;

@@ -26,7 +26,9 @@ export async function waitForBatch(ctx: Context, batch: string | undefined, opti
   if (!batch) return { ...(await waitForItems(ctx, items)), via: 'items', fallback: fallbackReason('no-record', undefined) };
   const followed = await followBatch(ctx, {
     table: options.table, batch, expected: options.expected.size, deadline, pollMs: options.pollMs, signal: options.signal,
-    uncounted: (counted) => finishedUncounted(ctx, options, counted, batch),
+    uncounted: async (last) => (await finishedUncounted(ctx, options, last.finished ?? 0, batch))
+      // A function killed on the last delivery (its timeout, its memory) cannot count the image it dead-letters.
+      || (await deadLetterCount(ctx, options.deadLetterUrl)) > earlierDeadLetters + (last.deadLettered ?? 0),
   });
   const { record } = followed;
   if (followed.outcome === 'complete' && record) {

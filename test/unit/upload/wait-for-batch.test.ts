@@ -1,4 +1,5 @@
 import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ChangeMessageVisibilityBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { batchEntryKey, batchFeed, batchKey, type BatchRecord } from '../../../lambda/contract.js';
@@ -76,7 +77,7 @@ describe('upload --wait follows the batch record', () => {
     expect(result.batch).toMatchObject({ id: BATCH, expected: 3, done: 0, complete: false });
     // The batch was read until it had not moved for STALL_POLLS reads, then once more after the sample.
     expect(ddb.commandCalls(GetCommand)).toHaveLength(STALL_POLLS + 2);
-    expect(reporter.texts('info')).toEqual([expect.stringMatching(/^reading each image: images were finished that the batch .* did not count/)]);
+    expect(reporter.texts('info')).toEqual([expect.stringMatching(/^reading each image: images were finished or dead-lettered that the batch .* did not count/)]);
   });
 
   it('keeps following a batch that is slow rather than uncounted, and on timeout names the missing keys', async () => {
@@ -92,6 +93,27 @@ describe('upload --wait follows the batch record', () => {
     expect(result.missing).toEqual([keys[2]]);
     expect(result.diagnosis?.cause).toBe('slow');
     expect(ddb.commandCalls(GetCommand).length).toBeGreaterThan(STALL_POLLS + 1);
+  });
+
+  it('falls back to reading each image when the dead-letter queue holds more than the batch counted', async () => {
+    const keys = keysOf(2);
+    const deadLetterUrl = 'https://sqs.us-east-1.amazonaws.com/123456789012/thumbs-default-jobs-dlq';
+    const sqs = mockClient(ctx.clients.sqs);
+    // Empty when the wait begins; then one message that no count accounts for.
+    sqs.on(GetQueueAttributesCommand)
+      .resolvesOnce({ Attributes: { ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' } })
+      .resolves({ Attributes: { ApproximateNumberOfMessages: '1', ApproximateNumberOfMessagesNotVisible: '0' } });
+    sqs.on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: [{ MessageId: 'm1', ReceiptHandle: 'r1', Body: JSON.stringify({ v: 1, bucket: 'b', key: keys[1], etag: `etag-${keys[1]}`, size: 1, contentType: 'image/jpeg' }) }] })
+      .resolves({ Messages: [] });
+    sqs.on(ChangeMessageVisibilityBatchCommand).resolves({});
+    ddb.on(GetCommand).resolves({ Item: record(2, { done: 1, finished: 1 }) });
+    ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [{ imageKey: keys[0], etag: `etag-${keys[0]}`, status: 'done' }] } });
+
+    const result = await waitForBatch(ctx, BATCH, { ...options(keys), deadLetterUrl });
+
+    expect(result).toMatchObject({ via: 'items', done: [keys[0]], deadLettered: [{ key: keys[1] }], missing: [] });
+    expect(result.fallback).toMatch(/dead-lettered that the batch .* did not count/);
   });
 
   it('on Ctrl-C stops following and reads each image once to tell what is known', async () => {

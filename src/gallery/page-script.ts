@@ -20,7 +20,33 @@ export const SCRIPT = `'use strict';
     var placeholder = card.querySelector('.frame > img.ph');
     if (placeholder) body.querySelectorAll('.rendition .frame').forEach(function (frame) { frame.prepend(placeholder.cloneNode(false)); });
     if (!dialog.open) dialog.showModal();
+    var screen = body.querySelector('img.screen');
+    if (screen && document.body.dataset.renderer === 'on') sizeForScreen(screen, card.dataset.imageKey);
     return true;
+  }
+  // The server signs a URL of the on-request renderer for the dialog's width in device pixels; the
+  // largest rendition stays in place until that image has loaded (or if it never does).
+  function sizeForScreen(img, key) {
+    var css = body.clientWidth;
+    var ratio = window.devicePixelRatio || 1;
+    fetch('api/render-url?key=' + encodeURIComponent(key) + '&viewport=' + css + '&dpr=' + ratio, { headers: { accept: 'application/json' } })
+      .then(function (res) { return res.ok ? res.json() : null; })
+      .then(function (answer) {
+        if (!answer || !img.isConnected) return;
+        var next = new Image();
+        next.addEventListener('load', function () {
+          if (!img.isConnected) return;
+          var shown = Math.min(css, next.naturalWidth / ratio);
+          img.width = Math.round(shown);
+          img.height = Math.round(shown * next.naturalHeight / next.naturalWidth);
+          img.src = answer.url;
+          img.dataset.renderWidth = String(answer.width);
+          var note = img.parentNode.querySelector('.screen-size');
+          if (note) { note.textContent = 'rendered on request for this screen: ' + next.naturalWidth + ' px wide (' + ratio + '× pixels)'; note.hidden = false; }
+        });
+        next.src = answer.url;
+      })
+      .catch(function () { /* the largest rendition stays */ });
   }
   function step(delta) {
     var list = cards();

@@ -15,8 +15,8 @@ export function toUrlEvent(req: http.IncomingMessage): UrlEvent {
   const target = req.url ?? '/';
   const at = target.indexOf('?');
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  for (const [name, values] of Object.entries(req.headersDistinct)) {
+    if (values) headers[name] = values.join(',');
   }
   return {
     rawPath: at === -1 ? target : target.slice(0, at),

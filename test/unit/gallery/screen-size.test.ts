@@ -13,7 +13,7 @@ describe('the detail view\'s on-request width', () => {
     // One step on either side of a boundary: 800 is a step, 801 is not.
     expect(screenWidth(400, 2)).toBe(800);
     expect(screenWidth(400.5, 2)).toBe(960);
-    expect(screenWidth(1068, 2) % SCREEN_WIDTH_STEP).toBe(0);
+    expect((screenWidth(1068, 2) ?? 1) % SCREEN_WIDTH_STEP).toBe(0);
   });
 
   it('never asks beyond the renderer\'s bound, below one step, or under 1x; refuses nonsense', () => {

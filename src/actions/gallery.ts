@@ -31,6 +31,8 @@ export interface StartedGallery {
   where: GalleryLocations;
   /** Whether the page offers upload (and the originals bucket's CORS admits the page for it). */
   upload: boolean;
+  /** The on-request renderer the detail view's sized pictures come from, if the stack has one. */
+  renderer?: string;
   close(): Promise<void>;
 }
 
@@ -139,6 +141,7 @@ export async function startGallery(ctx: Context, options: GalleryOptions = {}): 
     stack: stack.stack,
     where,
     upload: serverOptions.upload !== undefined,
+    ...(renderer ? { renderer: renderer.baseUrl } : {}),
     close: async () => {
       try {
         await removeCors?.();

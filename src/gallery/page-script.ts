@@ -24,10 +24,14 @@ export const SCRIPT = `'use strict';
     if (screen && document.body.dataset.renderer === 'on') sizeForScreen(screen, card.dataset.imageKey);
     return true;
   }
-  // The server signs a URL of the on-request renderer for the dialog's width in device pixels; the
-  // largest rendition stays in place until that image has loaded (or if it never does).
+  // The server signs a URL of the on-request renderer for the picture's box in device pixels: the
+  // dialog's width, or less when the picture's max-height binds first (a landscape photo on a wide
+  // screen). The largest rendition stays in place until that image has loaded (or if it never does).
   function sizeForScreen(img, key) {
     var css = body.clientWidth;
+    var aspect = Number(img.getAttribute('width')) / Number(img.getAttribute('height'));
+    var maxHeight = parseFloat(getComputedStyle(img).maxHeight);
+    if (aspect > 0 && maxHeight > 0) css = Math.min(css, Math.round(maxHeight * aspect));
     var ratio = window.devicePixelRatio || 1;
     fetch('api/render-url?key=' + encodeURIComponent(key) + '&viewport=' + css + '&dpr=' + ratio, { headers: { accept: 'application/json' } })
       .then(function (res) { return res.ok ? res.json() : null; })

@@ -148,13 +148,17 @@ describe.skipIf(skip)('gallery in headless Chromium (embedded backend)', () => {
         return { src: img.src, asked: Number(img.dataset.renderWidth), natural: img.naturalWidth, box: document.querySelector('dialog .detail-body').clientWidth, ratio: devicePixelRatio };
       })()`) as { src: string; asked: number; natural: number; box: number; ratio: number };
       expect(shown.ratio).toBe(2);
-      expect(shown.asked).toBe(screenWidth(shown.box, 2));
-      expect(shown.asked).toBeGreaterThan(1024);
+      // The 1024x683 rendition's aspect in a box at most 60% of the 900 px window high (810 CSS px,
+      // narrower than the dialog): 1620 device pixels, snapped up to 1760.
+      expect(shown.box).toBeGreaterThan(810);
+      expect(shown.asked).toBe(screenWidth(Math.round((900 * 0.6 * 1024) / 683), 2));
+      expect(shown.asked).toBe(1760);
       expect(new URL(shown.src).origin).toBe(renderer!.url);
       expect(new URL(shown.src).searchParams.get('width')).toBe(String(shown.asked));
       // The original is 4272 px wide, so the renderer answered the width asked for (not the 1024 px rendition).
       expect(shown.natural).toBe(shown.asked);
       expect(await page.locator('dialog#detail .screen-size').textContent()).toContain(`${shown.asked} px`);
+      await page.screenshot({ path: 'test-results/gallery-detail-sized.png' });
       expect(alerts).toEqual([]);
     } finally {
       await sized.close();

@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { writeJsonAtomic } from '../fs/write-file-atomic.js';
 import path from 'node:path';
 import { isAlive } from '../local/local-file.js';
 
@@ -20,11 +21,7 @@ export function rendererFilePath(localStateDir: string, stack: string): string {
 
 /** Written whole under another name, then renamed into place: a reader never sees half a file. */
 export async function writeRendererFile(localStateDir: string, stack: string, entry: RendererFile): Promise<void> {
-  const file = rendererFilePath(localStateDir, stack);
-  await mkdir(localStateDir, { recursive: true });
-  const draft = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(draft, `${JSON.stringify(entry, null, 2)}\n`);
-  await rename(draft, file);
+  await writeJsonAtomic(rendererFilePath(localStateDir, stack), entry);
 }
 
 /** The renderer of a running `thumbs dev`, or undefined (no file, unreadable, or its process has exited). */

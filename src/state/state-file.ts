@@ -15,6 +15,7 @@ export const RESOURCE_KINDS = [
   'logGroup',
   'notifyTopic',
   'function',
+  'functionUrl',
   'eventSourceMapping',
   'bucketNotification',
   'siteBucket',

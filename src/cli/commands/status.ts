@@ -72,7 +72,8 @@ export function renderStatus(result: StatusResult, local: boolean): string {
       `\`thumbs teardown${flag}\` deletes them with the stack; to keep the stack, delete them yourself`
     : '';
   const ok = problems || extra ? '' : '\nall resources exist and match';
-  return `${header}\n${renderTable(['resource', 'id', 'origin', 'exists', 'drift', 'contents'], rows)}${footer}${extra}${ok}${notesOf(result)}`;
+  const renderer = result.rendererUrl ? `\nrenderer: ${result.rendererUrl} (\`thumbs url <key>\` signs a URL for it)` : '';
+  return `${header}\n${renderTable(['resource', 'id', 'origin', 'exists', 'drift', 'contents'], rows)}${footer}${extra}${ok}${renderer}${notesOf(result)}`;
 }
 
 /** The one line `thumbs status` ends with when the stack is not healthy (exit 1), with what to run next. */

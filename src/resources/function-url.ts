@@ -65,7 +65,7 @@ export async function readFunctionUrl(ctx: Context, functionName: string): Promi
   return { config, statements: statements.flatMap((s) => (s.Sid ? [s.Sid] : [])) };
 }
 
-const list = (values: string[] | undefined) => [...(values ?? [])].map((v) => v.toUpperCase()).sort().join(',');
+const list = (values: string[] | undefined) => [...(values ?? [])].sort().join(',');
 const isIam = (live: FunctionUrlLive) => live.config.AuthType === 'AWS_IAM';
 
 /** Statements a public URL needs; behind CloudFront (AWS_IAM) they are the user's business. */

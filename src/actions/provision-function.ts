@@ -89,10 +89,10 @@ export async function provisionFunction(ctx: Context, stack: OpenStack, config: 
     const spec = { stack: stack.stack, functionName: names.function, queueArn, batchWindow: config.batchWindow, maxConcurrency: config.maxConcurrency, sleep: options.sleep };
     return ctx.reporter.step(`SQS trigger ${names.queue} -> ${names.function}`, () => convergeEventSourceMapping(ctx, spec, store, { dryRun }, found));
   })();
+  // The key the renderer checks signatures with, kept in the stack's record: the table exists once the data side is done.
+  const renderKey = data.then(() => (dryRun ? undefined : ensureRenderSecret(ctx, names.table)));
   const rendererUrl = (async () => {
-    const [, , found] = await Promise.all([fn, data, url()]);
-    // The key the renderer checks signatures with, kept in the stack's record: the table exists once the data side is done.
-    if (!dryRun) await ensureRenderSecret(ctx, names.table);
+    const [, , found] = await Promise.all([fn, renderKey, url()]);
     return ctx.reporter.step(`function URL ${names.function}`, () => convergeFunctionUrl(ctx, { stack: stack.stack, functionName: names.function }, store, { dryRun }, found));
   })();
   const notification = (async () => {

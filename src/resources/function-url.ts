@@ -88,12 +88,15 @@ const recordOf = (spec: FunctionUrlSpec, live: { FunctionUrl?: string; FunctionA
   extra: { url: live.FunctionUrl ?? '' },
 });
 
-/** AddPermission with a fixed id; a statement added meanwhile (by a concurrent run) counts as done. */
+/**
+ * AddPermission with a fixed id; a statement of that id added meanwhile counts as done. Lambda answers
+ * ResourceConflictException for that and for "an update is in progress", which must not pass silently.
+ */
 async function addPermission(ctx: Context, functionName: string, permission: (typeof URL_PERMISSIONS)[number]): Promise<void> {
   try {
     await lambda(ctx).send(new AddPermissionCommand({ FunctionName: functionName, ...permission }));
   } catch (error) {
-    if (errorName(error) !== 'ResourceConflictException') throw error;
+    if (errorName(error) !== 'ResourceConflictException' || !/already exists/i.test((error as Error).message)) throw error;
   }
 }
 

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { provision, type ProvisionOptions } from '../../src/actions/provision.js';
 import { status } from '../../src/actions/status.js';
 import { teardown } from '../../src/actions/teardown.js';
-import { FakeAws } from '../helpers/fake-aws.js';
+import { awsError, FakeAws } from '../helpers/fake-aws.js';
 import { fakePackage } from '../helpers/fake-package.js';
 import { mockAwsContext } from '../helpers/mock-context.js';
 
@@ -75,6 +75,19 @@ describe('the renderer function URL on AWS (mocked)', () => {
     expect(repaired.resources.find((r) => r.kind === 'functionUrl')?.status).toBe('updated');
     expect(fake.functionUrls.get(fnName)?.Cors).toEqual(CORS);
     expect([...fake.permissions.get(fnName)!.keys()].sort()).toEqual(['thumbs-function-url', 'thumbs-function-url-invoke']);
+  });
+
+  it('a URL deleted by hand is made again; its statements left behind count as present, an update in progress does not', async () => {
+    const { ctx, options } = await setup();
+    await provision(ctx, options);
+    fake.functionUrls.delete(fnName);
+    resetHistory();
+    const again = await provision(ctx, options);
+    expect(urlCommands()).toEqual(['CreateFunctionUrlConfig', 'AddPermission', 'AddPermission']);
+    expect(again.resources.find((r) => r.kind === 'functionUrl')?.status).toBe('created');
+    fake.functionUrls.delete(fnName);
+    fake.mocks.lambda.on(AddPermissionCommand).rejects(awsError('ResourceConflictException', 409, 'The operation cannot be performed at this time. An update is in progress for resource'));
+    await expect(provision(ctx, options)).rejects.toThrow(/update is in progress/);
   });
 
   it('keeps a URL switched to AWS_IAM (behind CloudFront) as it is, statements included', async () => {

@@ -130,6 +130,13 @@ export const RESERVED_KEY_PREFIX = '#thumbs/';
 
 export const isReservedKey = (key: string): boolean => key.startsWith(RESERVED_KEY_PREFIX);
 
+/** The stack's record (src/state/stack-record.ts): the function reads one of its secrets, the renderer's URL key. */
+export const STACK_RECORD_KEY = `${RESERVED_KEY_PREFIX}record`;
+/** The record's attribute holding the secret called `name`; the record's own writes never touch it. */
+export const secretAttribute = (name: string) => `secret_${name}`;
+/** The on-request renderer's URL signing key, by its name among the stack's secrets. */
+export const RENDER_SECRET_NAME = 'render';
+
 /** A FilterExpression clause (with its names and values) that leaves the reserved items out of a Scan. */
 export const NOT_RESERVED = {
   expression: 'NOT begins_with(#reservedKey, :reservedPrefix)',

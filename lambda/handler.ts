@@ -13,6 +13,8 @@ import { processJob } from './process-job.js';
 import type { BatchConfig } from './batch-config.js';
 import { loadBatchConfig } from './batch-config.js';
 import { countIfLastReceive } from './batch-hooks.js';
+import { createUrlEntry, isUrlEvent } from './render-entry.js';
+import type { UrlEvent, UrlResponse } from './render-http.js';
 
 export interface HandlerDeps {
   s3: S3Client;
@@ -97,9 +99,14 @@ export function createDepsFromEnv(env: Record<string, string | undefined> = proc
 }
 
 let lambdaHandler: ThumbsHandler | undefined;
+let urlHandler: ((event: UrlEvent) => Promise<UrlResponse>) | undefined;
 
 function coldStart(): ThumbsHandler {
-  lambdaHandler ??= createHandler(createDepsFromEnv());
+  if (!lambdaHandler) {
+    const deps = createDepsFromEnv();
+    lambdaHandler = createHandler(deps);
+    urlHandler = createUrlEntry({ ...deps, originalsBucket: process.env.THUMBS_ORIGINALS_BUCKET?.trim() || undefined, log: jsonLogger });
+  }
   return lambdaHandler;
 }
 
@@ -107,5 +114,12 @@ function coldStart(): ThumbsHandler {
 // elsewhere (tests, local worker importing createHandler) importing this module needs no environment.
 if (process.env.AWS_LAMBDA_FUNCTION_NAME) coldStart();
 
-/** The Lambda entry point (`handler.handler`). */
-export const handler: ThumbsHandler = (event) => coldStart()(event);
+/**
+ * The Lambda entry point (`index.handler`), for both of the function's event sources: a function has
+ * one Handler, so a function-URL request (requestContext.http) goes to the renderer and anything
+ * else (SQS, S3) to the thumbnailer.
+ */
+export const handler = (event: unknown): Promise<BatchResponse | UrlResponse> => {
+  coldStart();
+  return isUrlEvent(event) ? urlHandler!(event) : lambdaHandler!(event);
+};

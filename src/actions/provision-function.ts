@@ -2,6 +2,8 @@ import type { Context } from '../context.js';
 import { convergeBucketNotification, notificationId, readNotificationState, removeBucketNotification, type NotificationSpec } from '../resources/bucket-notification.js';
 import { convergeEventSourceMapping, findMapping } from '../resources/event-source-mapping.js';
 import { convergeFunction, readFunction } from '../resources/function.js';
+import { convergeFunctionUrl, readFunctionUrl } from '../resources/function-url.js';
+import { ensureRenderSecret } from '../render/render-secret.js';
 import type { Sleep } from '../resources/iam-propagation.js';
 import { convergeLogGroup } from '../resources/log-group.js';
 import type { EnsureResult } from '../resources/resource.js';
@@ -34,7 +36,7 @@ function early<T>(work: Promise<T>): () => Promise<T> {
 }
 
 /**
- * Role, function, log group, SQS trigger and (s3 mode) bucket notification. Reads go out at once,
+ * Role, function, its URL (the renderer), log group, SQS trigger and (s3 mode) bucket notification. Reads go out at once,
  * alongside the data side; each write waits only for what it needs, so a cold provision costs
  * about seven sequential round trips and a re-run that changes nothing one or two.
  */
@@ -50,6 +52,7 @@ export async function provisionFunction(ctx: Context, stack: OpenStack, config: 
   const packaged = early(ctx.reporter.step(`package ${arch}`, () => (options.buildPackage ?? ((a) => buildFunctionPackage({ arch: a })))(arch)));
   const current = early(readFunction(ctx, names.function));
   const mapping = early(findMapping(ctx, names.function, queueArn).then((found) => found ?? null));
+  const url = early(readFunctionUrl(ctx, names.function).then((found) => found ?? null));
   // A re-run knows the queue URL from the state file, so the s3-mode reads need not wait for the data side.
   const recordedNotify = store.get('bucketNotification') ? notificationSpec(stack, config, buckets.originals, queueArn) : undefined;
   const notifyState = recordedNotify?.queueUrl ? early(readNotificationState(ctx, recordedNotify)) : undefined;
@@ -66,6 +69,8 @@ export async function provisionFunction(ctx: Context, stack: OpenStack, config: 
     const [roleResult, , existing, pkg] = await Promise.all([role, logGroup, current(), packaged(), topic]);
     const environment: Record<string, string> = {
       THUMBS_THUMBNAILS_BUCKET: buckets.thumbnails,
+      // The renderer's originals; its URL signing key is read from the stack's record (lambda/render-entry.ts).
+      THUMBS_ORIGINALS_BUCKET: buckets.originals,
       THUMBS_TABLE: names.table,
       ...functionEnvironmentOf(config),
       ...batchEnvironment({ stack: stack.stack, maxReceiveCount: MAX_RECEIVE_COUNT, notify: config.notify, secret: config.notifySecret, topicArn }),
@@ -84,6 +89,12 @@ export async function provisionFunction(ctx: Context, stack: OpenStack, config: 
     const spec = { stack: stack.stack, functionName: names.function, queueArn, batchWindow: config.batchWindow, maxConcurrency: config.maxConcurrency, sleep: options.sleep };
     return ctx.reporter.step(`SQS trigger ${names.queue} -> ${names.function}`, () => convergeEventSourceMapping(ctx, spec, store, { dryRun }, found));
   })();
+  // The key the renderer checks signatures with, kept in the stack's record: the table exists once the data side is done.
+  const renderKey = data.then(() => (dryRun ? undefined : ensureRenderSecret(ctx, names.table)));
+  const rendererUrl = (async () => {
+    const [, , found] = await Promise.all([fn, renderKey, url()]);
+    return ctx.reporter.step(`function URL ${names.function}`, () => convergeFunctionUrl(ctx, { stack: stack.stack, functionName: names.function }, store, { dryRun }, found));
+  })();
   const notification = (async () => {
     await data;
     const notify = notificationSpec(stack, config, buckets.originals, queueArn);
@@ -92,7 +103,7 @@ export async function provisionFunction(ctx: Context, stack: OpenStack, config: 
     const state = notifyState && recordedNotify?.queueUrl === notify.queueUrl ? await notifyState() : undefined;
     return ctx.reporter.step(`S3 notification ${notify.bucket} -> ${names.queue}`, () => convergeBucketNotification(ctx, notify, store, { dryRun }, state));
   })();
-  const results = await Promise.all([role, logGroup, topic, fn, trigger, notification]);
+  const results = await Promise.all([role, logGroup, topic, fn, rendererUrl, trigger, notification]);
   return results.flat().filter((r): r is EnsureResult => r !== undefined);
 }
 

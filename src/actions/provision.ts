@@ -39,6 +39,8 @@ export interface ProvisionResult {
   config: StackConfig;
   /** Each recorded choice this run changed, printed before it was made. */
   changes: ConfigChange[];
+  /** The on-request renderer's base URL (the function's URL), once it exists. */
+  rendererUrl?: string;
   seconds: number;
 }
 
@@ -125,6 +127,7 @@ export async function provision(ctx: Context, options: ProvisionOptions = {}): P
   await stack.store.sync();
   // The webhook key is shown only by `thumbs notify --secret`, never in provision's output.
   const { notifySecret: _secret, ...shown } = config;
+  const rendererUrl = stack.store.get('functionUrl')?.extra?.url;
   return {
     stack: stack.stack,
     account: stack.account,
@@ -134,6 +137,7 @@ export async function provision(ctx: Context, options: ProvisionOptions = {}): P
     resources,
     config: shown,
     changes,
+    ...(rendererUrl ? { rendererUrl } : {}),
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -82,6 +82,8 @@ export interface StatusResult {
   extra: ExtraResource[];
   /** Searches that could not run, e.g. the tagging API denied. */
   notes: string[];
+  /** The on-request renderer's base URL (the function URL), when it exists. */
+  rendererUrl?: string;
 }
 
 export { COUNT_SCAN_MAX_BYTES } from '../resources/index-coverage.js';
@@ -236,7 +238,8 @@ export async function status(ctx: Context): Promise<StatusResult> {
   );
   const known = resources.filter((r) => r.exists !== false).map((r) => ({ kind: r.kind, record: r }));
   const { extra, notes } = await extraOf(ctx, stack, known, await foundByName(ctx, stack, kinds, true));
-  return { ...base, account: stack.account, provisioned: true, healthy: resources.every(isHealthy) && extra.length === 0, resources, extra, notes };
+  const rendererUrl = resources.find((r) => r.kind === 'functionUrl' && r.exists)?.extra?.url;
+  return { ...base, account: stack.account, provisioned: true, healthy: resources.every(isHealthy) && extra.length === 0, resources, extra, notes, ...(rendererUrl ? { rendererUrl } : {}) };
 }
 
 export { OBJECT_COUNT_CAP } from '../config/defaults.js';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { RENDER_SECRET_NAME } from '../../lambda/contract.js';
 import type { Context } from '../context.js';
 import { ensureSecret, readSecret } from '../state/stack-record.js';
 
@@ -7,7 +8,7 @@ import { ensureSecret, readSecret } from '../state/stack-record.js';
  * with the stack's record in its table (never in a local file), so every folder, machine and
  * teammate signs with the same key.
  */
-export const RENDER_SECRET_NAME = 'render';
+export { RENDER_SECRET_NAME };
 
 const generate = () => randomBytes(32).toString('base64url');
 

@@ -4,7 +4,7 @@ import type { ResourceKind, StackState } from '../state/state-file.js';
 import type { StackNames } from './names.js';
 
 const DATA_KINDS: readonly ResourceKind[] = ['originalsBucket', 'thumbnailsBucket', 'table', 'queue', 'deadLetterQueue'];
-const FUNCTION_KINDS: readonly ResourceKind[] = ['role', 'logGroup', 'function', 'eventSourceMapping'];
+const FUNCTION_KINDS: readonly ResourceKind[] = ['role', 'logGroup', 'function', 'functionUrl', 'eventSourceMapping'];
 
 /**
  * Whether the stack should have its function side: where Lambda exists, unless the last provision
@@ -32,5 +32,6 @@ export function expectedKinds(state: Pick<StackState, 'resources' | 'config'>, c
 export function expectedId(kind: ResourceKind, names: StackNames): string {
   if (kind === 'eventSourceMapping') return `${names.queue} -> ${names.function}`;
   if (kind === 'bucketNotification') return `${names.originalsBucket} -> ${names.queue}`;
+  if (kind === 'functionUrl') return names.function;
   return names[kind];
 }

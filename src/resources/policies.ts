@@ -26,13 +26,18 @@ export interface FunctionPolicyArns {
   topicArn?: string;
 }
 
-/** What the thumbnailer does and nothing more: read originals, write thumbnails and items, consume the queue, log. */
+/** What the thumbnailer and renderer do and nothing more: read originals, write (and read rendered) thumbnails and items, consume the queue, log. */
 export function functionPolicy(arns: FunctionPolicyArns): PolicyDocument {
   return {
     Version: '2012-10-17',
     Statement: [
       { Sid: 'ReadOriginals', Effect: 'Allow', Action: 's3:GetObject', Resource: `${arns.originalsBucketArn}/*` },
       { Sid: 'WriteThumbnails', Effect: 'Allow', Action: 's3:PutObject', Resource: `${arns.thumbnailsBucketArn}/*` },
+      // The renderer serves what it stored under r/ (PutObject above covers writing it).
+      { Sid: 'ReadRenderings', Effect: 'Allow', Action: 's3:GetObject', Resource: `${arns.thumbnailsBucketArn}/r/*` },
+      // Without s3:ListBucket a GetObject of a missing key is answered 403, not 404 (S3 GetObject docs):
+      // the renderer must tell "not rendered yet" and "no such original" from a denial.
+      { Sid: 'TellMissingObjects', Effect: 'Allow', Action: 's3:ListBucket', Resource: [arns.originalsBucketArn, arns.thumbnailsBucketArn] },
       {
         Sid: 'RecordMetadata',
         Effect: 'Allow',

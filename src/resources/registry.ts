@@ -3,6 +3,7 @@ import { bucketModule } from './bucket.js';
 import { notificationModule } from './bucket-notification.js';
 import { mappingModule } from './event-source-mapping.js';
 import { functionModule } from './function.js';
+import { functionUrlModule } from './function-url.js';
 import { logGroupModule } from './log-group.js';
 import { notifyTopicModule } from './notify-topic.js';
 import { queueModule } from './queues.js';
@@ -12,7 +13,7 @@ import { tableModule } from './table.js';
 
 /**
  * Every kind of resource a stack may hold, for status and teardown, with its teardown wave
- * (dependency order): 1 triggers and published sites, 2 the function, 3 data and the role,
+ * (dependency order): 1 triggers, the function's URL and published sites, 2 the function, 3 data and the role,
  * 4 the dead-letter queue.
  */
 export const RESOURCE_MODULES: ResourceModule[] = [
@@ -26,6 +27,7 @@ export const RESOURCE_MODULES: ResourceModule[] = [
   mappingModule,
   notificationModule,
   functionModule,
+  functionUrlModule,
   logGroupModule,
   notifyTopicModule,
   roleModule,

@@ -34,7 +34,7 @@ type Family = 'bucket' | 'queue' | 'table' | 'function' | 'mapping' | 'logGroup'
 const FAMILY: Record<ResourceKind, Family | undefined> = {
   originalsBucket: 'bucket', thumbnailsBucket: 'bucket', siteBucket: 'bucket', queue: 'queue', deadLetterQueue: 'queue', table: 'table',
   function: 'function', eventSourceMapping: 'mapping', logGroup: 'logGroup', amplifyApp: 'amplifyApp', role: 'role', bucketNotification: undefined,
-  notifyTopic: 'topic',
+  notifyTopic: 'topic', functionUrl: undefined,
 };
 
 /** The kind a family's resource is handled as when its name is none of the stack's. */

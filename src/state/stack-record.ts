@@ -1,5 +1,5 @@
 import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { RESERVED_KEY_PREFIX } from '../../lambda/contract.js';
+import { secretAttribute, STACK_RECORD_KEY } from '../../lambda/contract.js';
 import { errorName } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
 import { ThumbsError } from '../errors.js';
@@ -12,9 +12,8 @@ import { STATE_VERSION, type StackState } from './state-file.js';
  * beside them, `secret_<name>` attributes that the record's writes never touch and the local cache
  * never holds.
  */
-export const RECORD_KEY = `${RESERVED_KEY_PREFIX}record`;
+export const RECORD_KEY = STACK_RECORD_KEY;
 const RECORD_ITEM = { imageKey: { S: RECORD_KEY } };
-const SECRET_PREFIX = 'secret_';
 /** Writes that lost to another writer are re-read and re-applied this many times before giving up. */
 const MAX_ATTEMPTS = 5;
 
@@ -100,7 +99,7 @@ export async function updateRecord(
  * to the local cache. undefined when the table does not exist yet.
  */
 export async function ensureSecret(ctx: Context, table: string, name: string, generate: () => string): Promise<string | undefined> {
-  const attribute = `${SECRET_PREFIX}${name}`;
+  const attribute = secretAttribute(name);
   try {
     const answer = await ctx.clients.dynamodb.send(new UpdateItemCommand({
       TableName: table,
@@ -119,7 +118,7 @@ export async function ensureSecret(ctx: Context, table: string, name: string, ge
 
 /** A secret kept with the stack, or undefined when there is none (or no table). */
 export async function readSecret(ctx: Context, table: string, name: string): Promise<string | undefined> {
-  const attribute = `${SECRET_PREFIX}${name}`;
+  const attribute = secretAttribute(name);
   try {
     const answer = await ctx.clients.dynamodb.send(new GetItemCommand({
       TableName: table, Key: RECORD_ITEM, ProjectionExpression: '#secret', ExpressionAttributeNames: { '#secret': attribute }, ConsistentRead: true,

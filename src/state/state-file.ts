@@ -16,6 +16,7 @@ export const RESOURCE_KINDS = [
   'logGroup',
   'notifyTopic',
   'function',
+  'functionUrl',
   'eventSourceMapping',
   'bucketNotification',
   'siteBucket',

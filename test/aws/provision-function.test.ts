@@ -28,12 +28,15 @@ const fnName = 'thumbs-default-thumbnailer';
 const queueArn = `arn:aws:sqs:us-east-1:${ACCOUNT}:thumbs-default-jobs`;
 
 describe('provision: the function side on AWS', () => {
-  it('cold: creates role, log group, function and SQS trigger with the expected commands', async () => {
+  it('cold: creates role, log group, function, its URL and SQS trigger with the expected commands', async () => {
     const { ctx, options } = await setup();
     const result = await provision(ctx, options);
     expect(fake.commands('iam')).toEqual(['GetRole', 'GetRolePolicy', 'CreateRole', 'PutRolePolicy']);
     expect(fake.commands('logs').sort()).toEqual(['CreateLogGroup', 'DescribeLogGroups', 'ListTagsForResource', 'PutRetentionPolicy']);
-    expect(fake.commands('lambda')).toEqual(['GetFunction', 'ListEventSourceMappings', 'CreateFunction', 'GetFunction', 'CreateEventSourceMapping']);
+    const lambda = fake.commands('lambda');
+    // The trigger and the URL follow the function concurrently: each in its own order.
+    expect(lambda.filter((c) => !/Url|Permission|Policy/.test(c))).toEqual(['GetFunction', 'ListEventSourceMappings', 'CreateFunction', 'GetFunction', 'CreateEventSourceMapping']);
+    expect(lambda.filter((c) => /Url|Permission|Policy/.test(c))).toEqual(['GetFunctionUrlConfig', 'GetPolicy', 'CreateFunctionUrlConfig', 'AddPermission', 'AddPermission']);
     expect(fake.mocks.lambda).toHaveReceivedCommandWith(CreateFunctionCommand, {
       FunctionName: fnName,
       Runtime: 'nodejs22.x',
@@ -43,7 +46,7 @@ describe('provision: the function side on AWS', () => {
       Architectures: ['x86_64'],
       Role: `arn:aws:iam::${ACCOUNT}:role/thumbs-default-fn`,
       Environment: { Variables: {
-        THUMBS_THUMBNAILS_BUCKET: `thumbs-default-thumbnails-${ACCOUNT}-us-east-1`, THUMBS_TABLE: 'thumbs-default-images', THUMBS_RENDITIONS: 'webp:128,webp:512,webp:1024',
+        THUMBS_THUMBNAILS_BUCKET: `thumbs-default-thumbnails-${ACCOUNT}-us-east-1`, THUMBS_ORIGINALS_BUCKET: `thumbs-default-originals-${ACCOUNT}-us-east-1`, THUMBS_TABLE: 'thumbs-default-images', THUMBS_RENDITIONS: 'webp:128,webp:512,webp:1024',
         THUMBS_QUALITY: '80', THUMBS_MAX_PIXELS: '100000000', THUMBS_MAX_BYTES: '52428800', THUMBS_CONCURRENCY: '4', THUMBS_STACK: 'default', THUMBS_MAX_RECEIVE_COUNT: '5', MALLOC_ARENA_MAX: '2',
       } },
       Tags: { 'thumbs:stack': 'default', 'thumbs:managed-by': 'thumbs' },
@@ -52,10 +55,12 @@ describe('provision: the function side on AWS', () => {
       FunctionName: fnName, EventSourceArn: queueArn, BatchSize: 10, MaximumBatchingWindowInSeconds: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'], ScalingConfig: { MaximumConcurrency: 5 }, Enabled: true,
     });
-    const policy = JSON.parse(fake.mocks.iam.commandCalls(PutRolePolicyCommand)[0]?.args[0].input.PolicyDocument ?? '{}') as { Statement: Array<{ Resource: string }> };
+    const policy = JSON.parse(fake.mocks.iam.commandCalls(PutRolePolicyCommand)[0]?.args[0].input.PolicyDocument ?? '{}') as { Statement: Array<{ Resource: string | string[] }> };
     expect(policy.Statement.map((s) => s.Resource)).toEqual([
       `arn:aws:s3:::thumbs-default-originals-${ACCOUNT}-us-east-1/*`,
       `arn:aws:s3:::thumbs-default-thumbnails-${ACCOUNT}-us-east-1/*`,
+      `arn:aws:s3:::thumbs-default-thumbnails-${ACCOUNT}-us-east-1/r/*`,
+      [`arn:aws:s3:::thumbs-default-originals-${ACCOUNT}-us-east-1`, `arn:aws:s3:::thumbs-default-thumbnails-${ACCOUNT}-us-east-1`],
       `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/thumbs-default-images`,
       `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/thumbs-default-images/index/byTime`,
       queueArn,
@@ -64,7 +69,7 @@ describe('provision: the function side on AWS', () => {
     ]);
     expect(fake.queues.get('thumbs-default-jobs')?.VisibilityTimeout).toBe('180');
     expect(result.resources.filter((r) => r.status === 'created').map((r) => r.kind).sort()).toEqual(
-      ['deadLetterQueue', 'eventSourceMapping', 'function', 'logGroup', 'originalsBucket', 'queue', 'role', 'table', 'thumbnailsBucket'],
+      ['deadLetterQueue', 'eventSourceMapping', 'function', 'functionUrl', 'logGroup', 'originalsBucket', 'queue', 'role', 'table', 'thumbnailsBucket'],
     );
   });
 

@@ -115,10 +115,10 @@ describe('status from what AWS holds (mocked AWS)', () => {
     const result = await status(ctx);
     expect(result).toMatchObject({ provisioned: false, healthy: false, resources: [] });
     expect(result.extra.map((e) => e.kind).sort()).toEqual([
-      'deadLetterQueue', 'eventSourceMapping', 'eventSourceMapping', 'function', 'logGroup', 'originalsBucket', 'queue', 'role', 'table', 'thumbnailsBucket',
+      'deadLetterQueue', 'eventSourceMapping', 'eventSourceMapping', 'function', 'functionUrl', 'logGroup', 'originalsBucket', 'queue', 'role', 'table', 'thumbnailsBucket',
     ]);
     const text = renderStatus(result, false);
-    expect(text).toContain('no state file here, but 10 resources of it found');
+    expect(text).toContain('no state file here, but 11 resources of it found');
     expect(text).toContain('thumbs teardown');
     expect(unhealthyError(result).exitCode).toBe(1);
   });

@@ -1,8 +1,9 @@
+import { UpdateFunctionUrlConfigCommand } from '@aws-sdk/client-lambda';
 import { PutPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { describe, expect } from 'vitest';
 import { conformanceFamily } from './family.js';
-import { bucketExists, bucketTagsOf, encryptionOf, functionOf, logGroupOf, mappingsFrom, publicAccessBlockOf, queueAttributesOf, queueUrlOf, roleOf, tableOf } from './verify.js';
+import { bucketExists, bucketTagsOf, encryptionOf, functionOf, functionStatementsOf, functionUrlOf, logGroupOf, mappingsFrom, publicAccessBlockOf, queueAttributesOf, queueUrlOf, roleOf, tableOf } from './verify.js';
 
 const family = await conformanceFamily('provision/status/drift');
 const { target, step } = family;
@@ -11,6 +12,7 @@ const stack = family.stack('prov');
 
 interface Status {
   healthy: boolean;
+  rendererUrl?: string;
   resources: Array<{ kind: string; exists?: boolean; drift?: Array<{ attribute: string; from: string; to: string }> }>;
 }
 
@@ -49,13 +51,25 @@ describe(`provision, status and drift (${target.label})`, () => {
 
   const expectHealthy = async () => {
     const { run, result } = await family.backend.json<Status>(['status', '--stack', stack]);
-    const kinds = ['originalsBucket', 'thumbnailsBucket', 'table', 'queue', 'deadLetterQueue', ...(target.has.has('Lambda') ? ['role', 'logGroup', 'function', 'eventSourceMapping'] : [])];
+    const kinds = ['originalsBucket', 'thumbnailsBucket', 'table', 'queue', 'deadLetterQueue', ...(target.has.has('Lambda') ? ['role', 'logGroup', 'function', 'functionUrl', 'eventSourceMapping'] : [])];
     expect(result.resources.filter((r) => r.exists).map((r) => r.kind).sort()).toEqual(expect.arrayContaining(kinds.sort()));
     expect(result.resources.filter((r) => (r.drift ?? []).length > 0)).toEqual([]);
     expect(result.healthy).toBe(true);
     expect(run.code).toBe(0);
   };
   step('status reports the stack healthy (exit 0)', expectHealthy);
+
+  step('the function has a public URL (AuthType NONE) with both invoke statements, and status --json gives it as rendererUrl', async () => {
+    const { clients } = family.backend;
+    const name = family.names(stack).function;
+    const url = await functionUrlOf(clients, name);
+    expect(url?.AuthType).toBe('NONE');
+    expect(url?.FunctionUrl).toMatch(/^https:\/\//);
+    const statements = await functionStatementsOf(clients, name);
+    expect(statements.map((s) => [s.Sid, s.Action]).sort()).toEqual([['thumbs-function-url', 'lambda:InvokeFunctionUrl'], ['thumbs-function-url-invoke', 'lambda:InvokeFunction']]);
+    const { result } = await family.backend.json<Status>(['status', '--stack', stack]);
+    expect(result.rendererUrl).toBe(url?.FunctionUrl);
+  }, { needs: ['Lambda'] });
 
   /** `status` exits 1 and prints the drift on the resource's row, as `attribute: live -> wanted`. */
   const expectDrift = async (kind: string, drift: RegExp) => {
@@ -80,13 +94,21 @@ describe(`provision, status and drift (${target.label})`, () => {
     await expectDrift('queue', /visibilityTimeout: 30 -> 180/);
   });
 
+  step("the function URL's CORS changed with the SDK is named by status (exit 1)", async () => {
+    const name = family.names(stack).function;
+    await family.backend.clients.lambda.send(new UpdateFunctionUrlConfigCommand({ FunctionName: name, Cors: { AllowOrigins: ['https://example.org'], AllowMethods: ['GET'] } }));
+    expect((await functionUrlOf(family.backend.clients, name))?.Cors?.AllowOrigins).toEqual(['https://example.org']);
+    await expectDrift('functionUrl', /cors\.allowOrigins: https:\/\/example\.org -> \*/);
+  }, { needs: ['Lambda'] });
+
   step('provision repairs the drift', async () => {
     const run = await family.backend.cli(['provision', '--stack', stack]);
     expect(run.code, run.stderr).toBe(0);
     const names = family.names(stack);
     if (target.has.has('bucket configuration')) expect(await publicAccessBlockOf(family.backend.clients, names.originalsBucket)).toEqual(ALL_ON);
     expect((await queueAttributesOf(family.backend.clients, names.queue)).VisibilityTimeout).toBe('180');
-  }, { partly: ['bucket configuration'] });
+    if (target.has.has('Lambda')) expect((await functionUrlOf(family.backend.clients, names.function))?.Cors).toMatchObject({ AllowOrigins: ['*'] });
+  }, { partly: ['bucket configuration', 'Lambda'] });
 
   step('status reports the repaired stack healthy (exit 0)', expectHealthy);
 

@@ -3,7 +3,7 @@ import { describe, expect } from 'vitest';
 import type { Backend } from './backend.js';
 import { conformanceFamily } from './family.js';
 import { remainsOf } from './leftovers.js';
-import { functionOf, keysIn, mappingsFrom, queueAttributesOf, tableOf } from './verify.js';
+import { functionOf, functionUrlOf, keysIn, mappingsFrom, queueAttributesOf, tableOf } from './verify.js';
 
 const family = await conformanceFamily('teardown');
 const { target, step } = family;
@@ -53,7 +53,10 @@ describe(`teardown (${target.label})`, () => {
     expect(upload.code, upload.stderr).toBe(0);
     expect(await keysIn(family.backend.clients, family.names(plain).originalsBucket)).not.toEqual([]);
     expect(await remainsOf(family.backend, plain)).not.toEqual([]);
+    const fn = family.names(plain).function;
+    if (target.has.has('Lambda')) expect((await functionUrlOf(family.backend.clients, fn))?.FunctionUrl).toBeDefined();
     await teardownLeavesNothing(plain);
+    if (target.has.has('Lambda')) expect(await functionUrlOf(family.backend.clients, fn)).toBeUndefined();
   }, { partly: [...LISTED] });
 
   step('a second teardown finds nothing to delete and exits 0', async () => {

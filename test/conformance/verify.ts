@@ -1,7 +1,10 @@
 import { DescribeLogGroupsCommand, type LogGroup } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTableCommand, type TableDescription } from '@aws-sdk/client-dynamodb';
 import { GetRoleCommand, type Role } from '@aws-sdk/client-iam';
-import { GetFunctionConfigurationCommand, ListEventSourceMappingsCommand, type EventSourceMappingConfiguration, type FunctionConfiguration } from '@aws-sdk/client-lambda';
+import {
+  GetFunctionConfigurationCommand, GetFunctionUrlConfigCommand, GetPolicyCommand, ListEventSourceMappingsCommand,
+  type EventSourceMappingConfiguration, type FunctionConfiguration, type GetFunctionUrlConfigCommandOutput,
+} from '@aws-sdk/client-lambda';
 import { GetBucketEncryptionCommand, GetBucketTaggingCommand, GetPublicAccessBlockCommand, HeadBucketCommand, ListObjectsV2Command, type PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
 import { ChangeMessageVisibilityBatchCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -127,6 +130,17 @@ export async function roleOf(clients: Clients, role: string): Promise<Role | und
 
 export async function functionOf(clients: Clients, name: string): Promise<FunctionConfiguration | undefined> {
   return unlessMissing(() => clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name })));
+}
+
+/** The function's URL configuration, undefined when it has none (or there is no function). */
+export async function functionUrlOf(clients: Clients, name: string): Promise<GetFunctionUrlConfigCommandOutput | undefined> {
+  return unlessMissing(() => clients.lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: name })));
+}
+
+/** The statements of the function's resource-based policy: action, Sid and everything else as the endpoint returns it. */
+export async function functionStatementsOf(clients: Clients, name: string): Promise<Array<{ Sid?: string; Action?: string | string[] }>> {
+  const answer = await unlessMissing(() => clients.lambda.send(new GetPolicyCommand({ FunctionName: name })));
+  return (JSON.parse(answer?.Policy ?? '{}') as { Statement?: Array<{ Sid?: string; Action?: string | string[] }> }).Statement ?? [];
 }
 
 /** Every event source mapping from the stack's queue, whatever function it feeds. */

@@ -4,6 +4,7 @@ import { CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, GetRoleC
 import { DynamoDBDocumentClient, ScanCommand as DocScanCommand } from '@aws-sdk/lib-dynamodb';
 import {
   CreateEventSourceMappingCommand, CreateFunctionCommand, DeleteEventSourceMappingCommand, DeleteFunctionCommand, GetEventSourceMappingCommand, GetFunctionCommand,
+  AddPermissionCommand, CreateFunctionUrlConfigCommand, DeleteFunctionUrlConfigCommand, GetFunctionUrlConfigCommand, GetPolicyCommand, RemovePermissionCommand, UpdateFunctionUrlConfigCommand, type Cors,
   LambdaClient, ListEventSourceMappingsCommand, TagResourceCommand as LambdaTagResourceCommand, UpdateEventSourceMappingCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand,
   type EventSourceMappingConfiguration, type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
@@ -39,6 +40,9 @@ export class FakeAws {
   failAfter = Infinity;
   functions = new Map<string, { config: FunctionConfiguration; tags: Record<string, string> }>();
   mappings: EventSourceMappingConfiguration[] = [];
+  /** Function URLs and the functions' resource-based statements (by Sid), by function name. */
+  functionUrls = new Map<string, { AuthType?: string; Cors?: Cors; FunctionUrl: string }>();
+  permissions = new Map<string, Map<string, Record<string, unknown>>>();
   logGroups = new Set<string>();
   /** SNS topics by ARN: tags and email subscriptions (endpoint -> subscription ARN, PendingConfirmation until confirmed). */
   topics = new Map<string, { tags: Array<{ Key: string; Value: string }>; subscriptions: Map<string, string> }>();
@@ -289,7 +293,12 @@ export class FakeAws {
       return {};
     });
     this.on('lambda', LambdaTagResourceCommand, (i) => ((this.fn((i.Resource ?? '').split(':').pop()).tags = { ...i.Tags }), {}));
-    this.on('lambda', DeleteFunctionCommand, (i) => (this.fn(i.FunctionName), this.functions.delete(i.FunctionName ?? ''), {}));
+    this.on('lambda', DeleteFunctionCommand, (i) => {
+      this.fn(i.FunctionName);
+      for (const map of [this.functions, this.functionUrls, this.permissions]) map.delete(i.FunctionName ?? '');
+      return {};
+    });
+    this.installFunctionUrls();
     this.on('lambda', ListEventSourceMappingsCommand, (i: { FunctionName?: string; EventSourceArn?: string }) => {
       if (i.FunctionName) this.fn(i.FunctionName);
       const wanted = (m: EventSourceMappingConfiguration) => (!i.FunctionName || m.FunctionArn?.endsWith(`:${i.FunctionName}`)) && (!i.EventSourceArn || m.EventSourceArn === i.EventSourceArn);
@@ -307,6 +316,42 @@ export class FakeAws {
     this.on('lambda', DeleteEventSourceMappingCommand, async (i) => {
       const found = await mapping(i.UUID);
       this.mappings = this.mappings.filter((m) => m !== found);
+      return {};
+    });
+  }
+
+  private installFunctionUrls(): void {
+    const arn = (name: string | undefined) => `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}`;
+    const url = (name: string | undefined) => this.functionUrls.get(name ?? '') ?? Promise.reject(notFound());
+    this.on('lambda', GetFunctionUrlConfigCommand, async (i) => ({ ...(await url(i.FunctionName)), FunctionArn: arn(i.FunctionName), InvokeMode: 'BUFFERED' as const }) as never);
+    this.on('lambda', CreateFunctionUrlConfigCommand, (i) => {
+      this.fn(i.FunctionName);
+      if (this.functionUrls.has(i.FunctionName ?? '')) throw awsError('ResourceConflictException', 409);
+      const config = { AuthType: i.AuthType, Cors: i.Cors, FunctionUrl: `https://${i.FunctionName}.lambda-url.us-east-1.on.aws/` };
+      this.functionUrls.set(i.FunctionName ?? '', config);
+      return { ...config, FunctionArn: arn(i.FunctionName) } as never;
+    });
+    this.on('lambda', UpdateFunctionUrlConfigCommand, async (i) => (Object.assign(await url(i.FunctionName), { AuthType: i.AuthType, Cors: i.Cors }), {}));
+    this.on('lambda', DeleteFunctionUrlConfigCommand, async (i) => (await url(i.FunctionName), this.functionUrls.delete(i.FunctionName ?? ''), {}));
+    const statements = (name: string | undefined) => {
+      this.fn(name);
+      if (!this.permissions.has(name ?? '')) this.permissions.set(name ?? '', new Map());
+      return this.permissions.get(name ?? '')!;
+    };
+    this.on('lambda', GetPolicyCommand, (i) => {
+      const found = [...statements(i.FunctionName).entries()];
+      if (found.length === 0) throw notFound();
+      return { Policy: JSON.stringify({ Version: '2012-10-17', Statement: found.map(([Sid, s]) => ({ Sid, ...s })) }) };
+    });
+    this.on('lambda', AddPermissionCommand, (i) => {
+      const { FunctionName, StatementId, ...rest } = i;
+      const found = statements(FunctionName);
+      if (found.has(StatementId ?? '')) throw awsError('ResourceConflictException', 409, `The statement id (${StatementId}) provided already exists.`);
+      found.set(StatementId ?? '', rest);
+      return {};
+    });
+    this.on('lambda', RemovePermissionCommand, (i) => {
+      if (!statements(i.FunctionName).delete(i.StatementId ?? '')) throw notFound();
       return {};
     });
   }

@@ -72,7 +72,8 @@ export function renderStatus(result: StatusResult, local: boolean): string {
       `\`thumbs teardown${flag}\` deletes them with the stack; to keep the stack, delete them yourself`
     : '';
   const ok = problems || extra ? '' : '\nall resources exist and match';
-  return `${header}\n${renderTable(['resource', 'id', 'origin', 'exists', 'drift', 'contents'], rows)}${footer}${extra}${ok}${notesOf(result)}`;
+  const renderer = result.rendererUrl ? `\nrenderer: ${result.rendererUrl} (\`thumbs url <key>\` signs a URL for it)` : '';
+  return `${header}\n${renderTable(['resource', 'id', 'origin', 'exists', 'drift', 'contents'], rows)}${footer}${extra}${ok}${renderer}${notesOf(result)}`;
 }
 
 /** The one line `thumbs status` ends with when the stack is not healthy (exit 1), with what to run next. */
@@ -100,8 +101,8 @@ a large one shows DescribeTable's ItemCount, which AWS refreshes about every 6 h
 the time index (never shown by the gallery or scan-db --limit/--status) are reported: the table's
 count against the index's; \`thumbs provision\` backfills them.
 
-Every resource the stack should have by its recorded choices (the function and its trigger unless
-provisioned with --no-function) is read again: whether it exists, whether it is recorded, whether
+Every resource the stack should have by its recorded choices (the function, its URL and its trigger
+unless provisioned with --no-function) is read again: whether it exists, whether it is recorded, whether
 thumbs created or adopted it, and every attribute thumbs sets that differs from what it set (drift).
 It also looks by the stack's names, its tag and its triggers: what exists beyond the record is "extra".
 An attribute this endpoint does not return is "not reported by this endpoint", not drift.
@@ -111,7 +112,8 @@ when nothing is provisioned (so \`thumbs status\` serves as a health check in sc
 Examples:
   thumbs status --local
   thumbs status --local --watch
-  thumbs status --stack demo --json | jq '.resources[] | select(.kind == "deadLetterQueue") | .queue'`)
+  thumbs status --stack demo --json | jq '.resources[] | select(.kind == "deadLetterQueue") | .queue'
+  thumbs status --stack demo --json | jq -r .rendererUrl     # the on-request renderer's base URL`)
     .action(async (options: { watch?: boolean }, command: Command) => {
       const settings = settingsOf(command, runtime);
       if (options.watch) return (await import('./status-watch.js')).runWatch(command, runtime, settings);

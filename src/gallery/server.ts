@@ -4,11 +4,13 @@ import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:z
 import type { ItemStatus } from '../actions/scan-db.js';
 import { ExitCode, ThumbsError, usageError } from '../errors.js';
 import { ASSETS } from './assets.js';
-import type { UploadForm } from './browser-upload.js';
+import type { BatchSummary } from '../actions/batches.js';
+import type { Announced, UploadForm } from './browser-upload.js';
 import { newestProcessedAt, type PipelineStatus } from './live-status.js';
 import type { GalleryImage, GalleryPage, GalleryQuery } from './load-images.js';
 import { renderCard } from './render-card.js';
 import { contentSecurityPolicy, renderErrorPage, renderPage } from './render-page.js';
+import type { SealedBatch } from './upload-batches.js';
 
 export interface GalleryServerOptions {
   /** Interface to bind; default 127.0.0.1. */
@@ -20,8 +22,8 @@ export interface GalleryServerOptions {
   load(query: GalleryQuery): Promise<GalleryPage>;
   /** Errors that are not the user's (a 500); default: ignored. */
   onError?(error: unknown): void;
-  /** What changed since a cursor, for the page's live updates; absent: the page does not poll. */
-  live?(since: string): Promise<LiveUpdate>;
+  /** What changed since a cursor, and the batches the page watches, for its live updates; absent: the page does not poll. */
+  live?(since: string, batches: string[]): Promise<LiveUpdate>;
   /** Upload from the page; absent: the page offers none. Read per request, so it can be withdrawn. */
   upload?: UploadService;
   /** Origins the page loads images from and posts uploads to, for its CSP (cards arrive after the page). */
@@ -33,15 +35,23 @@ export interface LiveUpdate {
   cursor: string;
   status: PipelineStatus;
   images: GalleryImage[];
+  /** The watched batches that exist, as `thumbs batches` shows them. */
+  batches?: BatchSummary[];
 }
 
 export interface UploadService {
   maxBytes: number;
   prefix: string;
-  /** A presigned POST for one file, by the name and type the browser gives. */
-  presign(fileName: string, type: string): Promise<UploadForm>;
-  /** After S3 accepted the POST: queue the message; false when S3 notifies the function itself. */
-  complete(key: string): Promise<boolean>;
+  /** A presigned POST for one file, by the name and type the browser gives, filed under an open batch. */
+  presign(fileName: string, type: string, batch?: string): Promise<UploadForm>;
+  /** After S3 accepted the POST: announce it (queue the message, count it toward its batch). */
+  complete(key: string): Promise<Announced>;
+  /** One batch per drop of files; absent: uploads count toward no batch. */
+  batches?: {
+    start(): Promise<string>;
+    isOpen(batch: string): boolean;
+    seal(batch: string): Promise<SealedBatch>;
+  };
 }
 
 /** Enough for a hundred file names; an upload's bytes never pass through this server. */
@@ -56,6 +66,18 @@ export interface RunningGallery {
 const MAX_UPLOAD_FILES = 100;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** Batches one poll may ask about: a page watches the drops whose result it has not shown yet. */
+const MAX_WATCHED_BATCHES = 20;
+const BATCH_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function watchedBatches(url: URL): string[] {
+  const ids = [...new Set(url.searchParams.getAll('batch'))];
+  if (ids.length > MAX_WATCHED_BATCHES || !ids.every((id) => BATCH_ID.test(id))) {
+    throw usageError('bad-batch', `batch must name at most ${MAX_WATCHED_BATCHES} batches by their ids`, 'Reload the page.');
+  }
+  return ids;
+}
 
 function parseQuery(url: URL): GalleryQuery {
   const status = url.searchParams.get('status') ?? '';
@@ -112,10 +134,10 @@ async function handle(options: GalleryServerOptions, req: http.IncomingMessage, 
     return sendJson(res, 200, page);
   }
   if (url.pathname === '/api/updates' && options.live) {
-    const update = await options.live(url.searchParams.get('since') ?? '');
+    const update = await options.live(url.searchParams.get('since') ?? '', watchedBatches(url));
     // Cards come rendered by the same code as the page, so the script never builds markup from data.
     const cards = update.images.map((image) => ({ key: image.key, status: image.status, html: renderCard(image, 0) }));
-    return sendJson(res, 200, { cursor: update.cursor, status: update.status, cards });
+    return sendJson(res, 200, { cursor: update.cursor, status: update.status, cards, ...(update.batches ? { batches: update.batches } : {}) });
   }
   if (url.pathname === '/' || url.pathname === '/index.html') {
     const query = parseQuery(url);
@@ -175,7 +197,17 @@ async function handlePost(options: GalleryServerOptions, req: http.IncomingMessa
   if (!upload || !url.pathname.startsWith('/api/uploads')) return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
   if (!sameOrigin(req)) return sendJson(res, 403, { error: { code: 'cross-origin', message: 'only the gallery page may upload' } });
   const body = await readJson(req);
+  const batches = upload.batches;
+  if (url.pathname === '/api/uploads/batch' && batches) return sendJson(res, 200, { batch: await batches.start() });
+  if (url.pathname === '/api/uploads/seal' && batches) {
+    if (typeof body.batch !== 'string') throw usageError('bad-batch', 'batch must be a string', 'Send {"batch": "<the id /api/uploads/batch gave>"}.');
+    return sendJson(res, 200, await batches.seal(body.batch));
+  }
   if (url.pathname === '/api/uploads') {
+    const batch = body.batch;
+    if (batch !== undefined && (typeof batch !== 'string' || !batches?.isOpen(batch))) {
+      throw usageError('batch-not-open', 'batch is not an upload open in this gallery', 'Drop the files again: the page opens a new batch.');
+    }
     const files = body.files;
     if (!Array.isArray(files) || files.length === 0 || files.length > MAX_UPLOAD_FILES || !files.every((f) => typeof (f as { name?: unknown })?.name === 'string')) {
       throw usageError('bad-files', `files must list 1-${MAX_UPLOAD_FILES} files by name`, 'Choose fewer files.');
@@ -184,7 +216,7 @@ async function handlePost(options: GalleryServerOptions, req: http.IncomingMessa
     const uploads = await Promise.all(files.map(async (file) => {
       const { name, type } = file as { name: string; type?: unknown };
       try {
-        return await upload.presign(name, typeof type === 'string' ? type : '');
+        return await upload.presign(name, typeof type === 'string' ? type : '', batch);
       } catch (error) {
         if (error instanceof ThumbsError && error.exitCode === ExitCode.usage) return { name, error: { code: error.code, message: error.message, hint: error.hint } };
         throw error;
@@ -194,7 +226,7 @@ async function handlePost(options: GalleryServerOptions, req: http.IncomingMessa
   }
   if (url.pathname === '/api/uploads/complete') {
     if (typeof body.key !== 'string') throw usageError('bad-key', 'key must be a string', 'Send {"key": "<the uploaded key>"}.');
-    return sendJson(res, 200, { key: body.key, queued: await upload.complete(body.key) });
+    return sendJson(res, 200, { key: body.key, ...(await upload.complete(body.key)) });
   }
   return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
 }

@@ -7,7 +7,7 @@ import { allowUploadsFrom, announceUploaded, presignUpload, UPLOAD_PREFIX, type 
 import { batchSummaries, changedSince, doneRate, LIVE_WINDOW, queueCounts } from '../gallery/live-status.js';
 import { UploadBatches } from '../gallery/upload-batches.js';
 import { sealBatch, startBatch } from '../batches/batch-record.js';
-import { DEFAULT_PAGE_SIZE, galleryLocations, loadChangedSince, loadGalleryPage, type GalleryLocations } from '../gallery/load-images.js';
+import { DEFAULT_PAGE_SIZE, galleryLocations, loadChangedSince, loadGalleryPage, newestRecordedAt, type GalleryLocations } from '../gallery/load-images.js';
 import { startGalleryServer, type GalleryServerOptions, type UploadService } from '../gallery/server.js';
 import { openStack } from '../state/open-stack.js';
 import { stackSettings } from '../state/stack-config.js';
@@ -110,6 +110,7 @@ export async function startGallery(ctx: Context, options: GalleryOptions = {}): 
       ]);
       return { ...changedSince(changed, since), status: { ...counts, ...doneRate(recent) }, ...(summaries ? { batches: summaries } : {}) };
     },
+    liveCursor: () => explained(newestRecordedAt(ctx, where)),
     ...(upload ? { upload, uploadOrigin: originalsOrigin } : {}),
     imageOrigins: [...new Set([originalsOrigin, thumbnailsOrigin])],
     onError: reportRequestError(ctx.reporter),

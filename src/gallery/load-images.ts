@@ -248,6 +248,14 @@ export async function loadChangedSince(ctx: Context, where: GalleryLocations, si
   return { recent: items.map((item) => ({ processedAt: item.processedAt, status: item.status ?? 'unknown' })), changed };
 }
 
+/** The newest processedAt of any item, '' for an empty table: one Query of one item per index partition. */
+export async function newestRecordedAt(ctx: Context, where: GalleryLocations): Promise<string> {
+  return notProvisionedWhenMissing(ctx, where, async () => {
+    for await (const item of readByTime(ctx.clients.doc, where.table, { pageSize: 1 })) return item.processedAt ?? '';
+    return '';
+  });
+}
+
 /** What the status line needs of an item. */
 export type RecentItem = Pick<GalleryImage, 'processedAt' | 'status'>;
 

@@ -24,6 +24,11 @@ export interface GalleryServerOptions {
   onError?(error: unknown): void;
   /** What changed since a cursor, and the batches the page watches, for its live updates; absent: the page does not poll. */
   live?(since: string, batches: string[]): Promise<LiveUpdate>;
+  /**
+   * The newest processedAt in the table: where a page other than the first unfiltered one starts
+   * polling. Its own newest card is older, and each poll would send on everything recorded since.
+   */
+  liveCursor?(): Promise<string>;
   /** Upload from the page; absent: the page offers none. Read per request, so it can be withdrawn. */
   upload?: UploadService;
   /** Origins the page loads images from and posts uploads to, for its CSP (cards arrive after the page). */
@@ -141,10 +146,13 @@ async function handle(options: GalleryServerOptions, req: http.IncomingMessage, 
   }
   if (url.pathname === '/' || url.pathname === '/index.html') {
     const query = parseQuery(url);
+    const firstPage = !query.cursor && !query.status && !query.q;
+    // Read before the page, so a card changed while the page loads is still polled for.
+    const tableNewest = options.live && options.liveCursor && !firstPage ? await options.liveCursor() : undefined;
     const page = await options.load(query);
     const html = renderPage({
       mode: 'live', stack: options.stack, ...page, cursor: query.cursor,
-      ...(options.live ? { liveSince: newestProcessedAt(page.images) } : {}),
+      ...(options.live ? { liveSince: tableNewest ?? newestProcessedAt(page.images) } : {}),
       ...(options.upload ? { upload: { maxBytes: options.upload.maxBytes, prefix: options.upload.prefix } } : {}),
       imageOrigins: options.imageOrigins, uploadOrigin: options.uploadOrigin,
     });

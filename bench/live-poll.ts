@@ -1,8 +1,11 @@
 /**
- * The live gallery's poll (`/api/updates`) at scale, on the embedded emulators: N items in the table
- * (default 100,000; `--items 10000`), then the server-side work of one poll, median and range of 15:
- * before (the newest 100 items read and all presigned, as until issue 18) and now (read, and only
- * what changed since the cursor presigned). Run: `npx tsx bench/live-poll.ts [--items N]`.
+ * The live gallery's poll (`/api/updates`) at scale, on the embedded emulators: 2,000 and 100,000
+ * items in a table (`--items N` for one size), then one poll's work, median and range of 15:
+ * - server: `GET /api/updates` on a running `thumbs gallery` over loopback HTTP (the request's whole
+ *   time: index read, queue counts, signing, cards, JSON, compression), after two changes and quiet;
+ * - before (the newest 100 items read and all presigned, as until issue 18) and now (the same
+ *   functions the server calls, in process), with the index read and queue counts alone.
+ * Run: `npx tsx bench/live-poll.ts [--items N]`.
  */
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -11,6 +14,7 @@ import pLimit from 'p-limit';
 import { provision } from '../src/actions/provision.js';
 import { resolveSettings } from '../src/config/settings.js';
 import { createContext, embeddedTarget, type Context } from '../src/context.js';
+import { startGallery } from '../src/actions/gallery.js';
 import { changedSince, doneRate, LIVE_WINDOW, pipelineStatus, queueCounts } from '../src/gallery/live-status.js';
 import { galleryLocations, loadChangedSince, loadGalleryPage } from '../src/gallery/load-images.js';
 import { startEmulators } from '../src/local/emulators.js';
@@ -22,10 +26,10 @@ import { renderCard } from '../src/gallery/render-card.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const at = process.argv.indexOf('--items');
-const COUNT = at > 0 ? Number(process.argv[at + 1]) : 100_000;
+const SIZES = at > 0 ? [Number(process.argv[at + 1])] : [2_000, 100_000];
 const SAMPLES = 15;
 
-async function writeItems(ctx: Context, table: string, count: number): Promise<string> {
+async function writeItems(ctx: Context, table: string, count: number): Promise<{ since: string; newest: string }> {
   const base = Date.now() - count * 1000;
   const item = (i: number): ImageItem => {
     const imageKey = `f${String(Math.floor(i / 1000)).padStart(3, '0')}/img-${String(i).padStart(6, '0')}.jpg`;
@@ -41,7 +45,7 @@ async function writeItems(ctx: Context, table: string, count: number): Promise<s
     await ctx.clients.doc.send(new BatchWriteCommand({ RequestItems: { [table]: items.map((Item) => ({ PutRequest: { Item: { ...Item, ...feedAttributes(Item) } } })) } }));
   })));
   // A cursor two items before the newest: a poll that finds two changes, as while photos arrive.
-  return new Date(base + (count - 3) * 1000).toISOString();
+  return { since: new Date(base + (count - 3) * 1000).toISOString(), newest: new Date(base + (count - 1) * 1000).toISOString() };
 }
 
 const stats = (values: number[]) => {
@@ -49,17 +53,59 @@ const stats = (values: number[]) => {
   return { medianMs: Math.round(sorted[Math.floor(sorted.length / 2)]!), rangeMs: [Math.round(sorted[0]!), Math.round(sorted.at(-1)!)] };
 };
 
+/** One poll as the page makes it: GET /api/updates over loopback, timed from request to the last byte. */
+async function timedPoll(url: URL): Promise<{ ms: number; cards: number }> {
+  const started = performance.now();
+  const res = await fetch(url, { headers: { accept: 'application/json', 'accept-encoding': 'br, gzip' } });
+  const body = await res.json() as { cards?: unknown[] };
+  const ms = performance.now() - started;
+  if (!res.ok) throw new Error(`/api/updates answered ${res.status}`);
+  return { ms, cards: body.cards?.length ?? 0 };
+}
+
+async function serverPolls(ctx: Context, since: string, newest: string) {
+  const gallery = await startGallery(ctx, { port: 0, upload: false });
+  try {
+    const url = (cursor: string) => new URL(`api/updates?since=${encodeURIComponent(cursor)}`, gallery.url);
+    await timedPoll(url(since));
+    const changed: number[] = [];
+    const quiet: number[] = [];
+    for (let i = 0; i < SAMPLES; i += 1) {
+      const two = await timedPoll(url(since));
+      const none = await timedPoll(url(newest));
+      if (two.cards !== 2 || none.cards !== 0) throw new Error(`the server sent ${two.cards} and ${none.cards} cards, not 2 and 0`);
+      changed.push(two.ms);
+      quiet.push(none.ms);
+    }
+    return { afterTwoChanges: stats(changed), quiet: stats(quiet) };
+  } finally {
+    await gallery.close();
+  }
+}
+
 export default async function bench(): Promise<Record<string, unknown>> {
   const emulators = await startEmulators();
   const stateDir = path.join(ROOT, 'bench', '.work', 'live-poll');
   await writeLocalEndpoints(stateDir, { ...emulators.endpoints, pid: process.pid });
-  const ctx = await createContext({ ...resolveSettings({}, {}), stateDir, local: true, stack: `live${COUNT}` }, embeddedTarget(emulators.endpoints), new MemoryReporter(), async () => true);
+  const results: Array<Record<string, unknown>> = [];
+  try {
+    for (const count of SIZES) results.push(await benchSize(emulators.endpoints, stateDir, count));
+  } finally {
+    await emulators.stop();
+  }
+  return { sizes: results };
+}
+
+async function benchSize(endpoints: Parameters<typeof embeddedTarget>[0], stateDir: string, count: number): Promise<Record<string, unknown>> {
+  const COUNT = count;
+  const ctx = await createContext({ ...resolveSettings({}, {}), stateDir, local: true, stack: `live${COUNT}` }, embeddedTarget(endpoints), new MemoryReporter(), async () => true);
   try {
     await provision(ctx);
     const stack = await openStack(ctx, { persist: false });
     const where = galleryLocations(stack);
     const queues = { queueUrl: stack.store.get('queue')?.id, deadLetterUrl: stack.store.get('deadLetterQueue')?.id };
-    const since = await writeItems(ctx, where.table, COUNT);
+    const { since, newest } = await writeItems(ctx, where.table, COUNT);
+    const server = await serverPolls(ctx, since, newest);
     const before: number[] = [];
     const now: number[] = [];
     for (let i = 0; i < SAMPLES; i += 1) {
@@ -87,12 +133,13 @@ export default async function bench(): Promise<Record<string, unknown>> {
       await queueCounts(ctx.clients.sqs, queues);
       counts.push(performance.now() - started);
     }
-    const result = { items: COUNT, before: stats(before), now: stats(now), indexRead: stats(read), queueCounts: stats(counts) };
-    console.log(`live poll at ${COUNT} items: before ${result.before.medianMs} ms (${result.before.rangeMs.join('-')}), now ${result.now.medianMs} ms (${result.now.rangeMs.join('-')}); of which index read ${result.indexRead.medianMs} ms, queue counts ${result.queueCounts.medianMs} ms`);
+    const result = { items: COUNT, server, before: stats(before), now: stats(now), indexRead: stats(read), queueCounts: stats(counts) };
+    const shown = (s: { medianMs: number; rangeMs: number[] }) => `${s.medianMs} ms (${s.rangeMs.join('-')})`;
+    console.log(`live poll at ${COUNT} items: GET /api/updates after two changes ${shown(server.afterTwoChanges)}, quiet ${shown(server.quiet)}; `
+      + `in process: before ${shown(result.before)}, now ${shown(result.now)}, of which index read ${result.indexRead.medianMs} ms, queue counts ${result.queueCounts.medianMs} ms`);
     return result;
   } finally {
     ctx.clients.destroy();
-    await emulators.stop();
   }
 }
 

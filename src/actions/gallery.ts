@@ -103,12 +103,12 @@ export async function startGallery(ctx: Context, options: GalleryOptions = {}): 
     load: (query) => explained(loadGalleryPage(ctx, where, { ...query, pageSize })),
     live: async (since, watched) => {
       // The queue counts and batches do not depend on the items, so all are asked for at once.
-      const [{ recent, changed }, counts, summaries] = await Promise.all([
+      const [{ recent, changed, overflow }, counts, summaries] = await Promise.all([
         explained(loadChangedSince(ctx, where, since, LIVE_WINDOW)),
         explained(queueCounts(ctx.clients.sqs, queues)),
         watched.length > 0 ? explained(batchSummaries(ctx.clients.doc, where.table, watched)) : undefined,
       ]);
-      return { ...changedSince(changed, since), status: { ...counts, ...doneRate(recent) }, ...(summaries ? { batches: summaries } : {}) };
+      return { ...changedSince(changed, since), status: { ...counts, ...doneRate(recent) }, ...(overflow ? { overflow } : {}), ...(summaries ? { batches: summaries } : {}) };
     },
     liveCursor: () => explained(newestRecordedAt(ctx, where)),
     ...(upload ? { upload, uploadOrigin: originalsOrigin } : {}),

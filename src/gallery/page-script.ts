@@ -123,7 +123,7 @@ export const SCRIPT = `'use strict';
         .then(function (res) { if (!res.ok) throw new Error('HTTP ' + res.status); return res.json(); })
         .then(function (update) {
           since = update.cursor;
-          line.textContent = describe(update.status);
+          line.textContent = describe(update.status) + (update.overflow ? ' · more images arrived than one update carries: reload to see them all' : '');
           (update.batches || []).forEach(showBatch);
           update.cards.slice().reverse().forEach(function (entry) {
             var existing = cardFor(entry.key);

@@ -40,6 +40,8 @@ export interface LiveUpdate {
   cursor: string;
   status: PipelineStatus;
   images: GalleryImage[];
+  /** More was recorded since the cursor than one answer carries: the newest are sent, the page should say a reload shows the rest. */
+  overflow?: boolean;
   /** The watched batches that exist, as `thumbs batches` shows them. */
   batches?: BatchSummary[];
 }
@@ -142,7 +144,7 @@ async function handle(options: GalleryServerOptions, req: http.IncomingMessage, 
     const update = await options.live(url.searchParams.get('since') ?? '', watchedBatches(url));
     // Cards come rendered by the same code as the page, so the script never builds markup from data.
     const cards = update.images.map((image) => ({ key: image.key, status: image.status, html: renderCard(image, 0) }));
-    return sendJson(res, 200, { cursor: update.cursor, status: update.status, cards, ...(update.batches ? { batches: update.batches } : {}) });
+    return sendJson(res, 200, { cursor: update.cursor, status: update.status, cards, ...(update.overflow ? { overflow: true } : {}), ...(update.batches ? { batches: update.batches } : {}) });
   }
   if (url.pathname === '/' || url.pathname === '/index.html') {
     const query = parseQuery(url);

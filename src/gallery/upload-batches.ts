@@ -66,7 +66,13 @@ export class UploadBatches {
     if (!entry) throw notOpen(batch);
     this.open.delete(batch);
     clearTimeout(entry.idle);
-    await this.writer.seal(batch, entry.keys.size);
+    try {
+      await this.writer.seal(batch, entry.keys.size);
+    } catch (error) {
+      // Still open, so a later seal (the page's again, the idle timer's, the gallery's at close) can finish it.
+      this.open.set(batch, { keys: entry.keys, idle: this.idleTimer(batch) });
+      throw error;
+    }
     return { batch, expected: entry.keys.size };
   }
 

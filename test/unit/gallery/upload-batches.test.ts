@@ -36,4 +36,15 @@ describe('the gallery\'s open batches', () => {
     await batches.sealAll();
     expect(w.seal.mock.calls).toEqual([[idle, 1], [busy, 1]]);
   });
+
+  it('keeps a batch open when its seal fails, so a later seal can finish it', async () => {
+    const w = writer();
+    w.seal.mockRejectedValueOnce(new Error('table unreachable'));
+    const batches = new UploadBatches(w);
+    const id = await batches.start();
+    batches.announce(id, 'uploads/a.jpg');
+    await expect(batches.seal(id)).rejects.toThrow('table unreachable');
+    expect(batches.isOpen(id)).toBe(true);
+    expect(await batches.seal(id)).toEqual({ batch: id, expected: 1 });
+  });
 });

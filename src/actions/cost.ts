@@ -10,7 +10,6 @@ import { costPerImage, GB, READ_UNIT_BYTES, sqsRequestsPerImage, writeUnits, typ
 import { pricesFor } from '../cost/prices.js';
 import { openStack, stateDirFor } from '../state/open-stack.js';
 import { defaultStackConfig, recordedConfig } from '../state/stack-config.js';
-import { readState } from '../state/state-file.js';
 
 /** Where the function time came from. */
 export type TimeSource = 'report-lines' | 'item-times' | 'worker-times';
@@ -89,7 +88,7 @@ async function reports(ctx: Context, logGroup: string, since: number): Promise<B
 export async function actualCost(ctx: Context, options: { since?: number } = {}): Promise<CostResult> {
   const stack = await openStack(ctx, { persist: false });
   const stateDir = stateDirFor(ctx);
-  const config = recordedConfig(await readState(stateDir, stack.stack)) ?? defaultStackConfig();
+  const config = recordedConfig(stack.store.current) ?? defaultStackConfig();
   const prices = pricesFor(stack.region, config.arch, `stack "${stack.stack}" region`);
   const since = options.since === undefined ? undefined : new Date(options.since).toISOString();
   const stream = await openItemStream(ctx, {});

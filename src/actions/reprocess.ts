@@ -7,7 +7,8 @@ import { sealBatch, startBatch } from '../batches/batch-record.js';
 import { DEFAULT_WAIT_TIMEOUT_SECONDS } from '../config/defaults.js';
 import { currentRenderSettings, type CurrentSettings } from '../reprocess/current-settings.js';
 import { reconcile, type Reason } from '../reprocess/reconcile.js';
-import { waitForReprocess, type Expected, type ReprocessWait } from '../reprocess/wait-for-reprocess.js';
+import { type Expected, type ReprocessWait } from '../reprocess/wait-for-reprocess.js';
+import { followReprocess } from '../reprocess/follow-reprocess.js';
 import { openStack } from '../state/open-stack.js';
 import { normalizePrefix } from '../upload/object-key.js';
 import pLimit from 'p-limit';
@@ -143,7 +144,7 @@ export async function reprocess(ctx: Context, options: ReprocessOptions = {}): P
     // The counts first, so the user knows what the wait is for.
     ctx.reporter.info(countsLine(result));
     for (const failure of sending.failed) expected.delete(failure.key);
-    result.wait = await waitForReprocess(ctx, {
+    result.wait = await followReprocess(ctx, result.batch, {
       table,
       deadLetterUrl: stack.store.get('deadLetterQueue')?.id,
       expected,
@@ -170,6 +171,12 @@ export function reprocessOutcomeError(result: ReprocessResult): ThumbsError | un
     });
   }
   const wait = result.wait;
+  if (wait?.deadLettered?.length) {
+    return new ThumbsError('dead-lettered', `${count(wait.deadLettered.length, 'image')} ended in the dead-letter queue`, {
+      hint: 'The function failed them on every delivery (see `thumbs batches <id>` or `thumbs logs --key <key>`); fix the cause, then `thumbs dlq --redrive`.',
+      resultPrinted: true,
+    });
+  }
   if (wait && wait.failed.length > 0) {
     return new ThumbsError('processing-failed', `${count(wait.failed.length, 'image')} failed processing`, {
       hint: 'See the reasons above (or `thumbs logs --key <key>`); fix or remove those originals, then `thumbs reprocess --failed`.',

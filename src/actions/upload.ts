@@ -9,7 +9,8 @@ import { MessagePipeline, sendBatch, type PipelineResult, type SendOptions } fro
 import { SentJournal, type QueueIdentity } from '../upload/sent-journal.js';
 import { assertTable, notProvisioned, queueIdentity, resolveTargets, type UploadTargets } from '../upload/stack-targets.js';
 import { uploadFiles, type UploadRun, type UploadTally } from '../upload/upload-files.js';
-import { readItems, waitForItems, type WaitResult } from '../upload/wait-for-items.js';
+import { readItems, type WaitResult } from '../upload/wait-for-items.js';
+import { waitForBatch } from '../upload/wait-for-batch.js';
 import type { WaitDiagnosis } from '../upload/wait-diagnosis.js';
 import type { Skipped } from '../upload/walk-folder.js';
 import { countFiles, walkFiles, walkFolder } from '../upload/walk-folder.js';
@@ -164,7 +165,7 @@ export async function upload(ctx: Context, folder: string, options: UploadOption
   const result = summarize(folder, targets, dryRun, tally, sending);
   if (batch) result.batch = runId;
   if (interrupted) result.interrupted = true;
-  else if (options.wait && !dryRun) result.wait = await waitFor(ctx, targets, tally.expected, options);
+  else if (options.wait && !dryRun) result.wait = await waitFor(ctx, targets, tally.expected, options, result.batch);
   result.seconds = (performance.now() - started) / 1000;
   return result;
 }
@@ -188,9 +189,10 @@ function summarize(folder: string, targets: UploadTargets, dryRun: boolean, tall
   };
 }
 
-async function waitFor(ctx: Context, targets: UploadTargets, expected: Map<string, string>, options: UploadOptions): Promise<WaitResult> {
+/** Follows the run's batch when it has one (README: batch receipts), else each image. */
+async function waitFor(ctx: Context, targets: UploadTargets, expected: Map<string, string>, options: UploadOptions, batch: string | undefined): Promise<WaitResult> {
   if (!targets.table) throw notProvisioned(ctx, 'no metadata table recorded');
-  return waitForItems(ctx, {
+  return waitForBatch(ctx, batch, {
     table: targets.table,
     deadLetterUrl: targets.deadLetterUrl,
     expected,

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { BatchDetail, BatchSummary } from '../batches/batch-detail.js';
 import type { Context } from '../context.js';
 import { queueDepth } from '../queues/queue-depth.js';
 import { readItems } from './reconcile.js';
@@ -17,6 +18,25 @@ export interface ReprocessWait {
   otherSettings: string[];
   deadLetterDepth: number | undefined;
   seconds: number;
+  /** Counted dead-lettered by the function (known when the wait followed the batch). */
+  deadLettered?: Array<{ key: string; reason: string }>;
+  /** How the wait followed the run: its batch record (one read per poll), or each image's item. */
+  via?: 'batch' | 'items';
+  /** Why each image was read instead of the batch record alone. */
+  fallback?: string;
+  /** GetItem reads of the batch record. */
+  batchReads?: number;
+  /** The batch as `thumbs batches <id> --json` shows it (with images[] when it completed), as last read. */
+  batch?: BatchSummary | BatchDetail;
+}
+
+export interface ReprocessWaitOptions {
+  table: string;
+  deadLetterUrl: string | undefined;
+  expected: Map<string, Expected>;
+  settings: string;
+  timeoutSeconds: number;
+  pollMs?: number;
 }
 
 /**
@@ -26,7 +46,7 @@ export interface ReprocessWait {
  */
 export async function waitForReprocess(
   ctx: Context,
-  options: { table: string; deadLetterUrl: string | undefined; expected: Map<string, Expected>; settings: string; timeoutSeconds: number; pollMs?: number },
+  options: ReprocessWaitOptions,
 ): Promise<ReprocessWait> {
   const started = performance.now();
   const deadline = Date.now() + options.timeoutSeconds * 1000;

@@ -1,5 +1,6 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { BatchDetail, BatchSummary } from '../batches/batch-detail.js';
 import type { Context } from '../context.js';
 import { TABLE_KEY } from '../resources/table.js';
 import { peekDeadLetters } from './dead-letters.js';
@@ -20,6 +21,10 @@ export interface WaitOptions {
   thumbnailsBucket?: string;
   /** Ctrl-C: stop waiting and report what is known. */
   signal?: AbortSignal;
+  /** Dead letters counted when the wait began (before this read), when the caller counted them. */
+  earlierDeadLetters?: number;
+  /** The caller already warned about a missing thumbnails bucket. */
+  bucketChecked?: boolean;
 }
 
 export interface WaitResult {
@@ -35,6 +40,14 @@ export interface WaitResult {
   /** Why images were dead-lettered or not processed in time, when the stack tells. */
   diagnosis?: WaitDiagnosis;
   interrupted?: boolean;
+  /** How the wait followed the run: its batch record (one read per poll), or each image's item. */
+  via?: 'batch' | 'items';
+  /** Why each image was read instead of the batch record alone. */
+  fallback?: string;
+  /** GetItem reads of the batch record. */
+  batchReads?: number;
+  /** The batch as `thumbs batches <id> --json` shows it (with images[] when it completed), as last read. */
+  batch?: BatchSummary | BatchDetail;
 }
 
 /** BatchGetItem reads at most 100 keys per call. */
@@ -57,11 +70,11 @@ export async function waitForItems(ctx: Context, options: WaitOptions): Promise<
   const deadline = Date.now() + options.timeoutSeconds * 1000;
   const remaining = new Set(options.expected.keys());
   const result: WaitResult = { done: [], failed: [], deadLettered: [], missing: [], deadLetterDepth: undefined, seconds: 0 };
-  if (await missingThumbnailsBucket(ctx, options.thumbnailsBucket)) {
+  if (!options.bucketChecked && await missingThumbnailsBucket(ctx, options.thumbnailsBucket)) {
     ctx.reporter.warn(`the thumbnails bucket ${options.thumbnailsBucket} does not exist: images will fail and end in the dead-letter queue until \`thumbs provision\` re-creates it`);
   }
   // Dead letters already there belong to earlier runs; only more than these are looked at.
-  const earlierDeadLetters = await deadLetterCount(ctx, options.deadLetterUrl);
+  const earlierDeadLetters = options.earlierDeadLetters ?? await deadLetterCount(ctx, options.deadLetterUrl);
   const progress = ctx.reporter.progress('processing', remaining.size);
   const settle = (key: string) => {
     remaining.delete(key);
@@ -133,7 +146,7 @@ export async function readItems(ctx: Context, table: string, keys: string[]): Pr
 }
 
 /** Visible and in flight: a peek (or `thumbs dlq`) hides a message for a moment without removing it. */
-async function deadLetterCount(ctx: Context, url: string | undefined): Promise<number> {
+export async function deadLetterCount(ctx: Context, url: string | undefined): Promise<number> {
   if (!url) return 0;
   const { waiting, inFlight } = await queueDepth(ctx.clients.sqs, url);
   return waiting + inFlight;

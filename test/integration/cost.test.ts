@@ -1,9 +1,12 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actualCost } from '../../src/actions/cost.js';
 import { provision } from '../../src/actions/provision.js';
 import type { StoredItem } from '../../src/actions/scan-db.js';
 import { feedAttributes } from '../../lambda/contract.js';
+import { stateDirFor } from '../../src/state/open-stack.js';
+import { stateFilePath } from '../../src/state/state-file.js';
 import { startEmbedded, type EmbeddedHarness } from '../helpers/embedded.js';
 
 let harness: EmbeddedHarness;
@@ -48,6 +51,13 @@ describe('thumbs cost on the embedded backend', () => {
     const { lambda, s3, sqs, dynamodb, logs, total } = result.total;
     expect(total).toBeCloseTo(lambda + s3 + sqs + dynamodb + logs, 15);
     expect(result.perImage.total).toBeCloseTo(total / 2, 15);
+  });
+
+  it('reads the choices from the stack\'s record, not from this folder\'s cache of it', async () => {
+    // Another folder or machine has no cache file; the record in the table still says 2,048 MB.
+    await rm(stateFilePath(stateDirFor(harness.ctx), harness.ctx.settings.stack));
+    const result = await actualCost(harness.ctx);
+    expect(result.memoryMb).toBe(2048);
   });
 
   it('counts everything the table holds without --since', async () => {

@@ -80,6 +80,8 @@ describe('operating the embedded backend', () => {
     const run = await reprocess(h.ctx, { reasons: ['missing'], wait: true, waitTimeoutSeconds: 30, pollMs: 100 });
     expect(run.messagesSent).toBe(3);
     expect(run.wait?.done.sort()).toEqual([...KEYS].sort());
+    // Followed by the batch record, ending with the batch as `thumbs batches <id>` shows it.
+    expect(run.wait).toMatchObject({ via: 'batch', batch: { id: run.batch, expected: 3, done: 3, failed: 0, complete: true } });
     const defaults = (await items(h.ctx)).map((item) => [item.imageKey, item.status, item.renditions.map((r) => r.name).join(',')]);
     expect(defaults.sort()).toEqual(KEYS.map((key) => [key, 'done', '128,512,1024']).sort());
 

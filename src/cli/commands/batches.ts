@@ -31,6 +31,30 @@ export function renderBatch(b: BatchDetail): string {
   ].join('\n');
 }
 
+/** What upload --wait and reprocess --wait followed, as their output says it. */
+export interface FollowedWait {
+  via?: 'batch' | 'items';
+  fallback?: string;
+  batch?: BatchSummary | BatchDetail;
+  batchReads?: number;
+  seconds: number;
+  deadLetterDepth: number | undefined;
+}
+
+const isDetail = (b: BatchSummary | BatchDetail | undefined): b is BatchDetail => b !== undefined && 'images' in b;
+
+/**
+ * The end of a --wait: when it followed the batch to the end, the summary `thumbs batches <id>`
+ * prints; when it read each image instead, the line saying why (the caller adds its per-key lines).
+ */
+export function renderFollowed(wait: FollowedWait): { lines: string[]; complete: boolean } {
+  const queue = wait.deadLetterDepth === undefined ? '' : `; dead-letter queue: ${wait.deadLetterDepth} messages`;
+  if (wait.via === 'batch' && isDetail(wait.batch)) {
+    return { complete: true, lines: [`followed the batch record (${wait.batchReads ?? 0} reads in ${wait.seconds.toFixed(1)}s)${queue}`, renderBatch(wait.batch)] };
+  }
+  return { complete: false, lines: [...(wait.fallback ? [`read each image: ${wait.fallback}`] : []), ...(wait.batch ? [batchLine(wait.batch)] : [])] };
+}
+
 function positive(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 1000) throw new InvalidArgumentError('takes a whole number from 1 to 1000');

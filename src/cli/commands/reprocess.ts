@@ -8,6 +8,7 @@ import { locked } from '../locked.js';
 import { settingsOf, withContext } from '../runtime.js';
 import { acceptRecordedChoices, checkedAgainstRecord } from '../recorded-choices.js';
 import { keyPrefix, positiveInt } from './parse.js';
+import { renderFollowed } from './batches.js';
 
 interface ReprocessFlags {
   failed?: boolean;
@@ -33,8 +34,13 @@ export function renderReprocess(result: ReprocessResult, countsLine: string): st
   }
   if (!result.dryRun) lines.push(`${result.messagesSent} messages sent (bucket ${result.bucket}), ${result.seconds.toFixed(1)}s in all`);
   const wait = result.wait;
-  if (wait) {
+  const followed = wait ? renderFollowed(wait) : undefined;
+  if (wait && followed?.complete) {
+    lines.push(...followed.lines);
+    if (wait.otherSettings.length) lines.push(`  ${wait.otherSettings.length} rendered with other settings than ${result.settings.hash}: the function's settings changed meanwhile`);
+  } else if (wait) {
     lines.push(
+      ...(followed?.lines ?? []),
       `processed: ${wait.done.length} done, ${wait.failed.length} failed, ${wait.missing.length} still missing (${wait.seconds.toFixed(1)}s)` +
         (wait.deadLetterDepth === undefined ? '' : `; dead-letter queue: ${wait.deadLetterDepth} messages`),
       ...wait.failed.map((f) => `  failed   ${f.key}: ${f.error}`),
@@ -54,7 +60,7 @@ export function registerReprocess(program: Command, runtime: Runtime): void {
     .option('--all', 'every original, rendered again even when current')
     .option('--prefix <folder>', 'only keys in this folder and below, e.g. 2024/ (2024 means the same)', keyPrefix('--prefix'))
     .option('--dry-run', 'count and list examples, send nothing')
-    .option('--wait', 'then wait until every announced image has a new outcome, and report failures')
+    .option('--wait', 'then follow the run\'s batch until every announced image has a new outcome, and print it as `thumbs batches <id>` does')
     .option('--wait-timeout <seconds>', 'how long --wait waits', positiveInt('--wait-timeout'), DEFAULT_WAIT_TIMEOUT_SECONDS)
     .addHelpText('after', `
 Without --failed, --stale or --missing it takes all three. The bucket is listed page by page and

@@ -10,11 +10,15 @@ import { keyPrefix, positiveInt } from './parse.js';
 import { ExitCode } from '../../errors.js';
 import { claimInterrupt } from '../interrupt.js';
 import { count } from '../../output/plural.js';
+import { renderFollowed } from './batches.js';
 
 function renderWait(result: UploadResult): string[] {
   const wait = result.wait;
   if (!wait) return [];
+  const followed = renderFollowed(wait);
+  if (followed.complete) return followed.lines;
   return [
+    ...followed.lines,
     `processed: ${wait.done.length} done, ${wait.failed.length} failed, ${wait.deadLettered.length} dead-lettered, ${wait.missing.length} still missing (${wait.seconds.toFixed(1)}s)` +
       (wait.deadLetterDepth === undefined ? '' : `; dead-letter queue: ${wait.deadLetterDepth} messages`),
     ...wait.failed.map((f) => `  failed         ${f.key}: ${f.error}`),
@@ -52,7 +56,7 @@ export function registerUpload(program: Command, runtime: Runtime): void {
     .option('--prefix <prefix>', 'put every key under this prefix, e.g. 2024/', keyPrefix('--prefix'))
     .option('--concurrency <n>', `files uploaded at once (1-${MAX_UPLOAD_CONCURRENCY})`, positiveInt('--concurrency', MAX_UPLOAD_CONCURRENCY), DEFAULT_UPLOAD_CONCURRENCY)
     .option('--dry-run', 'list what would be uploaded and skipped, write nothing')
-    .option('--wait', 'then wait until every image is done, failed or dead-lettered, reporting each failure as it arrives')
+    .option('--wait', 'then follow the run\'s batch until every image is done, failed or dead-lettered (one read per poll), and print it as `thumbs batches <id>` does')
     .option('--wait-timeout <seconds>', 'how long --wait waits', positiveInt('--wait-timeout'), DEFAULT_WAIT_TIMEOUT_SECONDS)
     .addHelpText('after', `
 Images are recognised by content (JPEG, PNG, WebP, GIF, AVIF, TIFF); every other file is

@@ -1,6 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { summarize, type BatchSummary } from '../actions/batches.js';
+import { summarize, type BatchSummary } from '../batches/batch-detail.js';
 import { batchKey, type BatchRecord } from '../../lambda/contract.js';
 import { queueDepth } from '../queues/queue-depth.js';
 import type { GalleryImage, RecentItem } from './load-images.js';

@@ -4,7 +4,7 @@ import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:z
 import type { ItemStatus } from '../actions/scan-db.js';
 import { ExitCode, ThumbsError, usageError } from '../errors.js';
 import { ASSETS } from './assets.js';
-import type { BatchSummary } from '../actions/batches.js';
+import type { BatchSummary } from '../batches/batch-detail.js';
 import type { Announced, UploadForm } from './browser-upload.js';
 import { newestProcessedAt, type PipelineStatus } from './live-status.js';
 import type { GalleryImage, GalleryPage, GalleryQuery } from './load-images.js';

@@ -1,6 +1,7 @@
 /**
  * Issue 18's figures, side by side in one run, on the embedded S3:
- * - the on-request renderer: first render and cached answer of a 12 MP JPEG at 780 px WebP (5 runs each);
+ * - the on-request renderer: first render and cached answer of a 12 MP JPEG at 780 px WebP (5 runs each),
+ *   called in process and over HTTP through the loopback server `thumbs dev` runs (src/local/dev-renderer.ts);
  * - a 12 MP photo's three default renditions as WebP and as AVIF (effort 2), from JPEG and from HEIC
  *   when heif-enc is installed (`apt-get install libheif-examples`; else the HEIC row is left out);
  * - the bytes of a gallery page of 100 cards, uncompressed, brotli and gzip.
@@ -19,6 +20,7 @@ import { createRenderHandler } from '../lambda/render-http.js';
 import { renderPathAndQuery } from '../lambda/render-url.js';
 import { transform } from '../lambda/transform.js';
 import { startEmulators, LOCAL_CREDENTIALS } from '../src/local/emulators.js';
+import { serveRenderer } from '../src/local/dev-renderer.js';
 import { S3Client } from '@aws-sdk/client-s3';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,7 +49,7 @@ async function renditionTimes(input: Buffer, spec: string): Promise<string> {
   return range(times);
 }
 
-async function onRequest(jpeg: Buffer): Promise<{ first: string; cached: string }> {
+async function onRequest(jpeg: Buffer): Promise<{ first: string; cached: string; loopbackFirst: string; loopbackCached: string }> {
   const emulators = await startEmulators();
   const s3 = new S3Client({ endpoint: emulators.endpoints.s3, region: emulators.endpoints.region, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
   try {
@@ -55,6 +57,9 @@ async function onRequest(jpeg: Buffer): Promise<{ first: string; cached: string 
     const handler = createRenderHandler({ s3, originalsBucket: 'bench-originals', thumbnailsBucket: 'bench-thumbs', secret: 'bench', quality: 80, maxPixels: 100_000_000, maxBytes: 50 << 20 });
     const first: number[] = [];
     const cached: number[] = [];
+    const loopbackFirst: number[] = [];
+    const loopbackCached: number[] = [];
+    const served = await serveRenderer(handler);
     for (let i = 0; i < RUNS; i += 1) {
       // A new original each run, so every first answer renders.
       await s3.send(new PutObjectCommand({ Bucket: 'bench-originals', Key: `photo-${i}.jpg`, Body: jpeg, ContentType: 'image/jpeg' }));
@@ -65,8 +70,19 @@ async function onRequest(jpeg: Buffer): Promise<{ first: string; cached: string 
         into.push(performance.now() - started);
         if (res.statusCode !== 200) throw new Error(`render answered ${res.statusCode}`);
       }
+      // The same through dev's loopback function URL: what a browser or curl waits for.
+      await s3.send(new PutObjectCommand({ Bucket: 'bench-originals', Key: `loopback-${i}.jpg`, Body: jpeg, ContentType: 'image/jpeg' }));
+      const url = `${served.url}${renderPathAndQuery('bench', `loopback-${i}.jpg`, { width: 780, fit: 'inside', format: 'webp' }, Math.floor(Date.now() / 1000) + 600)}`;
+      for (const into of [loopbackFirst, loopbackCached]) {
+        const started = performance.now();
+        const res = await fetch(url);
+        await res.arrayBuffer();
+        into.push(performance.now() - started);
+        if (res.status !== 200) throw new Error(`loopback renderer answered ${res.status}`);
+      }
     }
-    return { first: range(first), cached: range(cached) };
+    await served.close();
+    return { first: range(first), cached: range(cached), loopbackFirst: range(loopbackFirst), loopbackCached: range(loopbackCached) };
   } finally {
     s3.destroy();
     await emulators.stop();

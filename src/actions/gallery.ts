@@ -9,7 +9,9 @@ import { UploadBatches } from '../gallery/upload-batches.js';
 import { sealBatch, startBatch } from '../batches/batch-record.js';
 import { DEFAULT_PAGE_SIZE, galleryLocations, loadChangedSince, loadGalleryPage, newestRecordedAt, type GalleryLocations } from '../gallery/load-images.js';
 import { startGalleryServer, type GalleryServerOptions, type UploadService } from '../gallery/server.js';
-import { openStack } from '../state/open-stack.js';
+import { findRenderer, signedRenderUrl, type Renderer } from '../render/renderer.js';
+import { renderExpiry } from '../gallery/screen-size.js';
+import { openStack, type OpenStack } from '../state/open-stack.js';
 import { stackSettings } from '../state/stack-config.js';
 import { notProvisioned } from '../upload/stack-targets.js';
 import { DEFAULT_GALLERY_HOST, DEFAULT_GALLERY_PORT } from '../config/defaults.js';
@@ -31,6 +33,8 @@ export interface StartedGallery {
   where: GalleryLocations;
   /** Whether the page offers upload (and the originals bucket's CORS admits the page for it). */
   upload: boolean;
+  /** The on-request renderer the detail view's sized pictures come from, if the stack has one. */
+  renderer?: string;
   close(): Promise<void>;
 }
 
@@ -47,6 +51,22 @@ export function reportRequestError(reporter: Reporter): (error: unknown) => void
     reporter.warn(`gallery request failed: ${error instanceof Error ? error.message : String(error)}`);
     if (error instanceof Error && error.stack) reporter.detail(error.stack);
   };
+}
+
+/**
+ * The stack's renderer, if it has one: a gallery without it still works (the detail shows the largest
+ * rendition), so a missing renderer is a detail line and any other failure a warning, never an error.
+ */
+async function rendererIfAny(ctx: Context, stack: OpenStack): Promise<Renderer | undefined> {
+  try {
+    return await findRenderer(ctx, stack);
+  } catch (error) {
+    const missing = ['renderer-missing', 'render-secret-missing'].includes((error as { code?: string }).code ?? '');
+    const why = `the detail view shows the largest rendition, not one sized for the screen: ${error instanceof Error ? error.message : String(error)}`;
+    if (missing) ctx.reporter.detail(why);
+    else ctx.reporter.warn(why);
+    return undefined;
+  }
 }
 
 /** Starts the local gallery and returns at once; the caller decides how long it runs (Ctrl-C, or a test). */
@@ -94,7 +114,7 @@ export async function startGallery(ctx: Context, options: GalleryOptions = {}): 
         batches,
       }
     : undefined;
-  const [originalsOrigin, thumbnailsOrigin] = await Promise.all([bucketOrigin(ctx, where.originalsBucket), bucketOrigin(ctx, where.thumbnailsBucket)]);
+  const [originalsOrigin, thumbnailsOrigin, renderer] = await Promise.all([bucketOrigin(ctx, where.originalsBucket), bucketOrigin(ctx, where.thumbnailsBucket), rendererIfAny(ctx, stack)]);
   const serverOptions: GalleryServerOptions = {
     host,
     port: options.port ?? DEFAULT_GALLERY_PORT,
@@ -112,7 +132,10 @@ export async function startGallery(ctx: Context, options: GalleryOptions = {}): 
     },
     liveCursor: () => explained(newestRecordedAt(ctx, where)),
     ...(upload ? { upload, uploadOrigin: originalsOrigin } : {}),
-    imageOrigins: [...new Set([originalsOrigin, thumbnailsOrigin])],
+    // The renderer's origin too; its redirects for large results go to the thumbnails bucket, already listed.
+    imageOrigins: [...new Set([originalsOrigin, thumbnailsOrigin, ...(renderer ? [new URL(renderer.baseUrl).origin] : [])])],
+    // WebP, not auto: AVIF takes several times longer to encode, and the first viewer waits for it.
+    ...(renderer ? { render: (key: string, width: number) => signedRenderUrl(renderer, key, { width, fit: 'inside', format: 'webp' }, renderExpiry()) } : {}),
     onError: reportRequestError(ctx.reporter),
   };
   const server = await startGalleryServer(serverOptions);
@@ -137,6 +160,7 @@ export async function startGallery(ctx: Context, options: GalleryOptions = {}): 
     stack: stack.stack,
     where,
     upload: serverOptions.upload !== undefined,
+    ...(renderer ? { renderer: renderer.baseUrl } : {}),
     close: async () => {
       try {
         await removeCors?.();

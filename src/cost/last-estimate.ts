@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeJsonAtomic } from '../fs/write-file-atomic.js';
 import path from 'node:path';
 import type { Architecture } from '../package/project.js';
 import type { MemoryOption } from './compare.js';
@@ -26,11 +27,7 @@ export interface LastEstimate {
 export const estimateFile = (stateDir: string, stack: string): string => path.join(stateDir, 'estimates', `${stack}.json`);
 
 export async function writeLastEstimate(stateDir: string, stack: string, estimate: LastEstimate): Promise<void> {
-  const file = estimateFile(stateDir, stack);
-  await mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(estimate, null, 2)}\n`);
-  await rename(temporary, file);
+  await writeJsonAtomic(estimateFile(stateDir, stack), estimate);
 }
 
 /** undefined when the stack has none, or it cannot be read (it is advice, never a reason to fail). */

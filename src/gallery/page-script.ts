@@ -20,7 +20,37 @@ export const SCRIPT = `'use strict';
     var placeholder = card.querySelector('.frame > img.ph');
     if (placeholder) body.querySelectorAll('.rendition .frame').forEach(function (frame) { frame.prepend(placeholder.cloneNode(false)); });
     if (!dialog.open) dialog.showModal();
+    var screen = body.querySelector('img.screen');
+    if (screen && document.body.dataset.renderer === 'on') sizeForScreen(screen, card.dataset.imageKey);
     return true;
+  }
+  // The server signs a URL of the on-request renderer for the picture's box in device pixels: the
+  // dialog's width, or less when the picture's max-height binds first (a landscape photo on a wide
+  // screen). The largest rendition stays in place until that image has loaded (or if it never does).
+  function sizeForScreen(img, key) {
+    var css = body.clientWidth;
+    var aspect = Number(img.getAttribute('width')) / Number(img.getAttribute('height'));
+    var maxHeight = parseFloat(getComputedStyle(img).maxHeight);
+    if (aspect > 0 && maxHeight > 0) css = Math.min(css, Math.round(maxHeight * aspect));
+    var ratio = window.devicePixelRatio || 1;
+    fetch('api/render-url?key=' + encodeURIComponent(key) + '&viewport=' + css + '&dpr=' + ratio, { headers: { accept: 'application/json' } })
+      .then(function (res) { return res.ok ? res.json() : null; })
+      .then(function (answer) {
+        if (!answer || !img.isConnected) return;
+        var next = new Image();
+        next.addEventListener('load', function () {
+          if (!img.isConnected) return;
+          var shown = Math.min(css, next.naturalWidth / ratio);
+          img.width = Math.round(shown);
+          img.height = Math.round(shown * next.naturalHeight / next.naturalWidth);
+          img.src = answer.url;
+          img.dataset.renderWidth = String(answer.width);
+          var note = img.parentNode.querySelector('.screen-size');
+          if (note) { note.textContent = 'rendered on request for this screen: ' + next.naturalWidth + ' px wide (' + ratio + '× pixels)'; note.hidden = false; }
+        });
+        next.src = answer.url;
+      })
+      .catch(function () { /* the largest rendition stays */ });
   }
   function step(delta) {
     var list = cards();

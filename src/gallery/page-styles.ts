@@ -51,7 +51,8 @@ dialog::backdrop { background: #000a; }
 .detail-nav { display: flex; gap: 8px; justify-content: flex-end; position: sticky; top: 0; z-index: 1; }
 .detail-nav button { min-width: 44px; min-height: 36px; }
 .detail-key { font-size: 16px; overflow-wrap: anywhere; margin: 4px 0 10px; }
-.original { max-width: 100%; max-height: 60vh; display: block; margin: 0 auto; }
+.original, .screen { max-width: 100%; max-height: 60vh; height: auto; display: block; margin: 0 auto; object-fit: contain; }
+.screen-size { text-align: center; font-size: 12px; color: var(--muted); }
 .renditions { display: flex; flex-direction: column; gap: 16px; }
 .rendition { margin: 0; }
 .true-size { overflow: auto; max-width: 100%; max-height: 80vh; border: 1px solid var(--line); background: repeating-conic-gradient(#8881 0 25%, transparent 0 50%) 0 0 / 16px 16px; }

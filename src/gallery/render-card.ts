@@ -76,13 +76,24 @@ function renderRendition(image: GalleryImage, r: GalleryRendition): string {
     + `<figcaption><a href="${url}" target="_blank" rel="noopener noreferrer">${escapeHtml(label)}</a></figcaption></figure>`;
 }
 
+/**
+ * The detail's picture: the largest rendition, which the page script replaces with one rendered on
+ * request for the dialog's width in device pixels when the gallery has a renderer; the original
+ * only while there is no rendition yet.
+ */
+function renderPicture(image: GalleryImage, original: string, key: string): string {
+  if (image.status === 'failed') return `<p class="error">${escapeHtml(image.error ?? 'processing failed')}</p>`;
+  const largest = image.renditions.reduce<GalleryRendition | undefined>((best, r) => ((r.width ?? 0) > (best?.width ?? -1) ? r : best), undefined);
+  if (!largest) return `<a href="${original}" target="_blank" rel="noopener noreferrer"><img class="original" src="${original}" alt="original of ${key}"></a>`;
+  const box = largest.width && largest.height ? ` width="${largest.width}" height="${largest.height}"` : '';
+  return `<img class="screen" src="${escapeHtml(safeUrl(largest.url))}"${box} alt="${key}"><p class="screen-size" hidden></p>`;
+}
+
 /** Inert until the client script clones it into the dialog: nothing in it loads before a click. */
 function renderDetail(image: GalleryImage): string {
   const original = escapeHtml(safeUrl(image.originalUrl));
   const key = escapeHtml(image.key);
-  const picture = image.status === 'failed'
-    ? `<p class="error">${escapeHtml(image.error ?? 'processing failed')}</p>`
-    : `<a href="${original}" target="_blank" rel="noopener noreferrer"><img class="original" src="${original}" alt="original of ${key}"></a>`;
+  const picture = renderPicture(image, original, key);
   const renditions = image.renditions.map((r) => renderRendition(image, r)).join('');
   const facts = metadataRows(image).map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('');
   return `<template class="detail"><h2 class="detail-key">${key}</h2>${picture}`

@@ -32,6 +32,8 @@ export interface PageView {
   /** Where images (presigned) and uploads go: needed by the CSP before any card exists. */
   imageOrigins?: string[];
   uploadOrigin?: string;
+  /** Live mode: the server signs on-request URLs sized for the detail view (/api/render-url). */
+  renderer?: boolean;
 }
 
 export interface PolicyOrigins {
@@ -152,7 +154,7 @@ export function renderPage(view: PageView): string {
 <title>thumbs gallery · ${stack}</title>
 <link rel="stylesheet" href="assets/gallery.css">
 </head>
-<body data-mode="${view.mode}"${acceptsNewCards(view) ? ' data-new-cards="yes"' : ''}>
+<body data-mode="${view.mode}"${acceptsNewCards(view) ? ' data-new-cards="yes"' : ''}${view.renderer ? ' data-renderer="on"' : ''}>
 <header>
 <h1>thumbs gallery <small>${stack}</small></h1>
 <p class="summary">${summary(view)}</p>

@@ -8,6 +8,7 @@ import type { BatchSummary } from '../batches/batch-detail.js';
 import { newestProcessedAt, type PipelineStatus } from './live-status.js';
 import type { GalleryImage, GalleryPage, GalleryQuery } from './load-images.js';
 import { renderCard } from './render-card.js';
+import { screenWidth } from './screen-size.js';
 import { contentSecurityPolicy, renderErrorPage, renderPage } from './render-page.js';
 import { answerUpload, type UploadService } from './upload-routes.js';
 
@@ -35,6 +36,8 @@ export interface GalleryServerOptions {
   /** Origins the page loads images from and posts uploads to, for its CSP (cards arrive after the page). */
   imageOrigins?: string[];
   uploadOrigin?: string;
+  /** Signs a URL of the stack's on-request renderer (the key never leaves the server); absent: the detail shows the largest rendition. */
+  render?: (key: string, width: number) => string;
 }
 
 export interface LiveUpdate {
@@ -126,6 +129,12 @@ async function handle(options: GalleryServerOptions, req: http.IncomingMessage, 
     const cards = update.images.map((image) => ({ key: image.key, status: image.status, html: renderCard(image, 0) }));
     return sendJson(res, 200, { cursor: update.cursor, status: update.status, cards, ...(update.overflow ? { overflow: true } : {}), ...(update.batches ? { batches: update.batches } : {}) });
   }
+  if (url.pathname === '/api/render-url' && options.render) {
+    const key = url.searchParams.get('key') ?? '';
+    const width = screenWidth(Number(url.searchParams.get('viewport')), Number(url.searchParams.get('dpr')));
+    if (!key || width === undefined) throw usageError('bad-render-request', 'key, viewport (CSS pixels) and dpr (device pixel ratio) are required', 'Ask as the page does: /api/render-url?key=<key>&viewport=1068&dpr=2.');
+    return sendJson(res, 200, { url: options.render(key, width), width });
+  }
   if (url.pathname === '/' || url.pathname === '/index.html') {
     const query = parseQuery(url);
     const firstPage = !query.cursor && !query.status && !query.q;
@@ -137,6 +146,7 @@ async function handle(options: GalleryServerOptions, req: http.IncomingMessage, 
       ...(options.live ? { liveSince: tableNewest ?? newestProcessedAt(page.images) } : {}),
       ...(options.upload ? { upload: { maxBytes: options.upload.maxBytes, prefix: options.upload.prefix } } : {}),
       imageOrigins: options.imageOrigins, uploadOrigin: options.uploadOrigin,
+      ...(options.render ? { renderer: true } : {}),
     });
     const csp = `${contentSecurityPolicy(page.images, { imageOrigins: options.imageOrigins, uploadOrigin: options.uploadOrigin })}; frame-ancestors 'none'`;
     return send(res, 200, 'text/html; charset=utf-8', html, { 'content-security-policy': csp });

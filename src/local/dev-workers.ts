@@ -7,6 +7,7 @@ import { readState, type StackState } from '../state/state-file.js';
 import { localBatchEnvironment } from '../batches/batch-environment.js';
 import { openStackLog, stackLogPath, type StackLog } from './stack-log.js';
 import { serveStack, type StackWorker, type StackWorkerOptions } from './stack-worker.js';
+import { startStackRenderer, type StackRenderer } from './stack-renderer.js';
 
 export interface DevWorkers {
   stop(): Promise<void>;
@@ -32,24 +33,30 @@ async function listStacks(dir: string): Promise<string[]> {
   }
 }
 
+async function stopStack(running: { worker: StackWorker; file: StackLog; renderer?: StackRenderer }): Promise<void> {
+  await running.renderer?.stop();
+  await running.worker.stop();
+  await running.file.close();
+}
+
 /**
  * Serves every stack provisioned on the embedded backend: a stack's state file appearing in
  * `<stateDir>/local/` starts a worker on its queue with the stack's recorded function settings, a
  * change of settings reconfigures it, a new queue restarts it, and the file going away (teardown) stops it.
+ * Each stack's on-request renderer is served on loopback beside its worker, with the same settings.
  */
-export function startDevWorkers(ctx: Context, stateDir: string, options: Omit<StackWorkerOptions, 'env'> & { onStart?: (stack: string) => void; onReconfigure?: (stack: string) => void } = {}): DevWorkers {
+export function startDevWorkers(ctx: Context, stateDir: string, options: Omit<StackWorkerOptions, 'env'> & { onStart?: (stack: string) => void; onReconfigure?: (stack: string) => void; onRenderer?: (stack: string, url: string) => void } = {}): DevWorkers {
   const dir = path.join(stateDir, 'local');
   /** A new queue restarts a stack's worker; new function settings reconfigure it in place. */
-  const workers = new Map<string, { queue: string; settings: string; worker: StackWorker; file: StackLog }>();
+  const workers = new Map<string, { queue: string; settings: string; worker: StackWorker; file: StackLog; renderer?: StackRenderer; state: StackState; env: Record<string, string> }>();
   let stopped = false;
 
   const sync = async () => {
     const stacks = new Set(await listStacks(dir));
-    for (const [stack, { worker, file }] of workers) {
+    for (const [stack, running] of workers) {
       if (!stacks.has(stack)) {
         workers.delete(stack);
-        await worker.stop();
-        await file.close();
+        await stopStack(running);
       }
     }
     for (const stack of stacks) {
@@ -63,13 +70,14 @@ export function startDevWorkers(ctx: Context, stateDir: string, options: Omit<St
         // A provision that changed the recorded settings takes effect here as on Lambda, without restarting dev.
         if (running.settings !== settings) {
           running.worker.reconfigure(env);
+          running.renderer?.reconfigure(env);
+          running.env = env;
           running.settings = settings;
           options.onReconfigure?.(stack);
         }
         continue;
       }
-      await running?.worker.stop();
-      await running?.file.close();
+      if (running) await stopStack(running);
       // Every line goes to the stack's log file (what `thumbs logs --local` reads) and to the caller's logger.
       const file = openStackLog(stackLogPath(dir, stack));
       const log: StackWorkerOptions['log'] = (level, fields) => {
@@ -77,8 +85,14 @@ export function startDevWorkers(ctx: Context, stateDir: string, options: Omit<St
         options.log?.(level, fields);
       };
       const worker = serveStack(ctx, { names: stackNames(stack, state.account, state.region), state }, { ...options, env, log });
-      workers.set(stack, { queue, settings, worker, file });
+      workers.set(stack, { queue, settings, worker, file, state, env });
       options.onStart?.(stack);
+    }
+    // The renderer needs the signing key in the stack's table: a stack whose table is not there yet gets it on a later scan.
+    for (const [stack, running] of workers) {
+      if (running.renderer || stopped) continue;
+      running.renderer = await startStackRenderer(ctx, dir, { names: stackNames(stack, running.state.account, running.state.region), state: running.state }, running.env, options.onError);
+      if (running.renderer) options.onRenderer?.(stack, running.renderer.url);
     }
   };
 
@@ -93,10 +107,7 @@ export function startDevWorkers(ctx: Context, stateDir: string, options: Omit<St
       stopped = true;
       clearInterval(timer);
       await running.catch(() => undefined);
-      await Promise.all([...workers.values()].map(async ({ worker, file }) => {
-        await worker.stop();
-        await file.close();
-      }));
+      await Promise.all([...workers.values()].map(stopStack));
       workers.clear();
     },
   };

@@ -1,6 +1,7 @@
 import { link, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { writeJsonAtomic } from '../fs/write-file-atomic.js';
 import { ThumbsError } from '../errors.js';
 import type { LocalEndpoints } from './constants.js';
 
@@ -9,8 +10,7 @@ export function localFilePath(stateDir: string): string {
 }
 
 export async function writeLocalEndpoints(stateDir: string, endpoints: LocalEndpoints): Promise<void> {
-  await mkdir(stateDir, { recursive: true });
-  await writeFile(localFilePath(stateDir), `${JSON.stringify(endpoints, null, 2)}\n`);
+  await writeJsonAtomic(localFilePath(stateDir), endpoints);
 }
 
 export async function removeLocalEndpoints(stateDir: string): Promise<void> {

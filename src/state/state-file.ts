@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { writeJsonAtomic } from '../fs/write-file-atomic.js';
 import path from 'node:path';
 import { ThumbsError } from '../errors.js';
 import type { BackendKind } from '../aws/target.js';
@@ -100,11 +101,7 @@ function shapeProblem(value: unknown, stack: string): string | undefined {
 
 /** Write to a temporary file and rename it over the old one, so a crash never leaves half a file. */
 export async function writeState(stateDir: string, state: StackState): Promise<void> {
-  const file = stateFilePath(stateDir, state.stack);
-  await mkdir(stateDir, { recursive: true });
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temporary, `${JSON.stringify({ ...state, version: STATE_VERSION }, null, 2)}\n`, { mode: 0o600 });
-  await rename(temporary, file);
+  await writeJsonAtomic(stateFilePath(stateDir, state.stack), { ...state, version: STATE_VERSION }, { mode: 0o600 });
 }
 
 export async function deleteState(stateDir: string, stack: string): Promise<void> {

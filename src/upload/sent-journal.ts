@@ -1,7 +1,6 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
+import { writeFileAtomic } from '../fs/write-file-atomic.js';
 import path from 'node:path';
-import { finished } from 'node:stream/promises';
 
 /** The queue a journal describes: a queue deleted and created again under its name is another queue. */
 export interface QueueIdentity {
@@ -122,18 +121,23 @@ export class SentJournal {
 
   /** Header plus one line per accepted entry, written beside the journal and renamed over it. */
   private async rewrite(options: JournalOpenOptions): Promise<void> {
-    await mkdir(path.dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    const out = createWriteStream(temporary, { mode: 0o600 });
     const header: Line = { journal: FORMAT, queue: options.queue.arn, created: options.queue.created, bucket: options.bucket };
-    out.write(`${JSON.stringify(header)}\n`);
-    for (const [key, etag] of this.sent) {
-      if (!out.write(`${JSON.stringify({ k: key, e: etag })}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-    }
-    out.end();
-    await finished(out);
-    await rename(temporary, this.file);
+    await writeFileAtomic(this.file, journalChunks(header, this.sent), { mode: 0o600 });
   }
+}
+
+/** The journal's lines, a thousand to a chunk: one write per chunk, never the whole journal in memory. */
+function* journalChunks(header: Line, sent: Map<string, string>): Generator<string> {
+  let chunk = `${JSON.stringify(header)}\n`;
+  let lines = 0;
+  for (const [key, etag] of sent) {
+    chunk += `${JSON.stringify({ k: key, e: etag })}\n`;
+    if ((lines += 1) % 1000 === 0) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
 }
 
 /** A line torn by a crash is ended, so the next append starts a line of its own. */

@@ -13,6 +13,8 @@ import { publish } from '../../src/actions/publish.js';
 import type { Context } from '../../src/context.js';
 import { galleryLocations, type GalleryLocations } from '../../src/gallery/load-images.js';
 import { openStack } from '../../src/state/open-stack.js';
+import { screenWidth } from '../../src/gallery/screen-size.js';
+import { startStackRenderer } from '../../src/local/stack-renderer.js';
 import { CHROMIUM, launchChromium, skipBrowserTests, type HeadlessChromium } from '../helpers/chromium.js';
 import { startEmbedded, type EmbeddedHarness } from '../helpers/embedded.js';
 
@@ -74,7 +76,7 @@ const thumbsLoaded = (page: Page) =>
     const thumbs = [...document.querySelectorAll('img.thumb')];
     return thumbs.length > 0 && thumbs.every((img) => img.complete && img.naturalWidth > 0);
   })()`);
-const originalWidth = `document.querySelector('dialog#detail img.original').naturalWidth`;
+const screenWidthShown = `document.querySelector('dialog#detail img.screen').naturalWidth`;
 
 describe.skipIf(skip)('gallery in headless Chromium (embedded backend)', () => {
   let harness: EmbeddedHarness;
@@ -98,7 +100,7 @@ describe.skipIf(skip)('gallery in headless Chromium (embedded backend)', () => {
     await harness?.stop();
   });
 
-  it('loads every thumbnail, escapes the hostile key, and opens the original on click', async () => {
+  it('loads every thumbnail, escapes the hostile key, and opens the detail (largest rendition, link to the original) on click', async () => {
     const page = await browser.newPage();
     await page.goto(gallery.url);
     await thumbsLoaded(page);
@@ -115,15 +117,53 @@ describe.skipIf(skip)('gallery in headless Chromium (embedded backend)', () => {
 
     const key = 'city walks/café+night_lomiri_sunset_by_Aitzol_Berasategi.jpg';
     await page.locator('.card', { has: page.locator('.key', { hasText: key }) }).locator('a.open').click();
-    const original = page.locator('dialog#detail[open] img.original');
-    await original.waitFor();
-    await page.waitForFunction(`(document.querySelector('dialog img.original')?.naturalWidth ?? 0) > 0`);
-    expect(await page.evaluate(originalWidth)).toBe(seeded.done.get(key));
-    expect(await original.getAttribute('src')).toContain(`/${seeded.where.originalsBucket}/`);
+    // Without a renderer the detail shows the largest rendition, and links the original.
+    const screen = page.locator('dialog#detail[open] img.screen');
+    await screen.waitFor();
+    await page.waitForFunction(`(document.querySelector('dialog img.screen')?.naturalWidth ?? 0) > 0`);
+    expect(await page.evaluate(screenWidthShown)).toBe(Math.min(1024, seeded.done.get(key)!));
+    expect(await screen.getAttribute('src')).toContain(`/${seeded.where.thumbnailsBucket}/1024/`);
+    expect(await page.locator('dialog#detail a.original-link').getAttribute('href')).toContain(`/${seeded.where.originalsBucket}/`);
     expect(await page.locator('dialog#detail .detail-key').textContent()).toBe(key);
     expect(await page.locator('dialog#detail .renditions img.rendition-img').count()).toBe(SIZES.length);
     await page.screenshot({ path: 'test-results/gallery-detail.png' });
     expect(alerts).toEqual([]);
+  });
+
+  it('with a renderer (served as thumbs dev serves it), sizes the detail for the screen at 2x device pixels', async () => {
+    const stack = await openStack(harness.ctx, { persist: false });
+    const renderer = await startStackRenderer(harness.ctx, path.join(harness.stateDir, 'local'), { names: stack.names, state: stack.store.current }, {});
+    const sized = await startGallery(harness.ctx, { port: 0, upload: false });
+    try {
+      const page = await browser.newPage();
+      const cdp = await browser.newCDPSession(page);
+      await cdp.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 900, deviceScaleFactor: 2, mobile: false });
+      await page.goto(sized.url);
+      await thumbsLoaded(page);
+      const key = 'city walks/café+night_lomiri_sunset_by_Aitzol_Berasategi.jpg';
+      await page.locator('.card', { has: page.locator('.key', { hasText: key }) }).locator('a.open').click();
+      await page.locator('dialog#detail[open] img.screen[data-render-width]').waitFor({ timeout: 30_000 });
+      const shown = await page.evaluate(`(() => {
+        const img = document.querySelector('dialog#detail img.screen');
+        return { src: img.src, asked: Number(img.dataset.renderWidth), natural: img.naturalWidth, box: document.querySelector('dialog .detail-body').clientWidth, ratio: devicePixelRatio };
+      })()`) as { src: string; asked: number; natural: number; box: number; ratio: number };
+      expect(shown.ratio).toBe(2);
+      // The 1024x683 rendition's aspect in a box at most 60% of the 900 px window high (810 CSS px,
+      // narrower than the dialog): 1620 device pixels, snapped up to 1760.
+      expect(shown.box).toBeGreaterThan(810);
+      expect(shown.asked).toBe(screenWidth(Math.round((900 * 0.6 * 1024) / 683), 2));
+      expect(shown.asked).toBe(1760);
+      expect(new URL(shown.src).origin).toBe(renderer!.url);
+      expect(new URL(shown.src).searchParams.get('width')).toBe(String(shown.asked));
+      // The original is 4272 px wide, so the renderer answered the width asked for (not the 1024 px rendition).
+      expect(shown.natural).toBe(shown.asked);
+      expect(await page.locator('dialog#detail .screen-size').textContent()).toContain(`${shown.asked} px`);
+      await page.screenshot({ path: 'test-results/gallery-detail-sized.png' });
+      expect(alerts).toEqual([]);
+    } finally {
+      await sized.close();
+      await renderer?.stop();
+    }
   });
 
   it('filters by status and searches by key on the server', async () => {

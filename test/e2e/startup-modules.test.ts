@@ -35,7 +35,7 @@ async function bundledSdkIn(modules: string[]): Promise<string[]> {
 }
 
 describe('what start-up loads', () => {
-  it.each([[['--help']], [['--version']], [['upload', '--help']], [['status', '--help']], [['provision', '--help']]])(
+  it.each([[['--help']], [['--version']], [['upload', '--help']], [['status', '--help']], [['provision', '--help']], [['url', '--help']]])(
     'thumbs %j loads the bundled CLI and nothing heavy',
     async (args) => {
       const modules = await modulesLoadedBy(args);

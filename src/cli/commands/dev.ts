@@ -12,6 +12,8 @@ export function registerDev(program: Command, runtime: Runtime): void {
 It listens on free ports of 127.0.0.1 only, and writes the endpoints to .thumbs/local.json.
 One thumbs dev per state folder: a second one exits with 1, naming the running one.
 Everything is in memory: stopping it (Ctrl-C) forgets every bucket, queue and table.
+Each stack's on-request renderer (what \`thumbs url --local\` and the gallery sign URLs for) is
+served on another free port of 127.0.0.1, written to .thumbs/local/<stack>.renderer while dev runs.
 
 Example, in a second terminal:
   thumbs provision --local && thumbs upload images --local --wait && thumbs gallery --local`)
@@ -45,6 +47,7 @@ Example, in a second terminal:
         },
         onStart: (stack) => reporter.info(`worker: serving the queue of stack ${stack}`),
         onReconfigure: (stack) => reporter.info(`worker: stack ${stack} has new function settings (recorded by provision)`),
+        onRenderer: (stack, url) => reporter.info(`renderer: stack ${stack}'s on-request renderer at ${url} (\`thumbs url <key> --width 780 --local${stack === 'default' ? '' : ` --stack ${stack}`}\` signs a URL)`),
         // A queue vanishing is a teardown racing the state-file check; the worker stops on the next scan.
         onError: (error) => {
           if ((error as Error).name !== 'QueueDoesNotExist') reporter.warn(`worker: ${(error as Error).message}`);
@@ -56,7 +59,7 @@ Example, in a second terminal:
           `  S3 + SQS   ${emulators.endpoints.s3}`,
           `  DynamoDB   ${emulators.endpoints.dynamodb}`,
           `  endpoints written to ${localFilePath(settings.stateDir)}`,
-          'a worker runs the thumbnail function for every stack provisioned here',
+          'a worker runs the thumbnail function for every stack provisioned here, and its on-request renderer on 127.0.0.1',
           'use --local with any command; Ctrl-C to stop',
         ].join('\n'),
       );

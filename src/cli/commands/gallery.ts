@@ -31,7 +31,9 @@ export function registerGallery(program: Command, runtime: Runtime): void {
     .option('--no-upload', 'do not offer upload from the page (nor open the bucket\'s CORS for it)')
     .addHelpText('after', `
 Images are shown through presigned URLs valid for 15 minutes; reloading the page makes new ones.
-Click an image for the original, every rendition at its true size and its metadata (left/right
+Click an image for a picture sized for your screen (rendered on request when the stack has a
+renderer: its function URL, or \`thumbs dev\` on --local; else the largest rendition), a link to
+the original, every rendition at its true size and its metadata (left/right
 arrows step through images, Escape closes). New and failed images appear without a reload, under
 a status line (waiting in the queue, in flight, dead-lettered, done per minute).
 
@@ -53,8 +55,8 @@ Examples:
       await withContext(command, runtime, checkedAgainstRecord(command, async (ctx) => {
         const { startGallery } = await import('../../actions/gallery.js');
         const gallery = await startGallery(ctx, { port: options.port, host: options.host, pageSize: options.pageSize, upload: options.upload });
-        printResult(settings.json, { url: gallery.url, stack: gallery.stack, upload: gallery.upload, ...gallery.where }, () =>
-          `gallery of stack ${gallery.stack}: ${gallery.url}\n(table ${gallery.where.table}; ${gallery.upload ? 'upload from the page is on; ' : ''}Ctrl-C to stop)`,
+        printResult(settings.json, { url: gallery.url, stack: gallery.stack, upload: gallery.upload, ...gallery.where, ...(gallery.renderer ? { renderer: gallery.renderer } : {}) }, () =>
+          `gallery of stack ${gallery.stack}: ${gallery.url}\n(table ${gallery.where.table}; ${gallery.upload ? 'upload from the page is on; ' : ''}${gallery.renderer ? `details sized by the renderer at ${gallery.renderer}; ` : ''}Ctrl-C to stop)`,
         );
         await untilInterrupted();
         ctx.reporter.info('stopping the gallery');

@@ -20,6 +20,7 @@ import { registerStatus } from './status.js';
 import { registerTeardown } from './teardown.js';
 import { registerUnlock } from './unlock.js';
 import { registerUpload } from './upload.js';
+import { registerUrl } from './url.js';
 
 export function registerCommands(program: Command, runtime: Runtime): void {
   registerProvision(program, runtime);
@@ -39,6 +40,7 @@ export function registerCommands(program: Command, runtime: Runtime): void {
   registerUnlock(program, runtime);
   registerDoctor(program, runtime);
   registerGallery(program, runtime);
+  registerUrl(program, runtime);
   registerPublish(program, runtime);
   registerEstimate(program, runtime);
   registerCost(program, runtime);

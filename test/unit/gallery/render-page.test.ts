@@ -60,11 +60,15 @@ describe('renderPage', () => {
     expect(html).toContain('<li class="card status-failed"');
   });
 
-  it('shows a thumbnail through the presigned URL with every rendition in srcset, and the original in the detail template', () => {
+  it('shows a thumbnail through the presigned URL with every rendition in srcset; the detail shows the largest rendition and links the original', () => {
     const html = renderPage(view([image()]));
     expect(html).toContain(`src="${S3}/512/holiday/beach.webp?sig=1"`);
     expect(html).toContain(`srcset="${S3}/128/holiday/beach.webp?sig=1&amp;x=2 128w, ${S3}/512/holiday/beach.webp?sig=1 512w"`);
-    expect(html).toMatch(/<template class="detail">.*<img class="original" src="https:\/\/bucket\.s3[^"]*X-Amz-Signature=a&amp;X-Amz-Expires=900"/s);
+    expect(html).toMatch(/<template class="detail">.*<img class="screen" src="https:\/\/bucket\.s3[^"]*\/512\/holiday\/beach\.webp\?sig=1" width="512" height="384"/s);
+    expect(html).toMatch(/<template class="detail">.*<a class="original-link" href="https:\/\/bucket\.s3[^"]*X-Amz-Signature=a&amp;X-Amz-Expires=900"/s);
+    // Only a page served with a renderer lets the script ask for a screen-sized URL.
+    expect(html).not.toContain('data-renderer');
+    expect(renderPage({ ...view([image()]), renderer: true })).toMatch(/<body [^>]*data-renderer="on"/);
     expect(html).toContain('4000×3000 · 2.4 MB · <span class="status badge">done</span>');
   });
 

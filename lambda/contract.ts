@@ -28,6 +28,14 @@ export interface ImageMessage {
  */
 export const RUN_ATTRIBUTE = 'thumbsRun';
 
+/**
+ * The original's S3 user metadata naming its batch (`x-amz-meta-thumbs-batch`; the SDK gives it as
+ * Metadata['thumbs-batch']). A browser upload's POST policy pins it, so an S3 event notification,
+ * which carries no body of ours, still leads the function to the batch: it is read from the GetObject
+ * the function makes anyway. A message's RUN_ATTRIBUTE, when there is one, wins.
+ */
+export const BATCH_METADATA = 'thumbs-batch';
+
 /** The body of one message, fields in a fixed order (tests and journals compare bodies). */
 export function messageBody(message: ImageMessage): string {
   const { v, bucket, key, etag, size, contentType, settings, force } = message;

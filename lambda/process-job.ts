@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ThumbsConfig } from './config.js';
@@ -12,7 +12,7 @@ import { isDone, readItem } from './store.js';
 import type { BatchConfig } from './batch-config.js';
 import { countUnwritten, recordItem } from './batch-hooks.js';
 import type { Logger } from './log.js';
-import { isReservedKey, type ImageItem, type RenditionRecord } from './contract.js';
+import { BATCH_METADATA, isReservedKey, type ImageItem, type RenditionRecord } from './contract.js';
 import { transform } from './transform.js';
 import type { RenditionOutput } from './transform.js';
 
@@ -98,6 +98,8 @@ async function run(deps: JobDeps, job: Job, facts: Facts, started: number): Prom
 
 /** Done already (an earlier run, or a duplicate delivery): counted toward this message's batch once. */
 async function alreadyDone(deps: JobDeps, job: Job, prior: ImageItem | undefined): Promise<Omit<JobOutcome, 'ms'>> {
+  // The original is not read for a done image, so its batch (an S3 notification's only pointer to one) is asked for alone.
+  if (!job.run) batchFromMetadata(job, await headOriginal(deps.s3, job));
   await countUnwritten(deps, job, { status: 'done', renditions: prior?.renditions?.length ?? 0, bytes: prior?.bytes ?? 0, durationMs: 0 });
   return { status: 'skipped', reason: 'already done' };
 }
@@ -106,6 +108,7 @@ async function alreadyDone(deps: JobDeps, job: Job, prior: ImageItem | undefined
 async function fetchOriginal(s3: S3Client, job: Job, maxBytes: number, facts: Facts): Promise<Buffer | undefined> {
   const res = await getOriginal(s3, job);
   if (!res) return undefined;
+  batchFromMetadata(job, res);
   if (res.ETag) facts.etag = unquote(res.ETag);
   if (res.ContentType) facts.contentType = res.ContentType;
   if (res.ContentLength !== undefined) facts.bytes = res.ContentLength;
@@ -119,6 +122,22 @@ async function fetchOriginal(s3: S3Client, job: Job, maxBytes: number, facts: Fa
   facts.bytes = bytes.length;
   if (bytes.length > maxBytes) throw overBytes(bytes.length, maxBytes);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/** A job without a message's run (an S3 notification) counts toward the batch its object's metadata names. */
+function batchFromMetadata(job: Job, object: { Metadata?: Record<string, string> } | undefined): void {
+  const batch = object?.Metadata?.[BATCH_METADATA];
+  if (!job.run && batch) job.run = batch;
+}
+
+/** The original's metadata, or undefined when it is gone (then there is nothing to count it by). */
+async function headOriginal(s3: S3Client, job: Job) {
+  try {
+    return await s3.send(new HeadObjectCommand({ Bucket: job.bucket, Key: job.key }));
+  } catch (err) {
+    if (isMissingObject(err)) return undefined;
+    throw err;
+  }
 }
 
 /**

@@ -3,9 +3,11 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { errorName, explainAwsError, isAccessDenied, isNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
 import type { Reporter } from '../output/reporter.js';
-import { allowUploadsFrom, presignUpload, queueUploaded, UPLOAD_PREFIX, type UploadTarget } from '../gallery/browser-upload.js';
-import { changedSince, doneRate, LIVE_WINDOW, queueCounts } from '../gallery/live-status.js';
-import { DEFAULT_PAGE_SIZE, galleryLocations, loadChangedSince, loadGalleryPage, type GalleryLocations } from '../gallery/load-images.js';
+import { allowUploadsFrom, announceUploaded, presignUpload, UPLOAD_PREFIX, type UploadTarget } from '../gallery/browser-upload.js';
+import { batchSummaries, changedSince, doneRate, LIVE_WINDOW, queueCounts } from '../gallery/live-status.js';
+import { UploadBatches } from '../gallery/upload-batches.js';
+import { sealBatch, startBatch } from '../batches/batch-record.js';
+import { DEFAULT_PAGE_SIZE, galleryLocations, loadChangedSince, loadGalleryPage, newestRecordedAt, type GalleryLocations } from '../gallery/load-images.js';
 import { startGalleryServer, type GalleryServerOptions, type UploadService } from '../gallery/server.js';
 import { findRenderer, signedRenderUrl, type Renderer } from '../render/renderer.js';
 import { renderExpiry } from '../gallery/screen-size.js';
@@ -89,12 +91,27 @@ export async function startGallery(ctx: Context, options: GalleryOptions = {}): 
     maxBytes: stackSettings(stack).config.maxBytes,
   };
   const offerUpload = (options.upload ?? true) && loopback;
+  // Each drop in the page is a batch of the stack, as an `upload` run is.
+  const place = { stack: stack.stack, table: where.table, thumbnailsBucket: where.thumbnailsBucket };
+  const batches = new UploadBatches({
+    start: async (batch) => {
+      await explained(startBatch(ctx, place, batch, 'gallery'));
+    },
+    seal: async (batch, expected) => {
+      await explained(sealBatch(ctx, place, batch, expected));
+    },
+  }, undefined, reportRequestError(ctx.reporter));
   const upload: UploadService | undefined = offerUpload
     ? {
         maxBytes: target.maxBytes,
         prefix: UPLOAD_PREFIX,
-        presign: (fileName, type) => explained(presignUpload(ctx.clients.s3, target, fileName, type)),
-        complete: (key) => explained(queueUploaded(ctx, target, key)),
+        presign: (fileName, type, batch) => explained(presignUpload(ctx.clients.s3, target, fileName, type, batch)),
+        complete: async (key) => {
+          const announced = await explained(announceUploaded(ctx, target, key, (batch) => batches.isOpen(batch)));
+          if (announced.batch) batches.announce(announced.batch, key);
+          return announced;
+        },
+        batches,
       }
     : undefined;
   const [originalsOrigin, thumbnailsOrigin, renderer] = await Promise.all([bucketOrigin(ctx, where.originalsBucket), bucketOrigin(ctx, where.thumbnailsBucket), rendererIfAny(ctx, stack)]);
@@ -104,14 +121,16 @@ export async function startGallery(ctx: Context, options: GalleryOptions = {}): 
     stack: stack.stack,
     // Expired credentials or a stopped `thumbs dev` become a page that says so, not a bare 500.
     load: (query) => explained(loadGalleryPage(ctx, where, { ...query, pageSize })),
-    live: async (since) => {
-      // The queue counts do not depend on the items, so both are asked for at once.
-      const [{ recent, changed }, counts] = await Promise.all([
+    live: async (since, watched) => {
+      // The queue counts and batches do not depend on the items, so all are asked for at once.
+      const [{ recent, changed, overflow }, counts, summaries] = await Promise.all([
         explained(loadChangedSince(ctx, where, since, LIVE_WINDOW)),
         explained(queueCounts(ctx.clients.sqs, queues)),
+        watched.length > 0 ? explained(batchSummaries(ctx.clients.doc, where.table, watched)) : undefined,
       ]);
-      return { ...changedSince(changed, since), status: { ...counts, ...doneRate(recent) } };
+      return { ...changedSince(changed, since), status: { ...counts, ...doneRate(recent) }, ...(overflow ? { overflow } : {}), ...(summaries ? { batches: summaries } : {}) };
     },
+    liveCursor: () => explained(newestRecordedAt(ctx, where)),
     ...(upload ? { upload, uploadOrigin: originalsOrigin } : {}),
     // The renderer's origin too; its redirects for large results go to the thumbnails bucket, already listed.
     imageOrigins: [...new Set([originalsOrigin, thumbnailsOrigin, ...(renderer ? [new URL(renderer.baseUrl).origin] : [])])],
@@ -147,6 +166,8 @@ export async function startGallery(ctx: Context, options: GalleryOptions = {}): 
         await removeCors?.();
       } finally {
         await server.close();
+        // Drops the page never finished are sealed with what they announced, so they can complete.
+        await batches.sealAll();
       }
     },
   };

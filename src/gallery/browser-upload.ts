@@ -1,6 +1,6 @@
 import { GetBucketCorsCommand, HeadObjectCommand, PutBucketCorsCommand, DeleteBucketCorsCommand, type CORSRule, type S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { MESSAGE_VERSION, type ImageMessage } from '../../lambda/contract.js';
+import { BATCH_METADATA, MESSAGE_VERSION, type ImageMessage } from '../../lambda/contract.js';
 import { errorName } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
 import { ThumbsError, usageError } from '../errors.js';
@@ -40,12 +40,16 @@ export function uploadKey(fileName: string): string {
   return `${UPLOAD_PREFIX}${base === '' || base === '.' || base === '..' ? 'upload' : base}`;
 }
 
+/** The form field that becomes the object's batch metadata (BATCH_METADATA), pinned by the policy. */
+export const BATCH_FIELD = `x-amz-meta-${BATCH_METADATA}`;
+
 /**
  * A form the browser posts straight to S3. The policy, signed here, is what S3 enforces: exactly
  * this key (under the prefix), exactly the Content-Type the file declared (one of
- * BROWSER_UPLOAD_TYPES; the form carries it), and 1..maxBytes bytes.
+ * BROWSER_UPLOAD_TYPES; the form carries it), 1..maxBytes bytes, and with `batch` exactly that
+ * batch in the object's metadata: the page cannot file an upload under another batch.
  */
-export async function presignUpload(s3: S3Client, target: UploadTarget, fileName: string, declaredType: string): Promise<UploadForm> {
+export async function presignUpload(s3: S3Client, target: UploadTarget, fileName: string, declaredType: string, batch?: string): Promise<UploadForm> {
   const contentType = uploadType(fileName, declaredType);
   if (!contentType) {
     throw usageError('upload-type', `${fileName.slice(0, 80)}: type "${declaredType.slice(0, 40) || 'none'}" is not an image thumbs processes`, `Upload ${BROWSER_UPLOAD_TYPES.map((t) => t.slice(6)).join(', ')} files.`);
@@ -60,19 +64,28 @@ export async function presignUpload(s3: S3Client, target: UploadTarget, fileName
       { 'Content-Type': contentType },
       ['content-length-range', 1, target.maxBytes],
     ],
-    Fields: { 'Content-Type': contentType },
+    // createPresignedPost pins every field it is given with an exact-match condition.
+    Fields: { 'Content-Type': contentType, ...(batch ? { [BATCH_FIELD]: batch } : {}) },
     Expires: POST_EXPIRES_SECONDS,
   });
   return { key, url, fields };
 }
 
+export interface Announced {
+  /** Whether the gallery sent the message; false when S3 notifies the function itself. */
+  queued: boolean;
+  /** The open batch the object's metadata names, when there is one: the upload counts toward it. */
+  batch?: string;
+}
+
 /**
- * After the browser's POST succeeded: the same message `thumbs upload` sends, built from what S3
- * holds (not from what the browser says). Returns false when there is no queue to send to.
+ * After the browser's POST succeeded: what S3 holds (not what the browser says) decides. With a
+ * queue, the same message `thumbs upload` sends, carrying the batch as its run; with the S3
+ * trigger, S3 has notified the function already and the function reads the batch from the object.
+ * A batch that is not open (`isOpen`) is not named: its count is over.
  */
-export async function queueUploaded(ctx: Context, target: UploadTarget, key: string): Promise<boolean> {
+export async function announceUploaded(ctx: Context, target: UploadTarget, key: string, isOpen: (batch: string) => boolean = () => false): Promise<Announced> {
   if (!key.startsWith(UPLOAD_PREFIX)) throw usageError('bad-upload-key', `key "${key.slice(0, 80)}" is not under ${UPLOAD_PREFIX}`, 'Upload through the gallery page.');
-  if (!target.queueUrl) return false;
   let head;
   try {
     head = await ctx.clients.s3.send(new HeadObjectCommand({ Bucket: target.bucket, Key: key }));
@@ -82,6 +95,9 @@ export async function queueUploaded(ctx: Context, target: UploadTarget, key: str
     }
     throw error;
   }
+  const named = head.Metadata?.[BATCH_METADATA];
+  const batch = named && isOpen(named) ? named : undefined;
+  if (!target.queueUrl) return { queued: false, ...(batch ? { batch } : {}) };
   const message: ImageMessage = {
     v: MESSAGE_VERSION,
     bucket: target.bucket,
@@ -90,9 +106,9 @@ export async function queueUploaded(ctx: Context, target: UploadTarget, key: str
     size: head.ContentLength ?? 0,
     contentType: head.ContentType ?? 'application/octet-stream',
   };
-  const { failed } = await sendBatch(ctx.clients.sqs, target.queueUrl, [message]);
+  const { failed } = await sendBatch(ctx.clients.sqs, target.queueUrl, [message], batch ? { runId: batch } : {});
   if (failed.length > 0) throw new ThumbsError('send-failed', `the message for ${key} was not sent: ${failed[0]!.error}`, { hint: 'Upload the file again.' });
-  return true;
+  return { queued: true, ...(batch ? { batch } : {}) };
 }
 
 async function corsRules(s3: S3Client, bucket: string): Promise<CORSRule[]> {

@@ -1,4 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { summarize, type BatchSummary } from '../batches/batch-detail.js';
+import { batchKey, type BatchRecord } from '../../lambda/contract.js';
 import { queueDepth } from '../queues/queue-depth.js';
 import type { GalleryImage, RecentItem } from './load-images.js';
 
@@ -53,4 +56,14 @@ export function newestProcessedAt(images: GalleryImage[], floor = ''): string {
 export function changedSince(newest: GalleryImage[], since: string): { images: GalleryImage[]; cursor: string } {
   const images = newest.filter((image) => (image.processedAt ?? '') > since);
   return { images, cursor: newestProcessedAt(images, since) };
+}
+
+/**
+ * The batches a page watches (its drops), in the order asked: one BatchGetItem, whatever their size.
+ * Unknown ids, and any DynamoDB left unprocessed this time, are left out: the page asks again next poll.
+ */
+export async function batchSummaries(doc: DynamoDBDocumentClient, table: string, ids: string[]): Promise<BatchSummary[]> {
+  const { Responses } = await doc.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: ids.map((id) => ({ imageKey: batchKey(id) })) } } }));
+  const found = new Map(((Responses?.[table] ?? []) as BatchRecord[]).map((record) => [record.batch, record]));
+  return ids.flatMap((id) => (found.has(id) ? [summarize(found.get(id)!)] : []));
 }

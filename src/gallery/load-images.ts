@@ -7,7 +7,7 @@ import type { OpenStack } from '../state/open-stack.js';
 import { DEFAULT_PAGE_SIZE } from '../config/defaults.js';
 import { readByTime } from '../items/by-time.js';
 import { getObjectSigner, type SignGet } from './presign.js';
-import { FEED_SORT_KEY } from '../../lambda/contract.js';
+import { FEED_SHARDS, FEED_SORT_KEY } from '../../lambda/contract.js';
 
 export interface GalleryRendition {
   name: string;
@@ -222,11 +222,17 @@ async function notProvisionedWhenMissing<T>(ctx: Context, where: GalleryLocation
   }
 }
 
-/** At most `size` items recorded after `bound` (a processedAt), oldest first: a poll's read, bounded by what is new. */
-async function readAfter(ctx: Context, where: GalleryLocations, bound: string, size: number): Promise<StoredItem[]> {
+/**
+ * The newest items recorded after `bound` (a processedAt), at most `size`, newest first: a poll's one
+ * read. The bound is the Query's key condition and each partition is asked for its share of `size`
+ * (the merge asks again when the keys fall unevenly), so a poll reads about `size` items at most,
+ * however large the table and however busy the pipeline.
+ */
+async function readNewest(ctx: Context, where: GalleryLocations, bound: string, size: number): Promise<StoredItem[]> {
   return notProvisionedWhenMissing(ctx, where, async () => {
     const items: StoredItem[] = [];
-    for await (const item of readByTime(ctx.clients.doc, where.table, { order: 'oldest-first', from: bound, pageSize: size })) {
+    const share = Math.ceil(size / FEED_SHARDS) + 1;
+    for await (const item of readByTime(ctx.clients.doc, where.table, { above: bound, pageSize: share })) {
       items.push(item);
       if (items.length >= size) break;
     }
@@ -236,16 +242,27 @@ async function readAfter(ctx: Context, where: GalleryLocations, bound: string, s
 
 /**
  * The live page's poll: the items recorded after `since` or in the last minute (for the status
- * line), at most `size`, read from the time index with that lower bound, and only those after
- * `since` presigned. Reading and signing the newest `size` items on every poll was what made it slow.
+ * line), the newest `size` of them in one bounded read of the time index, and only those after
+ * `since` presigned. When every item read is new, more may have arrived than one poll carries:
+ * `overflow` says so (the page's grid then misses some until a reload; the cursor moves to the newest).
  */
-export async function loadChangedSince(ctx: Context, where: GalleryLocations, since: string, size: number, now = Date.now()): Promise<{ recent: RecentItem[]; changed: GalleryImage[] }> {
+export async function loadChangedSince(ctx: Context, where: GalleryLocations, since: string, size: number, now = Date.now()): Promise<{ recent: RecentItem[]; changed: GalleryImage[]; overflow?: boolean }> {
   const minuteAgo = new Date(now - 60_000).toISOString();
-  // A first poll (no cursor yet) takes the newest page, as the page itself showed.
-  const items = since === '' ? (await readPage(ctx, where, { pageSize: size })).items : await readAfter(ctx, where, since < minuteAgo ? since : minuteAgo, size);
+  const items = await readNewest(ctx, where, since < minuteAgo ? since : minuteAgo, size);
+  const fresh = items.filter((item) => (item.processedAt ?? '') > since);
   const sign = getObjectSigner(ctx.clients.s3, LIVE_URL_SECONDS);
-  const changed = await Promise.all(items.filter((item) => (item.processedAt ?? '') > since).map((item) => toGalleryImage(sign, where, item)));
-  return { recent: items.map((item) => ({ processedAt: item.processedAt, status: item.status ?? 'unknown' })), changed };
+  const changed = await Promise.all(fresh.map((item) => toGalleryImage(sign, where, item)));
+  // A first poll (no cursor yet) takes the newest page, as the page itself showed: nothing is missed.
+  const overflow = since !== '' && items.length >= size && fresh.length === items.length;
+  return { recent: items.map((item) => ({ processedAt: item.processedAt, status: item.status ?? 'unknown' })), changed, ...(overflow ? { overflow } : {}) };
+}
+
+/** The newest processedAt of any item, '' for an empty table: one Query of one item per index partition. */
+export async function newestRecordedAt(ctx: Context, where: GalleryLocations): Promise<string> {
+  return notProvisionedWhenMissing(ctx, where, async () => {
+    for await (const item of readByTime(ctx.clients.doc, where.table, { pageSize: 1 })) return item.processedAt ?? '';
+    return '';
+  });
 }
 
 /** What the status line needs of an item. */

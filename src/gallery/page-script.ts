@@ -148,11 +148,13 @@ export const SCRIPT = `'use strict';
     var acceptNew = document.body.dataset.newCards === 'yes';
     function schedule(ms) { clearTimeout(timer); timer = setTimeout(tick, ms); }
     function tick() {
-      fetch('api/updates?since=' + encodeURIComponent(since), { headers: { accept: 'application/json' } })
+      var batches = Object.keys(watched).map(function (id) { return '&batch=' + encodeURIComponent(id); }).join('');
+      fetch('api/updates?since=' + encodeURIComponent(since) + batches, { headers: { accept: 'application/json' } })
         .then(function (res) { if (!res.ok) throw new Error('HTTP ' + res.status); return res.json(); })
         .then(function (update) {
           since = update.cursor;
-          line.textContent = describe(update.status);
+          line.textContent = describe(update.status) + (update.overflow ? ' · more images arrived than one update carries: reload to see them all' : '');
+          (update.batches || []).forEach(showBatch);
           update.cards.slice().reverse().forEach(function (entry) {
             var existing = cardFor(entry.key);
             if (!existing && !acceptNew) return;
@@ -173,6 +175,19 @@ export const SCRIPT = `'use strict';
     }
     poll = function () { schedule(0); };
     schedule(0);
+  }
+  // A drop's batch, shown in its line until the function has counted every image of it.
+  var watched = {};
+  function showBatch(summary) {
+    var line = watched[summary.id];
+    if (!line) return;
+    var counts = summary.done + ' done, ' + summary.failed + ' failed' + (summary.deadLettered ? ', ' + summary.deadLettered + ' dead-lettered' : '');
+    var size = summary.expected === null ? '' : summary.expected + (summary.expected === 1 ? ' image' : ' images') + ': ';
+    line.textContent = 'Upload batch ' + summary.id + ': ' + size + counts
+      + (summary.complete ? ', complete in ' + summary.durationSeconds.toFixed(1) + ' s.' : ', processing…')
+      + ' Details: thumbs batches ' + summary.id;
+    line.dataset.complete = summary.complete ? 'yes' : 'no';
+    if (summary.complete) delete watched[summary.id];
   }
   function countOne() {
     var count = document.querySelector('.count');
@@ -200,18 +215,44 @@ export const SCRIPT = `'use strict';
       start(event.dataTransfer.files);
     });
   }
-  // The server signs at most 100 forms per request; larger drops go in batches.
+  // One drop is one batch: the server opens it, every form files its upload under it, and once
+  // each file has ended (announced, refused or failed) the server seals it with what was announced.
   function start(fileList) {
     var files = Array.prototype.slice.call(fileList || []);
-    for (var i = 0; i < files.length; i += 50) startBatch(files.slice(i, i + 50));
+    if (files.length === 0) return;
+    var drop = { batch: null, left: files.length, line: document.createElement('p') };
+    drop.line.className = 'batch-status';
+    drop.line.setAttribute('role', 'status');
+    drop.line.textContent = 'Uploading ' + files.length + (files.length === 1 ? ' file…' : ' files…');
+    document.querySelector('section.upload').append(drop.line);
+    drop.ended = function () { drop.left -= 1; if (drop.left === 0) seal(drop); };
+    postJson('api/uploads/batch', {})
+      .then(function (answer) { drop.batch = answer.batch; drop.line.dataset.batch = answer.batch; })
+      // Without a batch the files still upload; only their receipt is missing.
+      .catch(function (error) { drop.line.textContent = 'Uploading without a batch receipt: ' + error.message; })
+      .then(function () {
+        // The server signs at most 100 forms per request; larger drops ask in parts.
+        for (var i = 0; i < files.length; i += 50) requestForms(files.slice(i, i + 50), drop);
+      });
   }
-  function startBatch(files) {
-    var pending = files.map(function (file) { return { file: file, card: pendingCard(file.name) }; });
-    postJson('api/uploads', { files: files.map(function (file) { return { name: file.name, type: file.type }; }) })
+  function seal(drop) {
+    if (!drop.batch) return;
+    postJson('api/uploads/seal', { batch: drop.batch })
+      .then(function (sealed) {
+        if (sealed.expected === 0) { drop.line.textContent = 'Nothing of this drop was uploaded.'; return; }
+        drop.line.textContent = 'Upload batch ' + sealed.batch + ': ' + sealed.expected + (sealed.expected === 1 ? ' image' : ' images') + ' announced, processing… Details: thumbs batches ' + sealed.batch;
+        watched[sealed.batch] = drop.line;
+        if (poll) poll();
+      })
+      .catch(function (error) { drop.line.textContent = 'The batch ' + drop.batch + ' was not sealed: ' + error.message; });
+  }
+  function requestForms(files, drop) {
+    var pending = files.map(function (file) { return { file: file, card: pendingCard(file.name), drop: drop }; });
+    postJson('api/uploads', { files: files.map(function (file) { return { name: file.name, type: file.type }; }), batch: drop.batch || undefined })
       .then(function (answer) {
         pending.forEach(function (entry, i) {
           var form = answer.uploads[i];
-          if (form.error) return settle(entry.card, 'refused', 'not uploaded: ' + form.error.message);
+          if (form.error) return refuse(entry, 'not uploaded: ' + form.error.message);
           var existing = cardFor(form.key);
           if (existing && existing !== entry.card) existing.remove();
           entry.card.dataset.imageKey = form.key;
@@ -219,7 +260,11 @@ export const SCRIPT = `'use strict';
           send(entry, form);
         });
       })
-      .catch(function (error) { pending.forEach(function (entry) { settle(entry.card, 'refused', 'not uploaded: ' + error.message); }); });
+      .catch(function (error) { pending.forEach(function (entry) { refuse(entry, 'not uploaded: ' + error.message); }); });
+  }
+  function refuse(entry, text) {
+    settle(entry.card, 'refused', text);
+    entry.drop.ended();
   }
   function pendingCard(name) {
     var card = document.createElement('li');
@@ -282,12 +327,13 @@ export const SCRIPT = `'use strict';
         settle(entry.card, 'processing');
         postJson('api/uploads/complete', { key: form.key })
           .then(function () { if (poll) poll(); })
-          .catch(function (error) { settle(entry.card, 'failed', 'uploaded, but not queued: ' + error.message); });
+          .catch(function (error) { settle(entry.card, 'failed', 'uploaded, but not queued: ' + error.message); })
+          .then(entry.drop.ended);
       } else {
-        settle(entry.card, 'refused', 'refused by S3: ' + s3Reason(xhr.responseText, xhr.status));
+        refuse(entry, 'refused by S3: ' + s3Reason(xhr.responseText, xhr.status));
       }
     });
-    xhr.addEventListener('error', function () { settle(entry.card, 'refused', 'not uploaded: the connection to S3 failed'); });
+    xhr.addEventListener('error', function () { refuse(entry, 'not uploaded: the connection to S3 failed'); });
     xhr.open('POST', form.url);
     xhr.send(data);
   }

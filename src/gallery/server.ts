@@ -4,12 +4,15 @@ import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:z
 import type { ItemStatus } from '../actions/scan-db.js';
 import { ExitCode, ThumbsError, usageError } from '../errors.js';
 import { ASSETS } from './assets.js';
-import type { UploadForm } from './browser-upload.js';
+import type { BatchSummary } from '../batches/batch-detail.js';
 import { newestProcessedAt, type PipelineStatus } from './live-status.js';
 import type { GalleryImage, GalleryPage, GalleryQuery } from './load-images.js';
 import { renderCard } from './render-card.js';
 import { screenWidth } from './screen-size.js';
 import { contentSecurityPolicy, renderErrorPage, renderPage } from './render-page.js';
+import { answerUpload, type UploadService } from './upload-routes.js';
+
+export type { UploadService } from './upload-routes.js';
 
 export interface GalleryServerOptions {
   /** Interface to bind; default 127.0.0.1. */
@@ -21,8 +24,13 @@ export interface GalleryServerOptions {
   load(query: GalleryQuery): Promise<GalleryPage>;
   /** Errors that are not the user's (a 500); default: ignored. */
   onError?(error: unknown): void;
-  /** What changed since a cursor, for the page's live updates; absent: the page does not poll. */
-  live?(since: string): Promise<LiveUpdate>;
+  /** What changed since a cursor, and the batches the page watches, for its live updates; absent: the page does not poll. */
+  live?(since: string, batches: string[]): Promise<LiveUpdate>;
+  /**
+   * The newest processedAt in the table: where a page other than the first unfiltered one starts
+   * polling. Its own newest card is older, and each poll would send on everything recorded since.
+   */
+  liveCursor?(): Promise<string>;
   /** Upload from the page; absent: the page offers none. Read per request, so it can be withdrawn. */
   upload?: UploadService;
   /** Origins the page loads images from and posts uploads to, for its CSP (cards arrive after the page). */
@@ -36,29 +44,30 @@ export interface LiveUpdate {
   cursor: string;
   status: PipelineStatus;
   images: GalleryImage[];
+  /** More was recorded since the cursor than one answer carries: the newest are sent, the page should say a reload shows the rest. */
+  overflow?: boolean;
+  /** The watched batches that exist, as `thumbs batches` shows them. */
+  batches?: BatchSummary[];
 }
-
-export interface UploadService {
-  maxBytes: number;
-  prefix: string;
-  /** A presigned POST for one file, by the name and type the browser gives. */
-  presign(fileName: string, type: string): Promise<UploadForm>;
-  /** After S3 accepted the POST: queue the message; false when S3 notifies the function itself. */
-  complete(key: string): Promise<boolean>;
-}
-
-/** Enough for a hundred file names; an upload's bytes never pass through this server. */
-const MAX_JSON_BODY = 64 * 1024;
 
 export interface RunningGallery {
   url: string;
   close(): Promise<void>;
 }
 
-/** Files one upload request may ask forms for. */
-const MAX_UPLOAD_FILES = 100;
-
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** Batches one poll may ask about: a page watches the drops whose result it has not shown yet. */
+const MAX_WATCHED_BATCHES = 20;
+const BATCH_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function watchedBatches(url: URL): string[] {
+  const ids = [...new Set(url.searchParams.getAll('batch'))];
+  if (ids.length > MAX_WATCHED_BATCHES || !ids.every((id) => BATCH_ID.test(id))) {
+    throw usageError('bad-batch', `batch must name at most ${MAX_WATCHED_BATCHES} batches by their ids`, 'Reload the page.');
+  }
+  return ids;
+}
 
 function parseQuery(url: URL): GalleryQuery {
   const status = url.searchParams.get('status') ?? '';
@@ -115,10 +124,10 @@ async function handle(options: GalleryServerOptions, req: http.IncomingMessage, 
     return sendJson(res, 200, page);
   }
   if (url.pathname === '/api/updates' && options.live) {
-    const update = await options.live(url.searchParams.get('since') ?? '');
+    const update = await options.live(url.searchParams.get('since') ?? '', watchedBatches(url));
     // Cards come rendered by the same code as the page, so the script never builds markup from data.
     const cards = update.images.map((image) => ({ key: image.key, status: image.status, html: renderCard(image, 0) }));
-    return sendJson(res, 200, { cursor: update.cursor, status: update.status, cards });
+    return sendJson(res, 200, { cursor: update.cursor, status: update.status, cards, ...(update.overflow ? { overflow: true } : {}), ...(update.batches ? { batches: update.batches } : {}) });
   }
   if (url.pathname === '/api/render-url' && options.render) {
     const key = url.searchParams.get('key') ?? '';
@@ -128,10 +137,13 @@ async function handle(options: GalleryServerOptions, req: http.IncomingMessage, 
   }
   if (url.pathname === '/' || url.pathname === '/index.html') {
     const query = parseQuery(url);
+    const firstPage = !query.cursor && !query.status && !query.q;
+    // Read before the page, so a card changed while the page loads is still polled for.
+    const tableNewest = options.live && options.liveCursor && !firstPage ? await options.liveCursor() : undefined;
     const page = await options.load(query);
     const html = renderPage({
       mode: 'live', stack: options.stack, ...page, cursor: query.cursor,
-      ...(options.live ? { liveSince: newestProcessedAt(page.images) } : {}),
+      ...(options.live ? { liveSince: tableNewest ?? newestProcessedAt(page.images) } : {}),
       ...(options.upload ? { upload: { maxBytes: options.upload.maxBytes, prefix: options.upload.prefix } } : {}),
       imageOrigins: options.imageOrigins, uploadOrigin: options.uploadOrigin,
       ...(options.render ? { renderer: true } : {}),
@@ -147,66 +159,10 @@ function sendJson(res: http.ServerResponse, status: number, value: unknown): voi
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(value));
 }
 
-function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      body += chunk;
-      if (body.length > MAX_JSON_BODY) {
-        reject(usageError('body-too-large', 'request body is too large', 'Upload fewer files at once.'));
-        req.destroy();
-      }
-    });
-    req.on('end', () => {
-      try {
-        const value: unknown = JSON.parse(body);
-        if (typeof value === 'object' && value !== null && !Array.isArray(value)) resolve(value as Record<string, unknown>);
-        else reject(usageError('bad-body', 'request body is not a JSON object', 'Send {"files": [...]} or {"key": "..."}.'));
-      } catch {
-        reject(usageError('bad-body', 'request body is not JSON', 'Send {"files": [...]} or {"key": "..."}.'));
-      }
-    });
-    req.on('error', reject);
-  });
-}
-
-/**
- * Only the page itself may post: its Origin is this server's (another site's page carries its
- * own), and a JSON body cannot be sent cross-site without a preflight this server never answers.
- */
-function sameOrigin(req: http.IncomingMessage): boolean {
-  return req.headers.origin === `http://${req.headers.host ?? ''}`
-    && /^application\/json\b/i.test(req.headers['content-type'] ?? '');
-}
-
 async function handlePost(options: GalleryServerOptions, req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
-  const upload = options.upload;
-  if (!upload || !url.pathname.startsWith('/api/uploads')) return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
-  if (!sameOrigin(req)) return sendJson(res, 403, { error: { code: 'cross-origin', message: 'only the gallery page may upload' } });
-  const body = await readJson(req);
-  if (url.pathname === '/api/uploads') {
-    const files = body.files;
-    if (!Array.isArray(files) || files.length === 0 || files.length > MAX_UPLOAD_FILES || !files.every((f) => typeof (f as { name?: unknown })?.name === 'string')) {
-      throw usageError('bad-files', `files must list 1-${MAX_UPLOAD_FILES} files by name`, 'Choose fewer files.');
-    }
-    // One refused file (an SVG among photos) is answered in its place; the others still get forms.
-    const uploads = await Promise.all(files.map(async (file) => {
-      const { name, type } = file as { name: string; type?: unknown };
-      try {
-        return await upload.presign(name, typeof type === 'string' ? type : '');
-      } catch (error) {
-        if (error instanceof ThumbsError && error.exitCode === ExitCode.usage) return { name, error: { code: error.code, message: error.message, hint: error.hint } };
-        throw error;
-      }
-    }));
-    return sendJson(res, 200, { uploads });
-  }
-  if (url.pathname === '/api/uploads/complete') {
-    if (typeof body.key !== 'string') throw usageError('bad-key', 'key must be a string', 'Send {"key": "<the uploaded key>"}.');
-    return sendJson(res, 200, { key: body.key, queued: await upload.complete(body.key) });
-  }
-  return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+  const answer = options.upload ? await answerUpload(options.upload, req, url) : undefined;
+  if (!answer) return send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+  return sendJson(res, answer.status, answer.value);
 }
 
 function sendError(options: GalleryServerOptions, req: http.IncomingMessage, res: http.ServerResponse, error: unknown): void {

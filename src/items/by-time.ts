@@ -17,6 +17,8 @@ export interface ByTimeQuery {
   order?: 'newest-first' | 'oldest-first';
   /** Exclusive bound on feedAt: start just past this item. */
   from?: string;
+  /** Newest-first only, without `from`: read only feedAt above this (the Query's key condition, so nothing below is read). */
+  above?: string;
   /** Items per Query request on each shard (1-1000). */
   pageSize: number;
   /** Counts what was read, for tests and the benchmark. */
@@ -50,12 +52,14 @@ export async function* readByTime(doc: DynamoDBDocumentClient, table: string, qu
   const partitions = (query.statuses ?? FEED_STATUSES).flatMap((status) =>
     Array.from({ length: FEED_SHARDS }, (_, shard) => feedPartition(status, shard)),
   );
+  if (query.above !== undefined && (!newestFirst || query.from !== undefined)) throw new Error('readByTime: `above` bounds a newest-first read without `from`');
+  const bound = query.from !== undefined ? { op: newestFirst ? '<' : '>', value: query.from } : query.above !== undefined ? { op: '>', value: query.above } : undefined;
   const input = (partition: string, next?: Record<string, unknown>): QueryCommandInput => ({
     TableName: table,
     IndexName: TIME_INDEX,
-    KeyConditionExpression: query.from === undefined ? '#f = :f' : `#f = :f AND #t ${newestFirst ? '<' : '>'} :from`,
-    ExpressionAttributeNames: { '#f': FEED_KEY, ...(query.from === undefined ? {} : { '#t': FEED_SORT_KEY }) },
-    ExpressionAttributeValues: { ':f': partition, ...(query.from === undefined ? {} : { ':from': query.from }) },
+    KeyConditionExpression: bound === undefined ? '#f = :f' : `#f = :f AND #t ${bound.op} :bound`,
+    ExpressionAttributeNames: { '#f': FEED_KEY, ...(bound === undefined ? {} : { '#t': FEED_SORT_KEY }) },
+    ExpressionAttributeValues: { ':f': partition, ...(bound === undefined ? {} : { ':bound': bound.value }) },
     ScanIndexForward: !newestFirst,
     Limit: Math.max(1, Math.min(1000, Math.floor(query.pageSize))),
     ...(next ? { ExclusiveStartKey: next } : {}),

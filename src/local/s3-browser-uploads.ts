@@ -205,8 +205,10 @@ export function addBrowserUploads(app: FastifyInstance): void {
     fields.set('key', key);
     checkPolicy(bucket, fields, file.size);
     const contentType = fields.get('content-type') ?? 'binary/octet-stream';
+    // User metadata fields become the object's metadata, as S3 stores them from a POST.
+    const metadata = Object.fromEntries([...fields].filter(([name]) => name.startsWith('x-amz-meta-')));
     const url = `/${encodeURIComponent(bucket)}/${key.split('/').map(encodeURIComponent).join('/')}`;
-    const stored = await app.inject({ method: 'PUT', url, headers: { 'content-type': contentType }, payload: Buffer.from(await file.arrayBuffer()) });
+    const stored = await app.inject({ method: 'PUT', url, headers: { ...metadata, 'content-type': contentType }, payload: Buffer.from(await file.arrayBuffer()) });
     if (stored.statusCode !== 200) throw new S3Refusal('InternalError', `storing the object failed (${stored.statusCode})`, 500);
     const etag = String(stored.headers.etag ?? '');
     return reply.code(Number(fields.get('success_action_status') ?? 204) === 201 ? 201 : 204)

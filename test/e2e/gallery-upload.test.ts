@@ -3,6 +3,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type BrowserContext, type Page, type Route } from 'playwright-core';
+import { batchKey } from '../../lambda/contract.js';
 import { silentLogger } from '../../lambda/log.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGallery, type StartedGallery } from '../../src/actions/gallery.js';
@@ -147,6 +148,12 @@ describe.skipIf(skip)('gallery upload, live updates, placeholders and layout in 
     // The hostile file name is a key shown as text, never markup.
     expect((await page.locator('.card .key').allTextContents()).filter((k) => k === hostileKey)).toHaveLength(1);
     expect(await page.locator('img[src="x"]').count()).toBe(0);
+    // The drop was one batch: the 5 files S3 stored (not the refused one), its result shown in the page once complete.
+    await waitFor(page, `document.querySelector('.batch-status')?.dataset.complete === 'yes'`);
+    const batch = await page.evaluate(`document.querySelector('.batch-status').dataset.batch`) as string;
+    expect(await page.locator('.batch-status').textContent()).toMatch(new RegExp(`^Upload batch ${batch}: 5 images: 4 done, 1 failed, complete in [\\d.]+ s\\. Details: thumbs batches ${batch}$`));
+    const { Item: record } = await harness.ctx.clients.doc.send(new GetCommand({ TableName: where.table, Key: { imageKey: batchKey(batch) } }));
+    expect(record).toMatchObject({ source: 'gallery', expected: 5, done: 4, failed: 1 });
     await waitFor(page, `/4 done in the last minute/.test(document.querySelector('.live-status').textContent)`);
     expect(await page.locator('.live-status').textContent()).toMatch(/^\d+ waiting in the queue · \d+ in flight · \d+ dead-lettered · 4 done in the last minute$/);
     expect(alerts).toEqual([]);

@@ -1,7 +1,7 @@
 import { CreateBucketCommand, GetBucketCorsCommand, HeadObjectCommand, PutBucketCorsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { presignUpload } from '../../src/gallery/browser-upload.js';
+import { BATCH_FIELD, presignUpload } from '../../src/gallery/browser-upload.js';
 import { startEmbedded, type EmbeddedHarness } from '../helpers/embedded.js';
 
 const BUCKET = 'browser-uploads';
@@ -106,6 +106,21 @@ describe('the gallery upload policy on the embedded S3', () => {
     data.set('file', new Blob([body], { type: sentType }), name);
     return { key: form.key, res: await fetch(form.url, { method: 'POST', body: data }) };
   }
+
+  it('stores the batch the form was signed for in the object\'s metadata, and refuses a form whose batch was changed', async () => {
+    const form = await presignUpload(harness.ctx.clients.s3, { bucket, maxBytes: 1000 }, 'batch.png', 'image/png', 'batch-a');
+    const postWith = (batch: string) => {
+      const data = new FormData();
+      for (const [field, value] of Object.entries(form.fields)) data.set(field, field === BATCH_FIELD ? batch : value);
+      data.set('file', new Blob([Buffer.alloc(100, 7)], { type: 'image/png' }), 'batch.png');
+      return fetch(form.url, { method: 'POST', body: data });
+    };
+    const moved = await postWith('batch-b');
+    expect(moved.status).toBe(403);
+    expect(await exists(harness.ctx.clients.s3, form.key, bucket)).toBe(false);
+    expect((await postWith('batch-a')).status).toBe(204);
+    expect((await harness.ctx.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: form.key }))).Metadata).toEqual({ 'thumbs-batch': 'batch-a' });
+  });
 
   it('stores a PNG posted with the type it was signed for', async () => {
     const { key, res } = await postAs('image/png', 'image/png', Buffer.alloc(100, 7), 'ok.png');

@@ -119,7 +119,7 @@ describe('gallery server', () => {
         if (type === 'image/svg+xml') throw usageError('upload-type', `${name}: type "${type}" is not an image thumbs processes`, 'Upload JPEG files.');
         return { key: `uploads/${name}`, url: 'http://127.0.0.1:9/b', fields: { key: `uploads/${name}` } };
       }),
-      complete: vi.fn(async () => true),
+      complete: vi.fn(async () => ({ queued: true })),
     };
 
     function post(url: string, body: string, headers: http.OutgoingHttpHeaders): Promise<{ status: number; body: string }> {
@@ -145,7 +145,7 @@ describe('gallery server', () => {
       expect(forms.status).toBe(200);
       const uploads = JSON.parse(forms.body).uploads as Array<{ key?: string; name?: string; error?: { code: string } }>;
       expect(uploads.map((u) => u.key ?? `${u.name}: ${u.error?.code}`)).toEqual(['uploads/a.jpg', 'x.svg: upload-type', 'uploads/b.png']);
-      expect(upload.presign).toHaveBeenCalledWith('b.png', 'image/png');
+      expect(upload.presign).toHaveBeenCalledWith('b.png', 'image/png', undefined);
       const done = await post(`${server.url}api/uploads/complete`, JSON.stringify({ key: 'uploads/a.jpg' }), json);
       expect(JSON.parse(done.body)).toEqual({ key: 'uploads/a.jpg', queued: true });
       expect(upload.complete).toHaveBeenCalledWith('uploads/a.jpg');
@@ -175,7 +175,7 @@ describe('gallery server', () => {
       }));
       server = await startGalleryServer({ port: 0, stack: 'default', load: async () => PAGE, live });
       const res = JSON.parse((await get(`${server.url}api/updates?since=abc`)).body) as { cursor: string; cards: Array<{ key: string; html: string }> };
-      expect(live).toHaveBeenCalledWith('abc');
+      expect(live).toHaveBeenCalledWith('abc', []);
       expect(res.cursor).toBe('2030-01-01T00:00:00.000Z');
       expect(res.cards[0]?.key).toBe('<k>.jpg');
       expect(res.cards[0]?.html).toContain('data-image-key="&lt;k&gt;.jpg"');

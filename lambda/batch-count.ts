@@ -5,10 +5,12 @@ import { itemCondition } from './store.js';
 
 /**
  * counted: the image counted toward its batch now; refused: the image's write was refused (done
- * already) or this batch has counted it already, so nothing changed; no-batch: the batch has no
- * record (a message of an earlier release, or a batch already removed), so only the item is written.
+ * already), so nothing changed; already-counted: this batch has counted the image before (a
+ * duplicate delivery, or a message counted dead-lettered and redriven), so the item's write is
+ * left to the caller; no-batch: the batch has no record (a message of an earlier release, or a
+ * batch already removed), so only the item is written.
  */
-export type CountResult = 'counted' | 'refused' | 'no-batch';
+export type CountResult = 'counted' | 'refused' | 'already-counted' | 'no-batch';
 
 /** What the function knows about one image's outcome: the report's row. */
 export interface Outcome {
@@ -74,11 +76,12 @@ export async function countImage(
   } catch (err) {
     const reasons = cancellationCodes(err);
     if (!reasons) throw err;
-    const [batchReason] = reasons.slice(-1);
-    const others = reasons.slice(0, -1);
+    const [entryReason, batchReason] = reasons.slice(-2);
+    const itemReason = item ? reasons[0] : 'None';
+    if (itemReason === 'ConditionalCheckFailed') return 'refused';
+    if (entryReason === 'ConditionalCheckFailed') return 'already-counted';
     // Only the batch's own condition failed: its record is missing, so the image is written uncounted.
-    if (batchReason === 'ConditionalCheckFailed' && others.every((code) => code === 'None')) return 'no-batch';
-    if (reasons.includes('ConditionalCheckFailed')) return 'refused';
+    if (batchReason === 'ConditionalCheckFailed') return 'no-batch';
     // TransactionConflict and the like: another request touched these items at once; SQS retries.
     throw err;
   }

@@ -38,6 +38,8 @@ export async function recordItem(deps: BatchDeps, job: Job, item: ImageItem, ove
   const result = await countImage(deps.ddb, deps.config.table, job.run, outcomeOf(item), { value: item, overwrite });
   if (result === 'no-batch') return writeItem(deps.ddb, deps.config.table, item, { overwrite });
   await afterCount(deps, job.run, result);
+  // Counted before (dead-lettered, then redriven and done now): the count stands, the item is still written.
+  if (result === 'already-counted') return writeItem(deps.ddb, deps.config.table, item, { overwrite });
   return result === 'counted';
 }
 

@@ -102,6 +102,18 @@ describe('batch counting in the function (mocked DynamoDB)', () => {
     expect(s3Mock.commandCalls(GetObjectCommand)).toHaveLength(0);
   });
 
+  it('an image its batch counted before (dead-lettered, then redriven) still gets its item written, once, and counts nothing more', async () => {
+    ddbMock.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed', 'None'));
+    ddbMock.on(PutCommand).resolves({});
+    expect(await handler()(event('a.jpg'))).toEqual({ batchItemFailures: [] });
+    expect(transactions()).toHaveLength(1);
+    const puts = ddbMock.commandCalls(PutCommand).map((call) => call.args[0].input);
+    expect(puts).toHaveLength(1);
+    expect(puts[0]).toMatchObject({ TableName: TABLE, Item: { imageKey: 'a.jpg', status: 'failed', etag: 'e1' } });
+    expect(puts[0]?.ConditionExpression).toMatch(/^attribute_not_exists\(imageKey\)/);
+    expect(ddbMock.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
   it('a transaction cancelled by a conflict on the batch record is sent again at once, not left to SQS', async () => {
     ddbMock.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'None', 'TransactionConflict')).resolves({});
     expect(await handler()(event('a.jpg'))).toEqual({ batchItemFailures: [] });

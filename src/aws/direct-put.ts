@@ -23,6 +23,23 @@ interface BucketTemplate {
   host: string;
   signingRegion: string;
   signingService: string;
+  /** See payloadNeedsSigning. */
+  unsignedPayload: boolean;
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/**
+ * SigV4 lets S3 take 'UNSIGNED-PAYLOAD' for x-amz-content-sha256 instead of the body's SHA-256;
+ * the AWS SDK for Java does so over HTTPS (AWS4UnsignedPayloadSigner), where TLS already guards
+ * the body, and keeps signing it over plain HTTP. Content-MD5, sent with every object here, makes
+ * S3 refuse a body that changed on the way (BadDigest), so the hash would only guard the body
+ * against a man in the middle, who can be nowhere over TLS or on this machine's loopback.
+ * Over plain HTTP to another host the body stays signed. (A bucket policy that demands signed
+ * payloads answers 403, and the object is sent again through the SDK.)
+ */
+export function payloadNeedsSigning(protocol: string, hostname: string): boolean {
+  return protocol !== 'https:' && !LOOPBACK.has(hostname.toLowerCase());
 }
 
 /** How the S3 serializer encodes a greedy `{Key+}` label: each segment, '/' kept. */
@@ -105,6 +122,7 @@ export class DirectPut {
       host,
       signingRegion: scope.region,
       signingService: scope.service,
+      unsignedPayload: !payloadNeedsSigning(request.protocol, request.hostname),
     });
   }
 
@@ -123,7 +141,7 @@ export class DirectPut {
         'content-type': input.ContentType,
         'content-length': String(input.Body.length),
         'content-md5': md5Base64(input.Body),
-        'x-amz-content-sha256': createHash('sha256').update(input.Body).digest('hex'),
+        'x-amz-content-sha256': template.unsignedPayload ? 'UNSIGNED-PAYLOAD' : createHash('sha256').update(input.Body).digest('hex'),
       },
       body: input.Body,
     } as unknown as HttpRequest;

@@ -42,7 +42,7 @@ interface Received {
  * received, with the secret), Content-MD5 against the body, and the payload hash header. It stores
  * bodies by path, so a GetObject through the SDK reads back what was stored.
  */
-function fakeS3(options: { failDirect?: (n: number) => boolean; damageDirect?: (n: number) => boolean } = {}) {
+function fakeS3(options: { failDirect?: (n: number) => boolean; damageDirect?: (n: number) => boolean; resetDirect?: (n: number) => boolean } = {}) {
   const received: Received[] = [];
   const stored = new Map<string, Buffer>();
   const verifier = new SignatureV4({ credentials: CREDENTIALS, region: 'us-east-1', service: 's3', sha256: Sha256, uriEscapePath: false });
@@ -52,9 +52,14 @@ function fakeS3(options: { failDirect?: (n: number) => boolean; damageDirect?: (
     request.on('end', async () => {
       const body = Buffer.concat(chunks);
       const isDirect = request.method === 'PUT' && !String(request.headers['user-agent'] ?? '').includes('aws-sdk');
-      const directSoFar = received.filter((r) => r.method === 'PUT' && !String(r.headers['user-agent'] ?? '').includes('aws-sdk')).length;
+      const directSoFar = received.filter((r) => (r.method === 'PUT' || r.method === 'RESET') && !String(r.headers['user-agent'] ?? '').includes('aws-sdk')).length;
       // A bit flipped in transit, after the client computed its Content-MD5.
       if (isDirect && options.damageDirect?.(directSoFar + 1) && body.length > 0) body[0] = body[0]! ^ 0x01;
+      if (isDirect && options.resetDirect?.(directSoFar + 1)) {
+        received.push({ method: 'RESET', path: request.url ?? '', headers: request.headers, body, signatureValid: false });
+        request.socket.destroy();
+        return;
+      }
       const url = new URL(request.url ?? '/', 'http://x');
       const authorization = String(request.headers.authorization ?? '');
       const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(';') ?? [];
@@ -151,6 +156,16 @@ describe('the direct put', () => {
     expect(results.every((r) => r.ETag)).toBe(true);
     expect([...fake.stored.keys()].sort()).toEqual(KEYS.slice(0, 3).map((key) => `/photos/${encodeKeyPath(key)}`).sort());
     expect(fake.received.filter((r) => r.method === 'PUT')).toHaveLength(4);
+  });
+});
+
+describe('the direct put on a broken connection', () => {
+  it('sends the object again through the SDK when the connection drops before the answer', async () => {
+    await start({ resetDirect: (n) => n === 1 });
+    for (const key of KEYS.slice(0, 3)) await clients.putSmallObject({ Bucket: 'photos', Key: key, Body: bodyOf(key), ContentType: 'image/jpeg' });
+    expect(fake.received.filter((r) => r.method === 'RESET')).toHaveLength(1);
+    expect([...fake.stored.keys()].sort()).toEqual(KEYS.slice(0, 3).map((key) => `/photos/${encodeKeyPath(key)}`).sort());
+    for (const key of KEYS.slice(0, 3)) expect(fake.stored.get(`/photos/${encodeKeyPath(key)}`)).toEqual(bodyOf(key));
   });
 });
 

@@ -37,7 +37,8 @@ export function readFile(file: string, size = Infinity): Promise<Buffer> {
 function readKnownSize(file: string, size: number): Buffer | undefined {
   const fd = openSync(file, 'r');
   try {
-    const buffer = Buffer.allocUnsafeSlow(size + 1);
+    // allocUnsafe, as readFileSync: a small file shares a pooled slab instead of an allocation of its own.
+    const buffer = Buffer.allocUnsafe(size + 1);
     const read = readSync(fd, buffer, 0, size + 1, 0);
     return read === size ? buffer.subarray(0, size) : undefined;
   } finally {

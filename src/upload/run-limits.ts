@@ -40,6 +40,11 @@ export function graceAfter(signal: AbortSignal | undefined, graceMs: number): { 
  */
 export async function* boundHeapGrowthAfter<T>(entries: AsyncIterable<T>, after: number): AsyncGenerator<T> {
   let seen = 0;
+  // The young generation stays at the size start-up left it (a few MB) instead of doubling as the
+  // upload's short-lived garbage comes: it had grown to tens of MB over 10,000 files, about 14 MB
+  // of the peak (measured: 124 -> 110 MB at 10,000 tiny files, 100 -> 92-100 MB at 1,000, no CPU
+  // cost seen). Read by V8 each time it would grow that space, so setting it now takes effect.
+  setFlagsFromString('--semi-space-growth-factor=1');
   for await (const entry of entries) {
     if ((seen += 1) === after) {
       setFlagsFromString('--heap-growing-percent=30');

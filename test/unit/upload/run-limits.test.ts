@@ -10,7 +10,7 @@ async function* numbers(count: number): AsyncGenerator<number> {
 async function fullCollectionsDuring(work: () => Promise<void>): Promise<number> {
   let full = 0;
   const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) if ((entry.detail as { kind?: number } | undefined)?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) full += 1;
+    for (const entry of list.getEntries()) if (((entry as { detail?: { kind?: number } }).detail)?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) full += 1;
   });
   observer.observe({ entryTypes: ['gc'] });
   await work();

@@ -57,6 +57,13 @@ function signingScope(authorization: string | undefined): { region: string; serv
   return match ? { region: match[1]!, service: match[2]! } : undefined;
 }
 
+/** The client's own sockets, and how long one may stay silent (see timeouts.ts). */
+export interface DirectTransport {
+  httpAgent: http.Agent;
+  httpsAgent: https.Agent;
+  idleMs: number;
+}
+
 /**
  * PutObject for bodies held in memory, without the SDK's per-request pipeline. Profiling an
  * upload of 1,000 small photos showed most of thumbs' CPU in that pipeline (the middleware stack
@@ -66,19 +73,11 @@ function signingScope(authorization: string | undefined): { region: string; serv
  * Nothing here guesses at S3: the first object of each bucket goes through the SDK, and the
  * request it signed (scheme, host, port, path up to the key, query, signing region) becomes the
  * template for the others, which are signed by the client's own signer and sent with Node's
- * http.request over the client's own keep-alive sockets (the SDK's handler adds a promise, three
- * timers and listeners per request, a tenth of the remaining CPU per object when profiled), with
- * its idle timeout. Content-MD5 lets S3 refuse a body that
- * changed on the way. Any answer but 200, and any network error, is sent again through the SDK,
+ * http.request over the client's own keep-alive sockets, with its idle timeout (the SDK's handler
+ * adds a promise, three timers and listeners to every request). Content-MD5 lets S3 refuse a body
+ * that changed on the way. Any answer but 200, and any network error, is sent again through the SDK,
  * which owns retries, redirects and error messages.
  */
-/** The client's own sockets, and how long one may stay silent (see timeouts.ts). */
-export interface DirectTransport {
-  httpAgent: http.Agent;
-  httpsAgent: https.Agent;
-  idleMs: number;
-}
-
 export class DirectPut {
   private readonly templates = new Map<string, BucketTemplate | 'sdk'>();
   private signer: Promise<RequestSigner> | undefined;

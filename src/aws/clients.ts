@@ -78,9 +78,11 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
   // Upload concurrency is 16 by default; keep-alive sockets avoid a TLS handshake per object.
   const agentOptions = { keepAlive: true, maxSockets: 64 };
   const timeouts = options.timeouts ?? timeoutsFrom();
+  const httpAgent = new http.Agent(agentOptions);
+  const httpsAgent = new https.Agent(agentOptions);
   const requestHandler = new NodeHttpHandler({
-    httpAgent: new http.Agent(agentOptions),
-    httpsAgent: new https.Agent(agentOptions),
+    httpAgent,
+    httpsAgent,
     // A local endpoint that refuses connections fails at once anyway; the timeout only bounds a hung one.
     connectionTimeout: local ? Math.min(timeouts.connectMs, 5_000) : timeouts.connectMs,
     // Without it a connection that was accepted and never answered waits forever (no silent waits).
@@ -183,7 +185,7 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
       writeGate = check;
     },
     putSmallObject(input, abortSignal) {
-      directPut ??= new DirectPut(clients.s3, requestHandler, options.callLog, () => writeGate);
+      directPut ??= new DirectPut(clients.s3, { httpAgent, httpsAgent, idleMs: timeouts.idleMs }, options.callLog, () => writeGate);
       return directPut.put(input, abortSignal);
     },
     build(name, make) {

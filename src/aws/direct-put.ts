@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { PutObjectCommand, type PutObjectCommandInput, type PutObjectCommandOutput } from '@aws-sdk/client-s3';
-import type { FinalizeRequestMiddleware, HttpRequest, HttpResponse, RequestSigner } from '@smithy/types';
-import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { FinalizeRequestMiddleware, HttpRequest, RequestSigner } from '@smithy/types';
 import type { CallLog } from './call-log.js';
 
 export interface SmallPut {
@@ -23,6 +24,23 @@ interface BucketTemplate {
   host: string;
   signingRegion: string;
   signingService: string;
+  /** See payloadNeedsSigning. */
+  unsignedPayload: boolean;
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/**
+ * SigV4 lets S3 take 'UNSIGNED-PAYLOAD' for x-amz-content-sha256 instead of the body's SHA-256;
+ * the AWS SDK for Java does so over HTTPS (AWS4UnsignedPayloadSigner), where TLS already guards
+ * the body, and keeps signing it over plain HTTP. Content-MD5, sent with every object here, makes
+ * S3 refuse a body that changed on the way (BadDigest), so the hash would only guard the body
+ * against a man in the middle, who can be nowhere over TLS or on this machine's loopback.
+ * Over plain HTTP to another host the body stays signed. (A bucket policy that demands signed
+ * payloads answers 403, and the object is sent again through the SDK.)
+ */
+export function payloadNeedsSigning(protocol: string, hostname: string): boolean {
+  return protocol !== 'https:' && !LOOPBACK.has(hostname.toLowerCase());
 }
 
 /** How the S3 serializer encodes a greedy `{Key+}` label: each segment, '/' kept. */
@@ -39,6 +57,13 @@ function signingScope(authorization: string | undefined): { region: string; serv
   return match ? { region: match[1]!, service: match[2]! } : undefined;
 }
 
+/** The client's own sockets, and how long one may stay silent (see timeouts.ts). */
+export interface DirectTransport {
+  httpAgent: http.Agent;
+  httpsAgent: https.Agent;
+  idleMs: number;
+}
+
 /**
  * PutObject for bodies held in memory, without the SDK's per-request pipeline. Profiling an
  * upload of 1,000 small photos showed most of thumbs' CPU in that pipeline (the middleware stack
@@ -47,9 +72,10 @@ function signingScope(authorization: string | undefined): { region: string; serv
  *
  * Nothing here guesses at S3: the first object of each bucket goes through the SDK, and the
  * request it signed (scheme, host, port, path up to the key, query, signing region) becomes the
- * template for the others, which are signed by the client's own signer and sent through the
- * client's own HTTP handler (its sockets and timeouts). Content-MD5 lets S3 refuse a body that
- * changed on the way. Any answer but 200, and any network error, is sent again through the SDK,
+ * template for the others, which are signed by the client's own signer and sent with Node's
+ * http.request over the client's own keep-alive sockets, with its idle timeout (the SDK's handler
+ * adds a promise, three timers and listeners to every request). Content-MD5 lets S3 refuse a body
+ * that changed on the way. Any answer but 200, and any network error, is sent again through the SDK,
  * which owns retries, redirects and error messages.
  */
 export class DirectPut {
@@ -58,7 +84,7 @@ export class DirectPut {
 
   constructor(
     private readonly s3: S3Client,
-    private readonly handler: NodeHttpHandler,
+    private readonly transport: DirectTransport,
     private readonly callLog: CallLog | undefined,
     /** Resolves when writes may go ahead (the account check of clients.ts). */
     private readonly writesAllowed: () => Promise<void>,
@@ -105,6 +131,7 @@ export class DirectPut {
       host,
       signingRegion: scope.region,
       signingService: scope.service,
+      unsignedPayload: !payloadNeedsSigning(request.protocol, request.hostname),
     });
   }
 
@@ -123,30 +150,52 @@ export class DirectPut {
         'content-type': input.ContentType,
         'content-length': String(input.Body.length),
         'content-md5': md5Base64(input.Body),
-        'x-amz-content-sha256': createHash('sha256').update(input.Body).digest('hex'),
+        'x-amz-content-sha256': template.unsignedPayload ? 'UNSIGNED-PAYLOAD' : createHash('sha256').update(input.Body).digest('hex'),
       },
       body: input.Body,
     } as unknown as HttpRequest;
     const started = performance.now();
     let ok = false;
     try {
-      const signed = await (await this.signer).sign(request, { signingRegion: template.signingRegion, signingService: template.signingService });
-      const { response } = await this.handler.handle(signed as never, abortSignal ? { abortSignal: abortSignal as never } : {});
-      ok = response.statusCode === 200;
-      drain(response);
-      return ok ? response.headers.etag : undefined;
+      const signed = (await (await this.signer).sign(request, { signingRegion: template.signingRegion, signingService: template.signingService })) as HttpRequest;
+      const { status, etag } = await this.send(signed, input.Body, abortSignal);
+      ok = status === 200;
+      return ok ? etag : undefined;
     } finally {
       this.callLog?.record('s3', 'PutObject', started, performance.now(), ok);
     }
+  }
+
+  /** One request; the answer's body is read to its end, so the socket goes back to the pool. */
+  private send(signed: HttpRequest, body: Buffer, abortSignal?: AbortSignal): Promise<{ status: number; etag?: string }> {
+    const secure = signed.protocol === 'https:';
+    const query = new URLSearchParams(signed.query as Record<string, string>).toString();
+    return new Promise((resolve, reject) => {
+      const request = (secure ? https : http).request({
+        method: 'PUT',
+        // An IPv6 literal comes bracketed in a URL, bare to http.request.
+        hostname: signed.hostname.replace(/^\[(.*)\]$/, '$1'),
+        ...(signed.port ? { port: signed.port } : {}),
+        path: query ? `${signed.path}?${query}` : signed.path,
+        headers: signed.headers,
+        agent: secure ? this.transport.httpsAgent : this.transport.httpAgent,
+        timeout: this.transport.idleMs,
+        ...(abortSignal ? { signal: abortSignal } : {}),
+      }, (response) => {
+        response.on('error', reject);
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, etag: response.headers.etag }));
+        response.on('close', () => {
+          if (!response.complete) reject(new Error('the answer was cut short'));
+        });
+        response.resume();
+      });
+      request.on('timeout', () => request.destroy(new Error(`no answer within ${this.transport.idleMs} ms`)));
+      request.on('error', reject);
+      request.end(body);
+    });
   }
 }
 
 function md5Base64(body: Buffer): string {
   return createHash('md5').update(body).digest('base64');
-}
-
-/** The socket goes back to the pool only once the answer's body has been read. */
-function drain(response: HttpResponse): void {
-  const body = response.body as NodeJS.ReadableStream | undefined;
-  body?.resume?.();
 }

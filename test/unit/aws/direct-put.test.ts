@@ -6,7 +6,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CallLog } from '../../../src/aws/call-log.js';
 import { createClients, type Clients } from '../../../src/aws/clients.js';
-import { encodeKeyPath } from '../../../src/aws/direct-put.js';
+import { encodeKeyPath, payloadNeedsSigning } from '../../../src/aws/direct-put.js';
 import { endpointTarget } from '../../../src/aws/target.js';
 
 const toBytes = (data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array =>
@@ -34,6 +34,7 @@ interface Received {
   headers: http.IncomingHttpHeaders;
   body: Buffer;
   signatureValid: boolean;
+  status?: number;
 }
 
 /**
@@ -41,7 +42,7 @@ interface Received {
  * received, with the secret), Content-MD5 against the body, and the payload hash header. It stores
  * bodies by path, so a GetObject through the SDK reads back what was stored.
  */
-function fakeS3(options: { failDirect?: (n: number) => boolean } = {}) {
+function fakeS3(options: { failDirect?: (n: number) => boolean; damageDirect?: (n: number) => boolean; resetDirect?: (n: number) => boolean } = {}) {
   const received: Received[] = [];
   const stored = new Map<string, Buffer>();
   const verifier = new SignatureV4({ credentials: CREDENTIALS, region: 'us-east-1', service: 's3', sha256: Sha256, uriEscapePath: false });
@@ -50,6 +51,15 @@ function fakeS3(options: { failDirect?: (n: number) => boolean } = {}) {
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', async () => {
       const body = Buffer.concat(chunks);
+      const isDirect = request.method === 'PUT' && !String(request.headers['user-agent'] ?? '').includes('aws-sdk');
+      const directSoFar = received.filter((r) => (r.method === 'PUT' || r.method === 'RESET') && !String(r.headers['user-agent'] ?? '').includes('aws-sdk')).length;
+      // A bit flipped in transit, after the client computed its Content-MD5.
+      if (isDirect && options.damageDirect?.(directSoFar + 1) && body.length > 0) body[0] = body[0]! ^ 0x01;
+      if (isDirect && options.resetDirect?.(directSoFar + 1)) {
+        received.push({ method: 'RESET', path: request.url ?? '', headers: request.headers, body, signatureValid: false });
+        request.socket.destroy();
+        return;
+      }
       const url = new URL(request.url ?? '/', 'http://x');
       const authorization = String(request.headers.authorization ?? '');
       const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(';') ?? [];
@@ -70,6 +80,7 @@ function fakeS3(options: { failDirect?: (n: number) => boolean } = {}) {
       const md5 = createHash('md5').update(body).digest('base64');
       const directCount = received.filter((r) => r.method === 'PUT' && !String(r.headers['user-agent'] ?? '').includes('aws-sdk')).length;
       if (request.headers['content-md5'] !== md5) {
+        received.at(-1)!.status = 400;
         response.writeHead(400, { 'content-type': 'application/xml', 'x-amz-request-id': 'r' }).end('<Error><Code>BadDigest</Code><Message>The Content-MD5 you specified did not match what we received.</Message></Error>');
         return;
       }
@@ -124,6 +135,18 @@ describe('the direct put', () => {
       expect(Buffer.from(await object.Body!.transformToByteArray())).toEqual(bodyOf(key));
     }
     expect(callLog.calls.filter((c) => c.command === 'PutObject')).toHaveLength(KEYS.length);
+    // On loopback the direct puts leave the body out of the signature; Content-MD5 still guards it.
+    const direct = fake.received.filter((r) => r.method === 'PUT' && !String(r.headers['user-agent'] ?? '').includes('aws-sdk'));
+    expect(direct.map((r) => r.headers['x-amz-content-sha256'])).toEqual(KEYS.slice(1).map(() => 'UNSIGNED-PAYLOAD'));
+  });
+
+  it('has a body damaged on the way refused though the payload is unsigned (Content-MD5), and the SDK sends it again intact', async () => {
+    await start({ damageDirect: (n) => n === 1 });
+    for (const key of KEYS.slice(0, 2)) await clients.putSmallObject({ Bucket: 'photos', Key: key, Body: bodyOf(key), ContentType: 'image/jpeg' });
+    const damaged = fake.received.filter((r) => r.status === 400);
+    expect(damaged).toHaveLength(1);
+    expect(damaged[0]!.headers['x-amz-content-sha256']).toBe('UNSIGNED-PAYLOAD');
+    expect(fake.stored.get(`/photos/${encodeKeyPath(KEYS[1]!)}`)).toEqual(bodyOf(KEYS[1]!));
   });
 
   it('sends an object again through the SDK when the direct answer is not 200, and the SDK retries it', async () => {
@@ -133,6 +156,27 @@ describe('the direct put', () => {
     expect(results.every((r) => r.ETag)).toBe(true);
     expect([...fake.stored.keys()].sort()).toEqual(KEYS.slice(0, 3).map((key) => `/photos/${encodeKeyPath(key)}`).sort());
     expect(fake.received.filter((r) => r.method === 'PUT')).toHaveLength(4);
+  });
+});
+
+describe('the direct put on a broken connection', () => {
+  it('sends the object again through the SDK when the connection drops before the answer', async () => {
+    await start({ resetDirect: (n) => n === 1 });
+    for (const key of KEYS.slice(0, 3)) await clients.putSmallObject({ Bucket: 'photos', Key: key, Body: bodyOf(key), ContentType: 'image/jpeg' });
+    expect(fake.received.filter((r) => r.method === 'RESET')).toHaveLength(1);
+    expect([...fake.stored.keys()].sort()).toEqual(KEYS.slice(0, 3).map((key) => `/photos/${encodeKeyPath(key)}`).sort());
+    for (const key of KEYS.slice(0, 3)) expect(fake.stored.get(`/photos/${encodeKeyPath(key)}`)).toEqual(bodyOf(key));
+  });
+});
+
+describe('payloadNeedsSigning', () => {
+  it('signs the body over plain HTTP to another host only', () => {
+    expect(payloadNeedsSigning('http:', 's3.example.internal')).toBe(true);
+    expect(payloadNeedsSigning('http:', '10.0.0.5')).toBe(true);
+    expect(payloadNeedsSigning('https:', 's3.us-east-1.amazonaws.com')).toBe(false);
+    expect(payloadNeedsSigning('http:', '127.0.0.1')).toBe(false);
+    expect(payloadNeedsSigning('http:', 'localhost')).toBe(false);
+    expect(payloadNeedsSigning('http:', '[::1]')).toBe(false);
   });
 });
 

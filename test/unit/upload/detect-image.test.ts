@@ -1,8 +1,9 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectImage, REASONS } from '../../../src/upload/detect-image.js';
+import { fileTypeFromBuffer } from 'file-type';
+import { detectImage, isPlainJpeg, REASONS } from '../../../src/upload/detect-image.js';
 import { FIXTURES_DIR, PHOTOS_DIR as corpus } from '../../helpers/photos.js';
 
 async function scratch(name: string, content: string | Buffer): Promise<string> {
@@ -40,5 +41,17 @@ describe('detectImage', () => {
     const burst = await scratch('IMG_0001.HEIC', header);
     expect(await detectImage(burst, header.length)).toEqual({ image: false, reason: REASONS.heicSequence });
     expect(REASONS.heicSequence).toContain('export the photo');
+  });
+
+  it('answers a JPEG in memory as file-type does without loading it, and leaves JPEG-LS and a bare start marker to file-type', async () => {
+    const photo = await readFile(path.join(corpus, 'lomiri_Picture_1A_by_freespace.jpg'));
+    expect(isPlainJpeg(photo)).toBe(true);
+    expect(await detectImage('in-memory.jpg', photo.length, photo)).toEqual({ image: true, contentType: 'image/jpeg', format: 'jpeg' });
+    expect((await fileTypeFromBuffer(photo))?.mime).toBe('image/jpeg');
+    const jpegLs = Buffer.from([0xff, 0xd8, 0xff, 0xf7, ...Buffer.alloc(60)]);
+    expect(isPlainJpeg(jpegLs)).toBe(false);
+    expect((await fileTypeFromBuffer(jpegLs))?.mime).toBe('image/jls');
+    expect(await detectImage('scan.jls', jpegLs.length, jpegLs)).toEqual({ image: false, reason: `${REASONS.notImage} (image/jls)` });
+    expect(isPlainJpeg(Buffer.from([0xff, 0xd8, 0xff]))).toBe(false);
   });
 });

@@ -27,7 +27,7 @@ export function renderBatch(b: BatchDetail): string {
     `started ${b.startedAt}${b.completedAt ? `, completed ${b.completedAt}` : ''}`,
     ...notProcessed.map((i) => `  ${i.status} ${i.key}${i.error ? `: ${i.error}` : ''}`),
     b.report ? `report: ${b.report.csv} (and .json)` : 'report: written when the batch completes',
-    ...Object.entries(b.notifications).map(([target, outcome]) => `notified ${target}: ${outcome}`),
+    ...Object.entries(b.notifications).map(([target, outcome]) => (outcome === 'ok' ? `notified ${target}` : `not notified ${target}: ${outcome}`)),
   ].join('\n');
 }
 

@@ -64,7 +64,7 @@ function positive(value: string): number {
 export function registerBatches(program: Command, runtime: Runtime): void {
   program
     .command('batches')
-    .argument('[id]', 'one batch: its images, failures with reasons, report and notifications')
+    .argument('[id]', 'one batch, by its id or its start (e.g. the 8 characters upload\'s progress shows): its images, failures with reasons, report and notifications')
     .description('list recent batches (each upload and reprocess run is one), newest first, or show one')
     .option('--limit <n>', 'how many to list (default 20)', positive)
     .addHelpText('after', `
@@ -76,6 +76,7 @@ to the thumbnails bucket (reports/<batch>.csv and .json) and notifies the target
 Examples:
   thumbs batches
   thumbs batches 0b6c3c1e-6f0e-4a47-9d7b-8f0d2a3e1c55
+  thumbs batches 0b6c3c1e                  the same batch, by the start of its id
   thumbs batches --json | jq '.batches[] | select(.failed > 0) | .id'`)
     .action(async (id: string | undefined, options: { limit?: number }, command: Command) => {
       const { listBatches, showBatch } = await import('../../actions/batches.js');

@@ -2,12 +2,13 @@ import type { Command } from 'commander';
 import type { BatchDetail, BatchSummary } from '../../actions/batches.js';
 import type { NotifyResult } from '../../actions/notify.js';
 import { ThumbsError } from '../../errors.js';
+import { count } from '../../output/plural.js';
 import { printResult, renderTable } from '../../output/print.js';
 import type { Runtime } from '../runtime.js';
 import { settingsOf, withContext } from '../runtime.js';
 import { positiveInt } from './parse.js';
 
-const counts = (b: BatchSummary) => `${b.expected ?? '?'} images: ${b.done} done, ${b.failed} failed${b.deadLettered ? `, ${b.deadLettered} dead-lettered` : ''}`;
+const counts = (b: BatchSummary) => `${b.expected === null ? '? images' : count(b.expected, 'image')}: ${b.done} done, ${b.failed} failed${b.deadLettered ? `, ${b.deadLettered} dead-lettered` : ''}`;
 const duration = (b: BatchSummary) => (b.durationSeconds === null ? '-' : `${b.durationSeconds.toFixed(1)}s`);
 
 export function renderBatches(batches: BatchSummary[]): string {

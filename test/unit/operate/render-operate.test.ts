@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ReprocessResult } from '../../../src/actions/reprocess.js';
 import { countsLine } from '../../../src/actions/reprocess.js';
 import { renderReprocess } from '../../../src/cli/commands/reprocess.js';
-import { renderBatch } from '../../../src/cli/commands/batches.js';
+import { batchLine, renderBatch } from '../../../src/cli/commands/batches.js';
 import type { BatchDetail } from '../../../src/batches/batch-detail.js';
 import { renderStacks } from '../../../src/cli/commands/stacks.js';
 
@@ -41,5 +41,11 @@ describe('batch output', () => {
     const lines = renderBatch(batch).split('\n');
     expect(lines).toContain('notified https://hooks.example.com');
     expect(lines).toContain('not notified http://127.0.0.1:9: webhook http://127.0.0.1:9 failed after 4 attempts: TypeError: fetch failed');
+  });
+
+  it('counts one image in the singular', () => {
+    expect(batchLine({ ...batch, expected: 1, done: 1 })).toBe('batch b1: 1 image: 1 done, 0 failed, complete in 1.0s');
+    expect(batchLine(batch)).toMatch(/^batch b1: 2 images: /);
+    expect(batchLine({ ...batch, expected: null })).toMatch(/^batch b1: \? images: /);
   });
 });

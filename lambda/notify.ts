@@ -76,10 +76,17 @@ async function postWebhook(deps: NotifyDeps, url: string, notice: BatchNotice): 
       // A 4xx other than throttling will not change on retry.
       if (res.status < 500 && res.status !== 429) break;
     } catch (err) {
-      last = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      last = fetchFailure(err);
     }
   }
   throw new Error(`webhook ${targetName(url)} failed after ${backoff.length + 1} attempts: ${last}`);
+}
+
+/** fetch's "TypeError: fetch failed" with the cause it hides (connect ECONNREFUSED 127.0.0.1:9, getaddrinfo ENOTFOUND, a TLS error). */
+function fetchFailure(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause instanceof Error ? err.cause.message : undefined;
+  return cause ? `${err.message}: ${cause}` : `${err.name}: ${err.message}`;
 }
 
 function emailText(notice: BatchNotice, entries: BatchEntry[]): string {

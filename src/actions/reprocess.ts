@@ -13,7 +13,7 @@ import { openStack } from '../state/open-stack.js';
 import { normalizePrefix } from '../upload/object-key.js';
 import pLimit from 'p-limit';
 import { BATCH_SIZE, sendBatch, type SendFailure } from '../upload/send-messages.js';
-import { notProvisioned } from '../upload/stack-targets.js';
+import { hasFunction, noFunctionToWaitFor, notProvisioned } from '../upload/stack-targets.js';
 import { count } from '../output/plural.js';
 
 export type Selectable = Exclude<Reason, 'current'>;
@@ -87,6 +87,7 @@ export async function reprocess(ctx: Context, options: ReprocessOptions = {}): P
   const queueUrl = stack.store.get('queue')?.id;
   if (!bucket || !table) throw notProvisioned(ctx, 'no originals bucket or table recorded');
   if (!queueUrl) throw notProvisioned(ctx, 'no queue recorded');
+  if (options.wait && !options.dryRun && !hasFunction(ctx, stack.store.current)) throw noFunctionToWaitFor(ctx, 'reprocess');
   const settings = currentRenderSettings(stack);
   const wanted = new Set<Reason>(options.all ? ['failed', 'stale', 'missing', 'current'] : (options.reasons?.length ? options.reasons : DEFAULT_REASONS));
   const dryRun = options.dryRun ?? false;

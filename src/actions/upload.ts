@@ -7,7 +7,7 @@ import { listExisting } from '../upload/list-existing.js';
 import { normalizePrefix, objectKey, thumbnailNameClashes } from '../upload/object-key.js';
 import { MessagePipeline, sendBatch, type PipelineResult, type SendOptions } from '../upload/send-messages.js';
 import { SentJournal, type QueueIdentity } from '../upload/sent-journal.js';
-import { assertTable, notProvisioned, queueIdentity, resolveTargets, type UploadTargets } from '../upload/stack-targets.js';
+import { assertTable, noFunctionToWaitFor, notProvisioned, queueIdentity, resolveTargets, type UploadTargets } from '../upload/stack-targets.js';
 import { uploadFiles, type UploadRun, type UploadTally } from '../upload/upload-files.js';
 import { readItems, type WaitResult } from '../upload/wait-for-items.js';
 import { waitForBatch } from '../upload/wait-for-batch.js';
@@ -124,6 +124,7 @@ export async function upload(ctx: Context, folder: string, options: UploadOption
   const total = await countFiles(folder);
   if (total === 0) throw noImages(folder, (await walkFolder(folder)).skipped);
   const targets = await resolveTargets(ctx);
+  if (options.wait && !dryRun && !targets.hasFunction) throw noFunctionToWaitFor(ctx, 'upload');
   const [existing, queue] = await Promise.all([
     listBucket(ctx, targets, prefix),
     targets.queueUrl ? queueIdentity(ctx, targets.queueUrl) : undefined,

@@ -63,9 +63,10 @@ export class ConsoleReporter implements Reporter {
       bar.start(total, 0);
       return { tick: (delta = 1) => bar.increment(delta), done: () => bar.stop() };
     }
-    // Plain: a line at every 10%, so CI logs show movement without a line per file.
+    // Plain: a line at the start (a wait whose first tenth takes minutes is not silent), then at every 10%, so CI logs show movement without a line per file.
     let value = 0;
     let lastDecile = 0;
+    this.line(`${label}: 0/${total}`);
     return {
       tick: (delta = 1) => {
         value += delta;

@@ -2,9 +2,10 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { describeTable } from '../resources/table.js';
 import { isNotFound } from '../aws/aws-errors.js';
 import type { Context } from '../context.js';
-import { ThumbsError } from '../errors.js';
+import { ThumbsError, usageError } from '../errors.js';
 import { openStack, stateDirFor } from '../state/open-stack.js';
 import { stackSettings } from '../state/stack-config.js';
+import type { StackState } from '../state/state-file.js';
 import type { QueueIdentity } from './sent-journal.js';
 
 /** Where an upload goes, read from the stack's state (names are never guessed). */
@@ -19,6 +20,8 @@ export interface UploadTargets {
   stateDir: string;
   /** The stack's recorded max-bytes (its function fails larger originals). */
   maxBytes: number;
+  /** false when the last provision made only the data side (--no-function) where Lambda exists. */
+  hasFunction: boolean;
 }
 
 export function notProvisioned(ctx: Context, what: string): ThumbsError {
@@ -27,6 +30,21 @@ export function notProvisioned(ctx: Context, what: string): ThumbsError {
   return new ThumbsError('not-provisioned', `stack ${stack} is not provisioned (${what})`, {
     hint: `Run \`thumbs provision${flags}\` first.`,
   });
+}
+
+/**
+ * Where Lambda exists, a stack provisioned with --no-function has nothing consuming its queue
+ * (the embedded backend records no function either, but `thumbs dev`'s worker consumes it).
+ */
+export function hasFunction(ctx: Context, state: Pick<StackState, 'config'>): boolean {
+  return !(ctx.capabilities.hasControlPlane && state.config?.function === false);
+}
+
+/** --wait on a stack without a function would only run out its timeout: refused before anything is sent. */
+export function noFunctionToWaitFor(ctx: Context, command: 'upload' | 'reprocess'): ThumbsError {
+  const { stack } = ctx.settings;
+  return usageError('no-function', `--wait: stack ${stack} has no function to process the images (its last provision ran with --no-function), so the wait could only time out`,
+    `Run \`thumbs provision${stack === 'default' ? '' : ` --stack ${stack}`}\` to add the function, or run \`thumbs ${command}\` without --wait (the messages wait in the queue).`);
 }
 
 export async function resolveTargets(ctx: Context): Promise<UploadTargets> {
@@ -46,6 +64,7 @@ export async function resolveTargets(ctx: Context): Promise<UploadTargets> {
     thumbnailsBucket: store.get('thumbnailsBucket')?.id,
     stateDir: stateDirFor(ctx),
     maxBytes: stackSettings(opened).config.maxBytes,
+    hasFunction: hasFunction(ctx, store.current),
   };
 }
 

@@ -1,4 +1,4 @@
-import { HeadObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -57,29 +57,30 @@ describe(`batches (${target.label})`, () => {
     return `${String(record?.done)} done, ${String(record?.failed)} failed, report of ${rows.length - 1} rows`;
   }, { needs: ['running functions'] });
 
-  step('upload --wait follows the batch where the function counts, and reads each image where nothing does', async () => {
+  step('upload --wait follows the batch where the function counts, and is refused before any upload where the stack has none', async () => {
     const folder = path.join(family.backend.workDir, 'more');
     await mkdir(folder, { recursive: true });
     await copyFile(photoPath('skimage_chelsea.png'), path.join(folder, 'chelsea.png'));
     const jpeg = photo('skimage_rocket.jpg');
     await writeFile(path.join(folder, 'cut.jpg'), jpeg.subarray(0, Math.floor(jpeg.length / 3)));
     const counting = target.has.has('running functions');
-    const { run, result } = await family.backend.json<Upload>(['upload', folder, '--stack', stack, '--wait', '--wait-timeout', counting ? '180' : '3']);
+    const { run, result } = await family.backend.json<Upload & { error?: { code: string } }>(['upload', folder, '--stack', stack, '--wait', '--wait-timeout', counting ? '180' : '3']);
+    if (!counting) {
+      // Provisioned with --no-function above: nothing would process the images, so the wait is refused up front.
+      expect(run.code).toBe(2);
+      expect(result.error?.code).toBe('no-function');
+      const { Contents = [] } = await family.backend.clients.s3.send(new ListObjectsV2Command({ Bucket: family.names(stack).originalsBucket, Prefix: 'chelsea' }));
+      expect(Contents.map((c) => c.Key)).not.toContain('chelsea.png');
+      return 'no function here: --wait refused (exit 2) before anything was uploaded';
+    }
     const record = await batchRecord(result.batch ?? '');
     expect(record).toMatchObject({ expected: 2 });
-    if (counting) {
-      // One good image, one truncated: the exit code says an image failed.
-      expect(run.code, run.stderr).toBe(1);
-      expect(result.wait).toMatchObject({ via: 'batch', missing: [], batch: { id: result.batch, expected: 2, done: 1, failed: 1, complete: true } });
-      expect(result.wait?.failed.map((f) => f.key)).toEqual(['cut.jpg']);
-      expect(record).toMatchObject({ done: 1, failed: 1, finished: 2, completedAt: expect.any(String) });
-      expect(run.stderr + run.stdout).not.toContain('read each image');
-      return 'followed the batch record: 1 done, 1 failed';
-    }
-    expect(run.code).not.toBe(0);
-    expect(finished(record)).toBe(0);
-    expect(result.wait).toMatchObject({ via: 'items', missing: ['chelsea.png', 'cut.jpg'] });
-    expect(result.wait?.fallback).toMatch(/wait timeout/);
-    return 'nothing counts here: fell back to per-key reads, which named both keys missing';
+    // One good image, one truncated: the exit code says an image failed.
+    expect(run.code, run.stderr).toBe(1);
+    expect(result.wait).toMatchObject({ via: 'batch', missing: [], batch: { id: result.batch, expected: 2, done: 1, failed: 1, complete: true } });
+    expect(result.wait?.failed.map((f) => f.key)).toEqual(['cut.jpg']);
+    expect(record).toMatchObject({ done: 1, failed: 1, finished: 2, completedAt: expect.any(String) });
+    expect(run.stderr + run.stdout).not.toContain('read each image');
+    return 'followed the batch record: 1 done, 1 failed';
   });
 });

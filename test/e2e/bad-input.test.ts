@@ -69,4 +69,9 @@ describe('bad input: one line naming the input and its source, a hint, exit 2', 
     const run = await runCli([command, ...(command === 'upload' ? [cwd] : []), '--prefix', prefix, ...NOWHERE], { env, cwd });
     expectOneLine(run, new RegExp(`--prefix ${prefix.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} (starts with "/"|has a "\\.\\." segment)`));
   });
+
+  it.each(['0', 'abc', '1001'])('batches --limit %s names the flag and what it takes, like every other count', async (limit) => {
+    const run = await runCli(['batches', '--limit', limit, ...NOWHERE], { env, cwd });
+    expectOneLine(run, new RegExp(`--limit takes a whole number from 1 to 1000, not "${limit}"\\.$`, 'm'));
+  });
 });

@@ -36,6 +36,9 @@ describe('thumbs url: bad flags', () => {
     const run = await runCli(['url', '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Examples:\n\s+thumbs url /);
+    // The default in the form the flag takes, not in seconds.
+    expect(run.stdout).toMatch(/--expires <duration>[^]*\(default: 7d\)/);
+    expect(run.stdout).not.toContain('604800');
   });
 });
 

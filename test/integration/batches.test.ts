@@ -143,3 +143,28 @@ describe('a batch from upload to webhook and email (embedded backend, thumbs dev
     expect(record?.completedAt).toBeUndefined();
   });
 });
+
+describe('thumbs batches <id> takes the start of an id, as upload\'s progress shows it (embedded backend)', () => {
+  let harness: EmbeddedHarness;
+  beforeAll(async () => {
+    harness = await startEmbedded();
+  });
+  afterAll(() => harness?.stop());
+
+  it('a unique start finds its batch; a start shared by two names both; one matching none is an unknown batch', async () => {
+    const ctx = await harness.contextFor({ stack: 'prefixes' });
+    await provision(ctx);
+    const { store } = await openStack(ctx, { persist: false });
+    const place = { stack: 'prefixes', table: store.get('table')?.id ?? '', thumbnailsBucket: store.get('thumbnailsBucket')?.id ?? '' };
+    const ids = ['68db7438-9210-4608-bd0b-f8375d21d26f', '6bd0dff7-3d76-45f2-a612-73b693adcca6', '6bd0aaaa-3d76-45f2-a612-73b693adcca6'];
+    for (const id of ids) await startBatch(ctx, place, id, 'upload');
+
+    expect((await showBatch(ctx, '68db7438')).id).toBe(ids[0]);
+    expect((await showBatch(ctx, ids[1] ?? '')).id).toBe(ids[1]);
+    const ambiguous = await showBatch(ctx, '6bd0').then(() => undefined, (e: unknown) => e);
+    expect(ambiguous).toMatchObject({ code: 'ambiguous-batch', exitCode: 2, message: expect.stringContaining('"6bd0" (argument <id>)') });
+    expect((ambiguous as Error).message).toContain(ids[1]);
+    expect((ambiguous as Error).message).toContain(ids[2]);
+    expect(await showBatch(ctx, 'ffff0000').then(() => undefined, (e: unknown) => e)).toMatchObject({ code: 'unknown-batch', exitCode: 2 });
+  });
+});

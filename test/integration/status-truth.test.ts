@@ -44,6 +44,15 @@ describe('status from what the embedded backend holds', () => {
       ['deadLetterQueue', 'name'], ['originalsBucket', 'name'], ['queue', 'name'], ['table', 'name'], ['thumbnailsBucket', 'name'],
     ]);
     expect(unhealthyError(result).message).toBe('stack default: no state file here, but 5 resources of it found');
+    // The hint's commands carry --local, like the rendered status above it.
+    expect(unhealthyError(result, true).hint).toBe('`thumbs provision --local` records and completes it, or `thumbs teardown --local` deletes what thumbs made.');
+  });
+
+  it('with nothing provisioned, the error\'s hint names the command for this backend (--local here)', async () => {
+    const result = await status(harness.ctx);
+    expect(result).toMatchObject({ provisioned: false, healthy: false, extra: [] });
+    expect(unhealthyError(result, true)).toMatchObject({ message: 'stack default: nothing is provisioned', hint: '`thumbs provision --local` creates it.' });
+    expect(unhealthyError(result, false).hint).toBe('`thumbs provision` creates it.');
   });
 
   it('a queue deleted behind thumbs\' back is missing; the stack is unhealthy', async () => {

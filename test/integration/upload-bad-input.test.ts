@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provision } from '../../src/actions/provision.js';
+import { reprocess } from '../../src/actions/reprocess.js';
 import { upload } from '../../src/actions/upload.js';
 import type { Context } from '../../src/context.js';
 import { openStack } from '../../src/state/open-stack.js';
@@ -62,5 +63,23 @@ describe('upload refuses bad input before it changes anything', () => {
     expect(result.skipped).toEqual([{ path: long, reason: expect.stringMatching(/key is 1072 bytes in UTF-8, S3 allows at most 1024/) }]);
     expect(result).toMatchObject({ uploaded: 1, messagesSent: 1, failed: [] });
     expect(await holdings(ctx, bucket, queueUrl)).toEqual({ keys: ['short.png'], messages: 1 });
+  });
+
+  it('--wait on a stack whose last provision made no function (--no-function) fails before the first upload: nothing would process the images', async () => {
+    const { ctx, bucket, queueUrl } = await stackFor('functionless');
+    // The embedded backend records no function for any stack; a backend with Lambda would have made one.
+    const withLambda: Context = { ...ctx, capabilities: { ...ctx.capabilities, hasControlPlane: true } };
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'thumbs-functionless-'));
+    await copyFile(photoPath('skimage_coffee.png'), path.join(folder, 'coffee.png'));
+
+    const error = await upload(withLambda, folder, { wait: true, waitTimeoutSeconds: 5 }).then(() => undefined, (e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'no-function', exitCode: 2, message: expect.stringContaining('--wait'), hint: expect.stringContaining('without --wait') });
+    expect(await holdings(ctx, bucket, queueUrl)).toEqual({ keys: [], messages: 0 });
+    // Without --wait the same upload goes ahead: the images wait in the queue for a function.
+    expect(await upload(withLambda, folder)).toMatchObject({ uploaded: 1, messagesSent: 1 });
+    const again = await reprocess(withLambda, { all: true, wait: true, waitTimeoutSeconds: 5 }).then(() => undefined, (e: unknown) => e);
+    expect(again).toMatchObject({ code: 'no-function', exitCode: 2 });
+    expect((await holdings(ctx, bucket, queueUrl)).messages).toBe(1);
   });
 });

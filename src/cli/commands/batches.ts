@@ -1,12 +1,14 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { BatchDetail, BatchSummary } from '../../actions/batches.js';
 import type { NotifyResult } from '../../actions/notify.js';
 import { ThumbsError } from '../../errors.js';
+import { count } from '../../output/plural.js';
 import { printResult, renderTable } from '../../output/print.js';
 import type { Runtime } from '../runtime.js';
 import { settingsOf, withContext } from '../runtime.js';
+import { positiveInt } from './parse.js';
 
-const counts = (b: BatchSummary) => `${b.expected ?? '?'} images: ${b.done} done, ${b.failed} failed${b.deadLettered ? `, ${b.deadLettered} dead-lettered` : ''}`;
+const counts = (b: BatchSummary) => `${b.expected === null ? '? images' : count(b.expected, 'image')}: ${b.done} done, ${b.failed} failed${b.deadLettered ? `, ${b.deadLettered} dead-lettered` : ''}`;
 const duration = (b: BatchSummary) => (b.durationSeconds === null ? '-' : `${b.durationSeconds.toFixed(1)}s`);
 
 export function renderBatches(batches: BatchSummary[]): string {
@@ -27,7 +29,7 @@ export function renderBatch(b: BatchDetail): string {
     `started ${b.startedAt}${b.completedAt ? `, completed ${b.completedAt}` : ''}`,
     ...notProcessed.map((i) => `  ${i.status} ${i.key}${i.error ? `: ${i.error}` : ''}`),
     b.report ? `report: ${b.report.csv} (and .json)` : 'report: written when the batch completes',
-    ...Object.entries(b.notifications).map(([target, outcome]) => `notified ${target}: ${outcome}`),
+    ...Object.entries(b.notifications).map(([target, outcome]) => (outcome === 'ok' ? `notified ${target}` : `not notified ${target}: ${outcome}`)),
   ].join('\n');
 }
 
@@ -55,18 +57,12 @@ export function renderFollowed(wait: FollowedWait): { lines: string[]; complete:
   return { complete: false, lines: [...(wait.fallback ? [`read each image: ${wait.fallback}`] : []), ...(wait.batch ? [batchLine(wait.batch)] : [])] };
 }
 
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new InvalidArgumentError('takes a whole number from 1 to 1000');
-  return n;
-}
-
 export function registerBatches(program: Command, runtime: Runtime): void {
   program
     .command('batches')
-    .argument('[id]', 'one batch: its images, failures with reasons, report and notifications')
+    .argument('[id]', 'one batch, by its id or its start (e.g. the 8 characters upload\'s progress shows): its images, failures with reasons, report and notifications')
     .description('list recent batches (each upload and reprocess run is one), newest first, or show one')
-    .option('--limit <n>', 'how many to list (default 20)', positive)
+    .option('--limit <n>', 'how many to list, 1-1000 (default 20)', positiveInt('--limit', 1000))
     .addHelpText('after', `
 A batch is the images one run announced. The function counts each image once (done, failed, or
 dead-lettered after its last delivery), and the delivery that finishes the batch writes its report
@@ -76,6 +72,7 @@ to the thumbnails bucket (reports/<batch>.csv and .json) and notifies the target
 Examples:
   thumbs batches
   thumbs batches 0b6c3c1e-6f0e-4a47-9d7b-8f0d2a3e1c55
+  thumbs batches 0b6c3c1e                  the same batch, by the start of its id
   thumbs batches --json | jq '.batches[] | select(.failed > 0) | .id'`)
     .action(async (id: string | undefined, options: { limit?: number }, command: Command) => {
       const { listBatches, showBatch } = await import('../../actions/batches.js');

@@ -77,17 +77,18 @@ export function renderStatus(result: StatusResult, local: boolean): string {
 }
 
 /** The one line `thumbs status` ends with when the stack is not healthy (exit 1), with what to run next. */
-export function unhealthyError(result: StatusResult): ThumbsError {
+export function unhealthyError(result: StatusResult, local = false): ThumbsError {
+  const flag = local ? ' --local' : '';
   const fail = (what: string, hint: string) => new ThumbsError('stack-unhealthy', `stack ${result.stack}: ${what}`, { hint, resultPrinted: true });
   if (!result.provisioned && result.extra.length > 0) {
-    return fail(`no state file here, but ${count(result.extra.length, 'resource')} of it found`, '`thumbs provision` records and completes it, or `thumbs teardown` deletes what thumbs made.');
+    return fail(`no state file here, but ${count(result.extra.length, 'resource')} of it found`, `\`thumbs provision${flag}\` records and completes it, or \`thumbs teardown${flag}\` deletes what thumbs made.`);
   }
-  if (!result.provisioned) return fail('nothing is provisioned', '`thumbs provision` creates it.');
+  if (!result.provisioned) return fail('nothing is provisioned', `\`thumbs provision${flag}\` creates it.`);
   const broken = result.resources.some((r) => !r.recorded || r.exists !== true || r.ownership === 'foreign' || (r.drift ?? []).length > 0);
   if (!broken && !result.resources.some((r) => r.error)) {
-    return fail(`${count(result.extra.length, 'resource')} beyond what the stack records`, '`thumbs teardown` deletes them with the stack; to keep the stack, delete them yourself.');
+    return fail(`${count(result.extra.length, 'resource')} beyond what the stack records`, `\`thumbs teardown${flag}\` deletes them with the stack; to keep the stack, delete them yourself.`);
   }
-  return fail('something is missing, unrecorded or drifted', '`thumbs provision` creates, records and repairs it.');
+  return fail('something is missing, unrecorded or drifted', `\`thumbs provision${flag}\` creates, records and repairs it.`);
 }
 
 export function registerStatus(program: Command, runtime: Runtime): void {
@@ -119,6 +120,6 @@ Examples:
       if (options.watch) return (await import('./status-watch.js')).runWatch(command, runtime, settings);
       const result = await withContext(command, runtime, async (ctx) => (await import('../../actions/status.js')).status(ctx));
       printResult(settings.json, result, () => renderStatus(result, settings.local));
-      if (!result.healthy) throw unhealthyError(result);
+      if (!result.healthy) throw unhealthyError(result, settings.local);
     });
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { MAX_RENDER_SIDE, MIN_RENDER_SIDE, RENDER_FITS, RENDER_FORMATS, type RenderFit, type RenderFormat } from '../../../lambda/render-url.js';
 import { usageError } from '../../errors.js';
 import { printResult } from '../../output/print.js';
@@ -50,7 +50,7 @@ export function registerUrl(program: Command, runtime: Runtime): void {
     .option('--fit <fit>', `how width and height apply: ${RENDER_FITS.join(', ')}`, oneOf('--fit', RENDER_FITS), 'inside')
     .option('--format <format>', `${RENDER_FORMATS.join(', ')} (auto: AVIF, WebP or JPEG by the browser's Accept header)`, oneOf('--format', RENDER_FORMATS), 'auto')
     .option('--quality <1-100>', 'encoder quality (default: the stack\'s, set by provision --quality)', positiveInt('--quality', 100))
-    .option('--expires <duration>', 'how long the URL works: 30m, 12h, 7d (at most 365d)', lifetime, 7 * 86_400)
+    .addOption(new Option('--expires <duration>', 'how long the URL works: 30m, 12h, 7d (at most 365d)').argParser(lifetime).default(7 * 86_400, '7d'))
     .option('--no-check', 'sign without asking the originals bucket whether the key is there')
     .addHelpText('after', `
 At least one of --width and --height. The output is never larger than the original. Anyone holding

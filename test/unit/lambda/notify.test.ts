@@ -52,7 +52,8 @@ describe('webhook notifications', () => {
     await new Promise<void>((resolve) => server?.close(() => resolve()));
     server = undefined;
     const results = await notifyAll(deps(url), notice, []);
-    expect(Object.values(results)[0]).toMatch(/failed after 4 attempts/);
+    // The cause fetch hides behind "fetch failed": what the user can act on.
+    expect(Object.values(results)[0]).toMatch(/failed after 4 attempts: fetch failed: connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
   });
 
   it('a summary line for Slack and email subjects', () => {

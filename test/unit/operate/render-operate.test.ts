@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ReprocessResult } from '../../../src/actions/reprocess.js';
 import { countsLine } from '../../../src/actions/reprocess.js';
 import { renderReprocess } from '../../../src/cli/commands/reprocess.js';
+import { batchLine, renderBatch } from '../../../src/cli/commands/batches.js';
+import type { BatchDetail } from '../../../src/batches/batch-detail.js';
 import { renderStacks } from '../../../src/cli/commands/stacks.js';
 
 describe('stacks output', () => {
@@ -25,5 +27,25 @@ describe('reprocess output', () => {
     expect(text).toContain('no originals under city/');
     expect(countsLine({ ...result, prefix: '' })).toMatch(/^originals: /);
     expect(renderReprocess({ ...result, prefix: '' }, '')).not.toContain('no originals under');
+  });
+});
+
+describe('batch output', () => {
+  const batch: BatchDetail = {
+    id: 'b1', source: 'upload', startedAt: '2026-12-08T02:13:29.128Z', expected: 2, done: 2, failed: 0, deadLettered: 0,
+    complete: true, completedAt: '2026-12-08T02:13:30.161Z', durationSeconds: 1, stack: 'default', report: null, images: [],
+    notifications: { 'https://hooks.example.com': 'ok', 'http://127.0.0.1:9': 'webhook http://127.0.0.1:9 failed after 4 attempts: TypeError: fetch failed' },
+  };
+
+  it('says "notified" only of a target that took the notice, and "not notified" with the reason of one that did not', () => {
+    const lines = renderBatch(batch).split('\n');
+    expect(lines).toContain('notified https://hooks.example.com');
+    expect(lines).toContain('not notified http://127.0.0.1:9: webhook http://127.0.0.1:9 failed after 4 attempts: TypeError: fetch failed');
+  });
+
+  it('counts one image in the singular', () => {
+    expect(batchLine({ ...batch, expected: 1, done: 1 })).toBe('batch b1: 1 image: 1 done, 0 failed, complete in 1.0s');
+    expect(batchLine(batch)).toMatch(/^batch b1: 2 images: /);
+    expect(batchLine({ ...batch, expected: null })).toMatch(/^batch b1: \? images: /);
   });
 });

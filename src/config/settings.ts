@@ -32,6 +32,8 @@ export interface Settings {
   quiet: boolean;
   /** Where state files live; default ".thumbs" */
   stateDir: string;
+  /** Where the stack name came from ("from --stack", "from THUMBS_STACK", ...), for messages about it. */
+  stackFrom?: string;
 }
 
 export const DEFAULT_STACK = 'default';
@@ -77,8 +79,9 @@ export function resolveSettings(flags: GlobalFlags, env: Env, file: ConfigFile =
   }
   if (settings.endpointUrl !== undefined) assertUrl(settings.endpointUrl);
   if (settings.region !== undefined) assertRegion(settings.region, regionSource(flags, env));
+  settings.stackFrom = stackSource(flags, env, file);
   // Checked before any call, so a bad name never costs a credential lookup or a round trip.
-  assertStackName(settings.stack, stackSource(flags, env, file));
+  assertStackName(settings.stack, settings.stackFrom);
   return settings;
 }
 

@@ -25,10 +25,12 @@ export interface UploadTargets {
 }
 
 export function notProvisioned(ctx: Context, what: string): ThumbsError {
-  const { stack } = ctx.settings;
+  const { stack, stackFrom } = ctx.settings;
   const flags = `${stack === 'default' ? '' : ` --stack ${stack}`}${ctx.target.backend === 'embedded' ? ' --local' : ''}`;
-  return new ThumbsError('not-provisioned', `stack ${stack} is not provisioned (${what})`, {
-    hint: `Run \`thumbs provision${flags}\` first.`,
+  // A name from a variable or the config file is the likelier mistake than an unprovisioned stack: say where it came from.
+  const named = stackFrom && stackFrom !== 'the default' ? ` (${stackFrom})` : '';
+  return new ThumbsError('not-provisioned', `stack ${stack}${named} is not provisioned (${what})`, {
+    hint: `Run \`thumbs provision${flags}\` first, or check the stack's name (\`thumbs stacks\` lists the stacks found).`,
   });
 }
 

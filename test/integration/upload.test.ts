@@ -116,6 +116,11 @@ describe('upload (embedded backend)', () => {
     await expect(upload(ctx, IMAGES)).rejects.toSatisfy((e) => isThumbsError(e) && e.code === 'not-provisioned' && e.message.includes('never') && (e.hint ?? '').includes('thumbs provision --stack never --local'));
   });
 
+  it('names where an unprovisioned stack\'s name came from, since a stray THUMBS_STACK is the likelier mistake', async () => {
+    const ctx = await harness.contextFor({ stack: 'stray', stackFrom: 'from THUMBS_STACK' });
+    await expect(upload(ctx, IMAGES)).rejects.toSatisfy((e) => isThumbsError(e) && e.message.startsWith('stack stray (from THUMBS_STACK) is not provisioned') && (e.hint ?? '').includes('thumbs stacks'));
+  });
+
   it('--wait reports done, failed and missing images by their items', async () => {
     const { ctx } = await stackFor('waits');
     const dir = await scratch();

@@ -10,6 +10,13 @@ describe('resolveSettings', () => {
     expect(resolveSettings({}, {}, {})).toMatchObject({ stack: 'default', region: undefined, local: false, stateDir: '.thumbs' });
   });
 
+  it('keeps where the stack name came from', () => {
+    expect(resolveSettings({ stack: 'a' }, { THUMBS_STACK: 'b' }).stackFrom).toBe('from --stack');
+    expect(resolveSettings({}, { THUMBS_STACK: 'b' }, { stack: 'c' }).stackFrom).toBe('from THUMBS_STACK');
+    expect(resolveSettings({}, {}, { stack: 'c' }).stackFrom).toBe('from "stack" in thumbs.config.json');
+    expect(resolveSettings({}, {}, {}).stackFrom).toBe('the default');
+  });
+
   it('prefers THUMBS_REGION to AWS_REGION to AWS_DEFAULT_REGION', () => {
     expect(resolveSettings({}, { AWS_DEFAULT_REGION: 'eu-west-3', AWS_REGION: 'eu-west-2', THUMBS_REGION: 'eu-west-1' }).region).toBe('eu-west-1');
     expect(resolveSettings({}, { AWS_DEFAULT_REGION: 'eu-west-3', AWS_REGION: 'eu-west-2' }).region).toBe('eu-west-2');

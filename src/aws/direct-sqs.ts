@@ -58,7 +58,9 @@ export class DirectSendBatch {
     const queueUrl = command.input.QueueUrl ?? '';
     const template = this.templates.get(queueUrl);
     if (template && template !== 'sdk') {
-      const attempt = await this.sendDirect(template, command, abortSignal).catch((error: unknown) => ({ error, mayHaveArrived: mayHaveArrived(error) }));
+      // As the SDK's write gate does: its refusal is the call's error, and nothing was sent.
+      await this.writesAllowed();
+      const attempt = await this.sendDirect(template, command, abortSignal);
       if ('output' in attempt) {
         const wrong = wrongBodies(command.input.Entries ?? [], attempt.output);
         if (wrong) throw wrong;
@@ -99,8 +101,7 @@ export class DirectSendBatch {
     });
   }
 
-  private async sendDirect(template: QueueTemplate, command: SendMessageBatchCommand, abortSignal?: AbortSignal): Promise<{ output: SendMessageBatchCommandOutput } | { error: Error; mayHaveArrived: boolean }> {
-    await this.writesAllowed();
+  private async sendDirect(template: QueueTemplate, command: SendMessageBatchCommand, abortSignal?: AbortSignal): Promise<{ output: SendMessageBatchCommandOutput } | { error: unknown; mayHaveArrived: boolean }> {
     this.signer ??= this.sqs.config.signer({} as never) as Promise<RequestSigner>;
     const { QueueUrl, Entries = [] } = command.input;
     const body = JSON.stringify({ QueueUrl, Entries });
@@ -117,8 +118,16 @@ export class DirectSendBatch {
     const started = performance.now();
     let ok = false;
     try {
-      const signed = (await (await this.signer).sign(request, { signingRegion: template.signingRegion, signingService: template.signingService })) as HttpRequest;
-      const { status, text } = await this.post(signed, body, abortSignal);
+      let signed: HttpRequest;
+      try {
+        signed = (await (await this.signer).sign(request, { signingRegion: template.signingRegion, signingService: template.signingService })) as HttpRequest;
+      } catch (error) {
+        // No credentials, say: nothing left the machine, and the SDK will say why.
+        return { error, mayHaveArrived: false };
+      }
+      const answered = await this.post(signed, body, abortSignal).catch((error: unknown) => ({ error }));
+      if ('error' in answered) return { error: answered.error, mayHaveArrived: mayHaveArrived(answered.error) };
+      const { status, text } = answered;
       // A refusal (4xx) was not carried out; a 5xx may have been.
       if (status !== 200) return { error: new Error(`SendMessageBatch answered ${status}`), mayHaveArrived: status >= 500 };
       const answer = parseAnswer(text);

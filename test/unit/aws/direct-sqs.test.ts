@@ -50,6 +50,8 @@ interface Behaviour {
   refuse?: (entry: Entry, attempt: number) => { senderFault: boolean } | undefined;
   /** The n-th direct request's answer carries a wrong MD5OfMessageBody. */
   wrongMd5?: (n: number) => boolean;
+  /** The connection of the n-th direct request breaks after SQS took its entries (a lost answer). */
+  resetDirect?: (n: number) => boolean;
 }
 
 /**
@@ -82,6 +84,10 @@ function fakeSqs(behaviour: Behaviour = {}) {
       const attempt = received.length;
       const refused = Entries.map((entry) => [entry, behaviour.refuse?.(entry, attempt)] as const);
       for (const [entry, refusal] of refused) if (!refusal) queued.push(entry);
+      if (direct && behaviour.resetDirect?.(directCount)) {
+        request.socket.destroy();
+        return;
+      }
       const status = direct ? (behaviour.directStatus?.(directCount) ?? 200) : 200;
       if (status !== 200) {
         response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: 'com.amazonaws.sqs#InternalError', message: 'boom' }));
@@ -160,6 +166,14 @@ describe('the direct SendMessageBatch', () => {
     expect(outcome.resent).toBe(10);
     expect(sdkSend).toHaveBeenCalledTimes(2);
     expect(fake.received.map((r) => r.direct)).toEqual([false, true, false]);
+  });
+
+  it('sends a batch whose answer was lost again through the SDK, counting its entries as possibly there twice', async () => {
+    await start({ resetDirect: (n) => n === 1 });
+    await send(batchOf(0));
+    const outcome = await send(batchOf(10));
+    expect(outcome).toEqual({ sent: batchOf(10), failed: [], resent: 10 });
+    expect(fake.queued.filter((e) => JSON.parse(e.MessageBody).key === message(13).key)).toHaveLength(2);
   });
 
   it('sends a batch refused with a 4xx again through the SDK without counting it as arrived', async () => {

@@ -138,7 +138,7 @@ export async function upload(ctx: Context, folder: string, options: UploadOption
   const grace = graceAfter(options.signal, options.graceMs ?? DEFAULT_GRACE_MS);
   const queueUrl = targets.queueUrl;
   const messages = queueUrl && journal && !dryRun
-    ? new MessagePipeline((batch) => sendBatch(ctx.clients.sqs, queueUrl, batch, { ...options.send, runId, abortSignal: grace.abandon }), journal, runId)
+    ? new MessagePipeline((batch) => sendBatch(ctx.clients.sqs, queueUrl, batch, { send: ctx.clients.sendMessageBatch, ...options.send, runId, abortSignal: grace.abandon }), journal, runId)
     : undefined;
   const run: UploadRun = {
     bucket: targets.bucket, prefix, concurrency: options.concurrency ?? DEFAULT_UPLOAD_CONCURRENCY, dryRun, existing, journal,

@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient, type SendMessageBatchCommand, type SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -10,6 +10,7 @@ import type { MiddlewareStack, Provider } from '@smithy/types';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { CallLog } from './call-log.js';
 import { DirectPut, type SmallPut } from './direct-put.js';
+import { DirectSendBatch, type AttemptTally } from './direct-sqs.js';
 import { EndpointNotAws, explainNotAws, notAwsSuccess } from './not-aws.js';
 import { maxAttemptsProvider } from './retries.js';
 import { endpointOf, SDK_SERVICE_IDS, type AwsTarget, type ServiceName } from './target.js';
@@ -37,6 +38,8 @@ export interface Clients {
   gateWrites(check: Promise<void>): void;
   /** PutObject of a body held in memory, the upload's hot path (see direct-put.ts). */
   putSmallObject(input: SmallPut, abortSignal?: AbortSignal): Promise<{ ETag?: string }>;
+  /** SendMessageBatch, the upload's other hot path (see direct-sqs.ts); attempts that may have arrived are added to `lost`. */
+  sendMessageBatch(command: SendMessageBatchCommand, lost: AttemptTally, abortSignal?: AbortSignal): Promise<SendMessageBatchCommandOutput>;
   destroy(): void;
 }
 
@@ -102,6 +105,7 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
   const cache = new Map<string, { destroy(): void }>();
   let writeGate: Promise<void> = Promise.resolve();
   let directPut: DirectPut | undefined;
+  let directSendBatch: DirectSendBatch | undefined;
   function lazy<T extends SdkClient>(name: string, build: () => T): T {
     let client = cache.get(name) as T | undefined;
     if (!client) {
@@ -187,6 +191,10 @@ export function createClients(target: AwsTarget, options: ClientOptions): Client
     putSmallObject(input, abortSignal) {
       directPut ??= new DirectPut(clients.s3, { httpAgent, httpsAgent, idleMs: timeouts.idleMs }, options.callLog, () => writeGate);
       return directPut.put(input, abortSignal);
+    },
+    sendMessageBatch(command, lost, abortSignal) {
+      directSendBatch ??= new DirectSendBatch(clients.sqs, { httpAgent, httpsAgent, idleMs: timeouts.idleMs }, options.callLog, () => writeGate);
+      return directSendBatch.send(command, lost, abortSignal);
     },
     build(name, make) {
       return lazy(name, () => make({ ...common, ...endpointFor(name) }));

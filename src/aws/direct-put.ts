@@ -52,7 +52,7 @@ export function encodeKeyPath(key: string): string {
 }
 
 /** "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/s3/aws4_request, ..." -> region and service. */
-function signingScope(authorization: string | undefined): { region: string; service: string } | undefined {
+export function signingScope(authorization: string | undefined): { region: string; service: string } | undefined {
   const match = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(authorization ?? '');
   return match ? { region: match[1]!, service: match[2]! } : undefined;
 }

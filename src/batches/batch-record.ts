@@ -3,7 +3,6 @@ import { loadBatchConfig } from '../../lambda/batch-config.js';
 import { completeIfFinished, isFinished } from '../../lambda/batch-complete.js';
 import { BATCHES_FEED, batchKey, type BatchRecord, type BatchSource } from '../../lambda/contract.js';
 import type { Context } from '../context.js';
-import { controlPlane } from '../aws/control-plane.js';
 import { MAX_RECEIVE_COUNT } from '../config/defaults.js';
 import { stateDirFor } from '../state/open-stack.js';
 import { recordedConfig } from '../state/stack-config.js';
@@ -55,7 +54,8 @@ export async function sealBatch(ctx: Context, place: BatchPlace, batch: string, 
   }));
   const record = Attributes as BatchRecord;
   if (isFinished(record) && !record.completedAt) {
-    const sns = ctx.capabilities.hasControlPlane ? { sns: controlPlane(ctx).sns } : {};
+    // Loaded here only: its SDK packages cost an upload ~0.1 s of CPU to load, and this branch is rare.
+    const sns = ctx.capabilities.hasControlPlane ? { sns: (await import('../aws/control-plane.js')).controlPlane(ctx).sns } : {};
     await completeIfFinished({ s3: ctx.clients.s3, ddb: ctx.clients.doc, config: place, batches: await batchConfigOf(ctx, place.stack), ...sns }, batch);
   }
   return record;

@@ -1,5 +1,5 @@
 import { closest } from 'fastest-levenshtein';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { isRegionName } from './region.js';
 import { SCHEMA_PARTS } from './schema-parts.js';
 import { choiceOf, STACK_CONFIG_KEYS } from './stack-choices.js';
@@ -12,14 +12,14 @@ import { choiceOf, STACK_CONFIG_KEYS } from './stack-choices.js';
 const { flag, text } = SCHEMA_PARTS;
 
 /** The choices a stack records, by their thumbs.config.json key, from the table of choices. */
-export const STACK_CHOICE_SCHEMA: Record<string, z.ZodType> = Object.fromEntries(
+export const STACK_CHOICE_SCHEMA: Record<string, z.ZodMiniType> = Object.fromEntries(
   STACK_CONFIG_KEYS.map((key) => [key, choiceOf(key).schema(SCHEMA_PARTS)]),
 );
 
 /** Options every command accepts, and the state folder (file and THUMBS_STATE_DIR only). */
 export const GLOBAL_SCHEMA = {
   stack: text,
-  region: z.string({ error: 'takes a region name' }).refine(isRegionName, { error: 'is not an AWS region name (e.g. us-east-1)' }),
+  region: z.string({ error: 'takes a region name' }).check(z.refine(isRegionName, { error: 'is not an AWS region name (e.g. us-east-1)' })),
   profile: text,
   endpointUrl: z.url({ protocol: /^https?$/, error: 'takes an http(s) URL, e.g. http://localhost:4566' }),
   local: flag,
@@ -30,10 +30,10 @@ export const GLOBAL_SCHEMA = {
   stateDir: text,
 } as const;
 
-export const OPTION_SCHEMA: Record<string, z.ZodType> = { ...GLOBAL_SCHEMA, ...STACK_CHOICE_SCHEMA };
+export const OPTION_SCHEMA: Record<string, z.ZodMiniType> = { ...GLOBAL_SCHEMA, ...STACK_CHOICE_SCHEMA };
 
 /** The first problem of a value, as a phrase to put after the option's name. */
-export function problemWith(schema: z.ZodType, value: unknown): string | undefined {
+export function problemWith(schema: z.ZodMiniType, value: unknown): string | undefined {
   const result = schema.safeParse(value);
   return result.success ? undefined : result.error.issues[0]?.message ?? 'is invalid';
 }

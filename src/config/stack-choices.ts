@@ -1,4 +1,4 @@
-import type { ZodType } from 'zod';
+import type { ZodMiniType as ZodType } from 'zod/mini';
 import { FUNCTION_DEFAULTS } from '../../lambda/config.js';
 import { withThousands } from '../output/plural.js';
 import { ARCHITECTURES, DEFAULT_ARCH } from '../package/project.js';

@@ -31,7 +31,7 @@ export function mayHaveArrived(error: unknown): boolean {
  * been carried out. Added to the command's own stack in the deserialize step, which runs once per
  * attempt, inside the retries, and sees both the handler's network errors and the parsed service errors.
  */
-export function countLostAnswers(stack: MiddlewareStack<object, object>): { readonly count: number } {
+export function countLostAnswers(stack: MiddlewareStack<object, object>): { count: number } {
   const tally = { count: 0 };
   stack.add(
     (next) => async (args) => {

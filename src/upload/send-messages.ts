@@ -1,4 +1,4 @@
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, type SendMessageBatchCommandOutput, type SQSClient } from '@aws-sdk/client-sqs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { messageBody, RUN_ATTRIBUTE, type ImageMessage } from '../../lambda/contract.js';
 import type { MiddlewareStack } from '@smithy/types';
@@ -35,6 +35,11 @@ export interface SendOptions {
   runId?: string;
   /** Ends a request in flight (the grace period after Ctrl-C is over). */
   abortSignal?: AbortSignal;
+  /**
+   * Sends the command instead of `sqs.send` (Clients.sendMessageBatch, the direct path), adding
+   * to `lost` each attempt of its own that failed yet may have been carried out.
+   */
+  send?: (command: SendMessageBatchCommand, lost: { count: number }, abortSignal?: AbortSignal) => Promise<SendMessageBatchCommandOutput>;
 }
 
 /** SQS takes at most 10 entries per SendMessageBatch. */
@@ -61,7 +66,7 @@ export async function sendBatch(sqs: SQSClient, queueUrl: string, messages: Imag
     });
     const lost = countLostAnswers(command.middlewareStack as unknown as MiddlewareStack<object, object>);
     try {
-      answer = await sqs.send(command, { abortSignal: options.abortSignal });
+      answer = await (options.send ? options.send(command, lost, options.abortSignal) : sqs.send(command, { abortSignal: options.abortSignal }));
     } catch (error) {
       // The SDK has already retried throttling and network errors; what is left is final. The last
       // attempt may have arrived too (an abandoned request), and every entry of it with it.

@@ -1,4 +1,4 @@
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -109,8 +109,10 @@ async function sendEmail(deps: NotifyDeps, address: string, notice: BatchNotice,
   if (outbox) return writeEml(outbox, address, subject, text, notice.batch);
   const topicArn = deps.batches?.topicArn;
   if (!topicArn) throw new Error('no SNS topic configured (THUMBS_NOTIFY_TOPIC); run `thumbs provision` again');
+  // Loaded here: the CLI imports this module to read batches and should not load SNS for that.
+  const { PublishCommand, SNSClient: Client } = await import('@aws-sdk/client-sns');
   // One topic per stack: every email subscriber of it gets the mail (SNS has no per-address publish).
-  deps.sns ??= new SNSClient({});
+  deps.sns ??= new Client({});
   await deps.sns.send(new PublishCommand({ TopicArn: topicArn, Subject: subject.slice(0, 99), Message: text }));
 }
 

@@ -1,4 +1,4 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -8,26 +8,10 @@ import { RUN_ATTRIBUTE } from '../../../lambda/contract.js';
 import { CallLog } from '../../../src/aws/call-log.js';
 import { createClients, type Clients } from '../../../src/aws/clients.js';
 import { endpointTarget } from '../../../src/aws/target.js';
+import { Sha256, SIGNING_CREDENTIALS } from '../../helpers/sigv4.js';
 import { sendBatch, type ImageMessage } from '../../../src/upload/send-messages.js';
 
-const toBytes = (data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array =>
-  typeof data === 'string' ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-
-/** SHA-256 and HMAC-SHA256 in the shape SignatureV4 takes. */
-class Sha256 {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret ? createHmac('sha256', toBytes(secret)) : createHash('sha256');
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(toBytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
-  }
-}
-
-const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+const CREDENTIALS = SIGNING_CREDENTIALS;
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
 interface Entry {
